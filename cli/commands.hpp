@@ -1,0 +1,13 @@
+// Each subcommand registers its options on the CLI11 app and returns the function that runs it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace sevproof::cli {
+
+using runner = std::function<int()>;
+runner add_verify(CLI::App& app);
+runner add_report(CLI::App& app);
+
+}  // namespace sevproof::cli

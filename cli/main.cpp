@@ -1,0 +1,43 @@
+// sevproof: prove offline that an AMD SEV / SEV-SNP guest is genuine and runs what you meant.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "io.hpp"
+#include "sevproof/crypto/botan.hpp"
+#include "sevproof/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "sevproof " + std::string(sevproof::version_string) +
+      " — offline verification of AMD SEV-SNP attestation reports and launch measurements.\n"
+      "Nothing is fetched from the network: pass the certificates, or use the AMD roots built in.\n\n"
+      "Exit codes: 0 all checks passed, 1 a check failed, 2 usage error, 3 input unreadable or malformed."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("sevproof ") + sevproof::version_string + " (" +
+                                        sevproof::crypto::backend_version() + ")");
+  app.get_formatter()->column_width(34);
+
+  std::vector<std::pair<CLI::App*, sevproof::cli::runner>> commands;
+  auto* verify = app.add_subcommand("verify", "Is this report genuinely signed by AMD hardware? (chain + signature)");
+  commands.emplace_back(verify, sevproof::cli::add_verify(*verify));
+  auto* report = app.add_subcommand("report", "Read attestation reports");
+  commands.emplace_back(report, sevproof::cli::add_report(*report));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : sevproof::cli::usage;
+  }
+  for (auto& [cmd, run] : commands)
+    if (cmd->parsed()) {
+      try {
+        return run();
+      } catch (const std::exception& e) {
+        std::cerr << "sevproof: internal error: " << e.what() << "\n";
+        return sevproof::cli::bad_input;
+      }
+    }
+  return sevproof::cli::usage;
+}

@@ -1,0 +1,161 @@
+// X.509 certificates and CRLs through Botan: parse (DER or PEM), read names, times, keys and
+// extensions, and check one signature against an issuer's key.
+//
+// Path policy (which issuer is trusted, which time, which extensions must match) is not here: it
+// belongs to sevproof::verify. This header only answers "what does the certificate say?" and
+// "does this issuer's key verify that signature?".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sevproof/core/bytes.hpp"
+#include "sevproof/core/error.hpp"
+#include "sevproof/crypto/botan.hpp"
+
+namespace sevproof::crypto {
+
+// Outcome of one signature check; `detail` explains a failure in one sentence.
+struct signature_check {
+  bool valid = false;
+  std::string detail;
+};
+
+namespace detail {
+
+inline bool looks_like_pem(bytes_view data) {
+  static constexpr std::string_view tag = "-----BEGIN ";
+  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  return text.find(tag) != std::string_view::npos;
+}
+
+// Splits PEM text into the base64 blocks labelled `label`, decoded. Other blocks are skipped.
+inline result<std::vector<bytes>> pem_blocks(bytes_view data, std::string_view label, std::string_view what) {
+  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  const std::string begin = "-----BEGIN " + std::string(label) + "-----";
+  const std::string end = "-----END " + std::string(label) + "-----";
+  std::vector<bytes> out;
+  std::size_t pos = 0;
+  while ((pos = text.find(begin, pos)) != std::string_view::npos) {
+    std::size_t stop = text.find(end, pos);
+    if (stop == std::string_view::npos)
+      return error{std::string(what), "PEM", pos, "has '" + begin + "' without a matching END line"};
+    std::string block(text.substr(pos, stop + end.size() - pos));
+    try {
+      auto der = Botan::PEM_Code::decode_check_label(block, std::string(label));
+      out.emplace_back(der.begin(), der.end());
+    } catch (const std::exception& e) {
+      return error{std::string(what), "PEM", pos, std::string("block is not valid base64: ") + e.what()};
+    }
+    pos = stop + end.size();
+  }
+  if (out.empty()) return error{std::string(what), "PEM", std::nullopt, "contains no '" + begin + "' block"};
+  return out;
+}
+
+inline std::int64_t to_unix(const Botan::X509_Time& t) { return static_cast<std::int64_t>(t.time_since_epoch()); }
+
+}  // namespace detail
+
+class certificate {
+ public:
+  // Parses one DER certificate. Hostile input yields an error, never an exception.
+  static result<certificate> from_der(bytes_view der) {
+    if (der.empty()) return error{"certificate", "", std::nullopt, "is empty"};
+    if (der[0] != 0x30)
+      return error{"certificate", "DER", 0, "starts with byte 0x" + two_hex(der[0]) + "; expected 0x30 (SEQUENCE)"};
+    try {
+      auto c = std::make_shared<const Botan::X509_Certificate>(std::vector<byte>(der.begin(), der.end()));
+      return certificate(std::move(c));
+    } catch (const std::exception& e) {
+      return error{"certificate", "DER", std::nullopt, std::string("is malformed: ") + e.what()};
+    }
+  }
+
+  // DER or PEM (the first CERTIFICATE block).
+  static result<certificate> load(bytes_view data) {
+    if (!detail::looks_like_pem(data)) return from_der(data);
+    auto blocks = detail::pem_blocks(data, "CERTIFICATE", "certificate");
+    if (!blocks) return blocks.err();
+    return from_der(blocks->front());
+  }
+
+  // Every certificate in a PEM bundle (e.g. KDS cert_chain: ASK then ARK), or the one DER cert.
+  static result<std::vector<certificate>> load_all(bytes_view data) {
+    std::vector<certificate> out;
+    if (!detail::looks_like_pem(data)) {
+      auto c = from_der(data);
+      if (!c) return c.err();
+      out.push_back(std::move(c).value());
+      return out;
+    }
+    auto blocks = detail::pem_blocks(data, "CERTIFICATE", "certificate bundle");
+    if (!blocks) return blocks.err();
+    for (std::size_t i = 0; i < blocks->size(); ++i) {
+      auto c = from_der((*blocks)[i]);
+      if (!c) {
+        error e = c.err();
+        e.field = "certificate #" + std::to_string(i + 1) + " in bundle";
+        return e;
+      }
+      out.push_back(std::move(c).value());
+    }
+    return out;
+  }
+
+  [[nodiscard]] std::string subject_cn() const { return first_attr(c_->subject_dn(), "CN"); }
+  [[nodiscard]] std::string issuer_cn() const { return first_attr(c_->issuer_dn(), "CN"); }
+  [[nodiscard]] bytes serial() const { return c_->serial_number(); }
+  [[nodiscard]] std::int64_t not_before() const { return detail::to_unix(c_->not_before()); }
+  [[nodiscard]] std::int64_t not_after() const { return detail::to_unix(c_->not_after()); }
+  [[nodiscard]] bytes der() const { return c_->BER_encode(); }
+  [[nodiscard]] bytes spki_der() const { return c_->subject_public_key_info(); }
+  [[nodiscard]] std::string key_algorithm() const { return c_->subject_public_key_algo().oid().to_formatted_string(); }
+  [[nodiscard]] bool is_self_issued() const { return c_->is_self_signed(); }
+
+  // The contents of extnValue (inside its OCTET STRING) for `oid` (dotted form), if present.
+  [[nodiscard]] std::optional<bytes> extension_value(std::string_view oid) const {
+    try {
+      const auto wanted = Botan::OID::from_string(oid);
+      for (const auto& [o, value] : c_->v3_extensions().extensions_raw())
+        if (o == wanted) return bytes(value.first.begin(), value.first.end());
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+
+  // Does `issuer`'s public key verify this certificate's signature? (RSA-PSS for AMD's chain.)
+  [[nodiscard]] signature_check signed_by(const certificate& issuer) const {
+    try {
+      auto key = issuer.c_->subject_public_key();
+      auto [status, alg] = c_->verify_signature(*key);
+      if (status == Botan::Certificate_Status_Code::VERIFIED) return {true, "signature (" + alg + ") verifies"};
+      return {false, std::string("signature does not verify with ") + issuer.subject_cn() + "'s key: " +
+                         Botan::to_string(status)};
+    } catch (const std::exception& e) {
+      return {false, std::string("signature could not be checked: ") + e.what()};
+    }
+  }
+
+  [[nodiscard]] const Botan::X509_Certificate& botan() const { return *c_; }
+
+ private:
+  explicit certificate(std::shared_ptr<const Botan::X509_Certificate> c) : c_(std::move(c)) {}
+
+  static std::string first_attr(const Botan::X509_DN& dn, const char* name) {
+    auto v = dn.get_attribute(name);
+    return v.empty() ? std::string() : v.front();
+  }
+  static std::string two_hex(byte b) {
+    static constexpr char d[] = "0123456789abcdef";
+    return {d[b >> 4], d[b & 0xF]};
+  }
+
+  std::shared_ptr<const Botan::X509_Certificate> c_;
+};
+
+}  // namespace sevproof::crypto

@@ -1,0 +1,113 @@
+// The first vertical slice on real AMD data: Milan ARK self-signature (RSA-PSS SHA-384), ASK by
+// ARK, VCEK by ASK, and a real report's ECDSA P-384 signature — each also with a one-bit-tampered
+// input that must fail.
+#include <catch2/catch_test_macros.hpp>
+
+#include "sevproof/crypto/certificate.hpp"
+#include "sevproof/snp/report.hpp"
+#include "sevproof/verify/chain.hpp"
+#include "sevproof/verify/report_signature.hpp"
+#include "support/testdata.hpp"
+
+using namespace sevproof;
+
+namespace {
+crypto::certificate load_cert(const std::string& rel) {
+  auto c = crypto::certificate::load(testdata::read(rel));
+  INFO(rel);
+  REQUIRE(c.ok());
+  return c.value();
+}
+}  // namespace
+
+TEST_CASE("Milan ARK is self-signed and signs the ASK (RSA-PSS SHA-384)", "[crypto][real]") {
+  REQUIRE_TESTDATA();
+  auto ark = load_cert("amd/milan/ark.pem");
+  auto ask = load_cert("amd/milan/ask.pem");
+  CHECK(ark.subject_cn() == "ARK-Milan");
+  CHECK(ask.subject_cn() == "SEV-Milan");
+  CHECK(ask.issuer_cn() == "ARK-Milan");
+
+  auto self = ark.signed_by(ark);
+  INFO(self.detail);
+  CHECK(self.valid);
+  auto link = ask.signed_by(ark);
+  INFO(link.detail);
+  CHECK(link.valid);
+
+  // The ASK does not sign the ARK.
+  CHECK_FALSE(ark.signed_by(ask).valid);
+}
+
+TEST_CASE("A one-bit change in the ASK breaks its ARK signature", "[crypto][real][tamper]") {
+  REQUIRE_TESTDATA();
+  auto ark = load_cert("amd/milan/ark.pem");
+  auto der = load_cert("amd/milan/ask.pem").der();
+  // Flip one bit inside the to-be-signed part (the subject key's modulus, well inside the TBS).
+  der[300] ^= 0x01;
+  auto tampered = crypto::certificate::from_der(der);
+  REQUIRE(tampered.ok());
+  auto check = tampered->signed_by(ark);
+  INFO(check.detail);
+  CHECK_FALSE(check.valid);
+
+  // And one bit of the signature itself.
+  auto der2 = load_cert("amd/milan/ask.pem").der();
+  der2[der2.size() - 1] ^= 0x80;
+  auto tampered2 = crypto::certificate::from_der(der2);
+  REQUIRE(tampered2.ok());
+  CHECK_FALSE(tampered2->signed_by(ark).valid);
+}
+
+TEST_CASE("Real Milan report verifies with its VCEK, chained to the ARK", "[crypto][real]") {
+  REQUIRE_TESTDATA();
+  auto ark = load_cert("amd/milan/ark.pem");
+  auto ask = load_cert("amd/milan/ask.pem");
+  auto vcek = load_cert("reports/automata-milan-v2/vcek.der");
+  auto chain = verify::check_chain(ark, ask, vcek);
+  for (const auto& l : chain.links) {
+    INFO(l.what << ": " << l.result.detail);
+    CHECK(l.result.valid);
+  }
+  CHECK(chain.valid());
+
+  auto rep = snp::parse_report(testdata::read("reports/automata-milan-v2/report.bin"));
+  REQUIRE(rep.ok());
+  auto sig = verify::report_signed_by(*rep, vcek);
+  INFO(sig.detail);
+  CHECK(sig.valid);
+}
+
+TEST_CASE("A one-bit change in the report breaks its signature", "[crypto][real][tamper]") {
+  REQUIRE_TESTDATA();
+  auto vcek = load_cert("reports/automata-milan-v2/vcek.der");
+  const auto original = testdata::read("reports/automata-milan-v2/report.bin");
+
+  for (std::size_t offset : {std::size_t{0x050}, std::size_t{0x090}, std::size_t{0x29F}, std::size_t{0x2A0}}) {
+    auto bytes = original;
+    bytes[offset] ^= 0x01;
+    auto rep = snp::parse_report(bytes);
+    REQUIRE(rep.ok());
+    auto sig = verify::report_signed_by(*rep, vcek);
+    INFO("bit flipped at 0x" << std::hex << offset << ": " << sig.detail);
+    CHECK_FALSE(sig.valid);
+  }
+}
+
+TEST_CASE("A report is not verified by another chip's VCEK", "[crypto][real][tamper]") {
+  REQUIRE_TESTDATA();
+  auto other = load_cert("reports/virtee-sev-milan-v2/vcek.der");
+  auto rep = snp::parse_report(testdata::read("reports/automata-milan-v2/report.bin"));
+  REQUIRE(rep.ok());
+  CHECK_FALSE(verify::report_signed_by(*rep, other).valid);
+}
+
+TEST_CASE("An RSA key cannot verify a report signature", "[crypto][real]") {
+  REQUIRE_TESTDATA();
+  auto ask = load_cert("amd/milan/ask.pem");
+  auto rep = snp::parse_report(testdata::read("reports/automata-milan-v2/report.bin"));
+  REQUIRE(rep.ok());
+  auto sig = verify::report_signed_by(*rep, ask);
+  CHECK_FALSE(sig.valid);
+  CHECK(sig.detail.find("expected ECDSA P-384") != std::string::npos);
+}
