@@ -1,0 +1,55 @@
+// Bit fields of a 64-bit register declared as data (guest policy, PLATFORM_INFO, KEY_INFO), with
+// compile-time checks that the declared bits do not overlap and fit the register.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+
+namespace sevproof::bits {
+
+// What a set bit means for a reader. `must_be_one` / `reserved` bits drive warnings.
+enum class role : std::uint8_t { flag, number, enumeration, must_be_one, reserved };
+
+struct bit_field {
+  std::string_view name;       // AMD's name, UPPER_SNAKE_CASE
+  unsigned shift;              // lowest bit
+  unsigned width;              // number of bits
+  role kind = role::flag;
+  std::string_view description = {};
+
+  [[nodiscard]] constexpr std::uint64_t mask() const {
+    return (width >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << width) - 1)) << shift;
+  }
+  [[nodiscard]] constexpr std::uint64_t get(std::uint64_t v) const { return (v & mask()) >> shift; }
+};
+
+// Fields are within `register_bits`, ascending and non-overlapping.
+template <std::size_t N>
+constexpr bool well_formed(const bit_field (&fields)[N], unsigned register_bits) {
+  unsigned next = 0;
+  for (const auto& f : fields) {
+    if (f.width == 0 || f.shift < next || f.shift + f.width > register_bits) return false;
+    next = f.shift + f.width;
+  }
+  return true;
+}
+
+// The bits of `v` that no field declares (and that are not declared reserved).
+template <std::size_t N>
+constexpr std::uint64_t undeclared_bits(const bit_field (&fields)[N], std::uint64_t v) {
+  std::uint64_t declared = 0;
+  for (const auto& f : fields)
+    if (f.kind != role::reserved) declared |= f.mask();
+  return v & ~declared;
+}
+
+template <std::size_t N>
+constexpr const bit_field& find(const bit_field (&fields)[N], std::string_view name) {
+  for (const auto& f : fields)
+    if (f.name == name) return f;
+  throw std::logic_error("sevproof::bits: no such field");
+}
+
+}  // namespace sevproof::bits

@@ -1,0 +1,32 @@
+// SNP guest policy (u64 at report offset 0x008; the value given to SNP_LAUNCH_START).
+#pragma once
+
+#include <cstdint>
+
+#include "sevproof/core/bitfield.hpp"
+
+namespace sevproof::snp {
+
+using bits::role;
+inline constexpr bits::bit_field guest_policy_bits[] = {
+    {"ABI_MINOR", 0, 8, role::number, "minimum firmware ABI minor version"},
+    {"ABI_MAJOR", 8, 8, role::number, "minimum firmware ABI major version"},
+    {"SMT", 16, 1, role::flag, "the host may run the guest with SMT enabled"},
+    {"RESERVED_MBO", 17, 1, role::must_be_one, "reserved, must be one"},
+    {"MIGRATE_MA", 18, 1, role::flag, "a migration agent may be associated with the guest"},
+    {"DEBUG", 19, 1, role::flag, "the host may debug the guest (decrypt its memory)"},
+    {"SINGLE_SOCKET", 20, 1, role::flag, "the guest may run on only one socket"},
+    {"CXL_ALLOW", 21, 1, role::flag, "CXL memory may be populated into the guest"},
+    {"MEM_AES_256_XTS", 22, 1, role::flag, "AES-256-XTS memory encryption is required"},
+    {"RAPL_DIS", 23, 1, role::flag, "running average power limit (RAPL) must be disabled"},
+    {"CIPHERTEXT_HIDING", 24, 1, role::flag, "ciphertext hiding for DRAM must be enabled"},
+    {"PAGE_SWAP_DISABLE", 25, 1, role::flag, "page move and swap commands are disabled for the guest"},
+    {"RESERVED", 26, 38, role::reserved, "reserved, must be zero"},
+};
+static_assert(bits::well_formed(guest_policy_bits, 64));
+static_assert(bits::find(guest_policy_bits, "DEBUG").mask() == 0x80000);
+static_assert(bits::find(guest_policy_bits, "RESERVED_MBO").mask() == 0x20000);
+
+inline constexpr std::uint64_t policy_debug = bits::find(guest_policy_bits, "DEBUG").mask();
+
+}  // namespace sevproof::snp

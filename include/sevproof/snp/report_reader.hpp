@@ -1,0 +1,188 @@
+// Reading a report from what users actually have: the raw 1184 bytes, the Linux MSG_REPORT_RSP
+// (32-byte header), an Azure HCL report (report at 0x20), or the same as hex or base64 text.
+// Then "lint": must-be-zero ranges and reserved bits, reported as warnings or as errors.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sevproof/core/base64.hpp"
+#include "sevproof/core/bytes.hpp"
+#include "sevproof/core/error.hpp"
+#include "sevproof/core/hex.hpp"
+#include "sevproof/snp/platform_info.hpp"
+#include "sevproof/snp/policy.hpp"
+#include "sevproof/snp/product.hpp"
+#include "sevproof/snp/report.hpp"
+
+namespace sevproof::snp {
+
+enum class container : std::uint8_t { raw, msg_report_rsp, azure_hcl, explicit_offset };
+
+constexpr std::string_view container_name(container c) {
+  switch (c) {
+    case container::raw: return "raw ATTESTATION_REPORT";
+    case container::msg_report_rsp: return "Linux MSG_REPORT_RSP (report at 0x20)";
+    case container::azure_hcl: return "Azure HCL report (report at 0x20)";
+    case container::explicit_offset: return "report cut at a given offset";
+  }
+  return "?";
+}
+
+enum class mbz_policy : std::uint8_t { warn, error };
+
+struct read_options {
+  std::optional<std::size_t> offset;    // take the report at this offset, ignore the rest
+  std::optional<product> given_product; // decides the TCB layout of v2 reports
+  mbz_policy reserved = mbz_policy::warn;
+};
+
+// Where the product (and so the TCB layout) came from.
+enum class product_source : std::uint8_t { cpuid, given, assumed };
+
+struct parsed_report {
+  snp::report report;
+  container source = container::raw;
+  std::string encoding = "binary";          // "binary", "hex" or "base64"
+  std::optional<product> prod;              // known product, if any
+  product_source prod_source = product_source::assumed;
+  tcb_layout layout = tcb_layout::milan_genoa;
+  std::vector<error> warnings;              // anomalies: non-fatal findings, each naming field and offset
+  std::vector<std::string> notes;           // what the reader should know (e.g. an assumed TCB layout)
+};
+
+namespace detail {
+
+inline bool is_text(bytes_view b) {
+  if (b.empty()) return false;
+  for (byte c : b)
+    if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7F))) return false;
+  return true;
+}
+
+inline std::string size_hint(std::size_t n) {
+  return "is " + std::to_string(n) +
+         " bytes; expected a raw report (1184 bytes), a MSG_REPORT_RSP (32-byte header + report), an Azure HCL "
+         "report, or the same as hex or base64 text (use --offset to cut a report out of another container)";
+}
+
+// Must-be-zero ranges and reserved bits: findings, each naming field and offset.
+inline std::vector<error> lint(const report& r) {
+  std::vector<error> out;
+  const unsigned v = r.version();
+  for (const auto& f : report_fields.fields) {
+    if (!f.in(v) || !f.must_be_zero()) continue;
+    const auto range = subview(r.raw(), f.offset, f.size);
+    for (std::size_t i = 0; i < range.size(); ++i)
+      if (range[i] != 0) {
+        out.push_back({"report", std::string(f.name), f.offset + i, "is non-zero (must be zero)"});
+        break;
+      }
+  }
+  const auto pol = r.policy();
+  if (!bits::find(guest_policy_bits, "RESERVED_MBO").get(pol))
+    out.push_back({"report", "POLICY bit 17", 0x008, "is zero (reserved, must be one)"});
+  if (bits::find(guest_policy_bits, "RESERVED").get(pol))
+    out.push_back({"report", "POLICY bits 63:26", 0x008, "are non-zero (reserved, must be zero)"});
+  const auto ki = r.key_info();
+  if (bits::find(key_info_bits, "RESERVED").get(ki))
+    out.push_back({"report", "KEY_INFO bits 31:5", 0x048, "are non-zero (reserved, must be zero)"});
+  const auto sk = signing_key_of(ki);
+  if (sk != 0 && sk != 1 && sk != 7)
+    out.push_back({"report", "KEY_INFO.SIGNING_KEY", 0x048, "is " + std::to_string(sk) + " (reserved; 0 VCEK, 1 VLEK, 7 none)"});
+  if (r.vmpl() > 3)
+    out.push_back({"report", "VMPL", 0x030, "is " + std::to_string(r.vmpl()) + " (guest VMPLs are 0-3)"});
+  return out;
+}
+
+}  // namespace detail
+
+inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
+  parsed_report out{report(report::storage{}), container::raw, "binary", std::nullopt, product_source::assumed,
+                    tcb_layout::milan_genoa, {}, {}};
+  bytes decoded;
+  if (!opt.offset && data.size() != report_size && detail::is_text(data)) {
+    std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    if (auto h = hex::decode(text)) {
+      decoded = std::move(*h);
+      out.encoding = "hex";
+    } else if (auto b = base64::decode(text)) {
+      decoded = std::move(*b);
+      out.encoding = "base64";
+    } else {
+      return error{"report", "", std::nullopt, "is text but neither valid hex nor valid base64"};
+    }
+    data = decoded;
+  }
+
+  bytes_view body = data;
+  if (opt.offset) {
+    if (*opt.offset > data.size() || data.size() - *opt.offset < report_size)
+      return error{"report", "", *opt.offset,
+                   "--offset leaves " + std::to_string(*opt.offset > data.size() ? 0 : data.size() - *opt.offset) +
+                       " bytes; a report needs 1184"};
+    body = data.subspan(*opt.offset, report_size);
+    out.source = container::explicit_offset;
+  } else if (data.size() == report_size) {
+    out.source = container::raw;
+  } else if (data.size() >= 0x20 + report_size && data[0] == 'H' && data[1] == 'C' && data[2] == 'L' && data[3] == 'A') {
+    body = data.subspan(0x20, report_size);
+    out.source = container::azure_hcl;
+  } else if (data.size() >= 0x20 + report_size && load_le<std::uint32_t>(data, 4) == report_size) {
+    const auto status = load_le<std::uint32_t>(data, 0);
+    if (status != 0)
+      return error{"MSG_REPORT_RSP", "STATUS", 0x000,
+                   "is 0x" + hex::encode(subview(data, 0, 4)) + " (little-endian); the firmware refused the request"};
+    if (!all_zero(subview(data, 8, 24)))
+      return error{"MSG_REPORT_RSP", "RESERVED", 0x008, "is non-zero (must be zero)"};
+    body = data.subspan(0x20, report_size);
+    out.source = container::msg_report_rsp;
+  } else {
+    return error{"report", "", std::nullopt, detail::size_hint(data.size())};
+  }
+
+  auto rep = parse_report(body);
+  if (!rep) return rep.err();
+  out.report = rep.value();
+
+  // Product and TCB layout: CPUID (v3+) decides; a given product must agree with it.
+  const auto& r = out.report;
+  if (r.has_cpuid()) {
+    const auto fam = static_cast<std::uint8_t>(r.uint_of("CPUID_FAM_ID"));
+    const auto mod = static_cast<std::uint8_t>(r.uint_of("CPUID_MOD_ID"));
+    out.prod = product_from_cpuid(fam, mod);
+    out.prod_source = product_source::cpuid;
+    if (!out.prod) {
+      out.warnings.push_back({"report", "CPUID_FAM_ID/CPUID_MOD_ID", 0x188,
+                              "name no known product (family 0x" + hex::encode(subview(r.raw(), 0x188, 1)) + ", model 0x" +
+                                  hex::encode(subview(r.raw(), 0x189, 1)) + ")"});
+      out.prod = opt.given_product;
+      out.prod_source = opt.given_product ? product_source::given : product_source::assumed;
+    } else if (opt.given_product && *opt.given_product != *out.prod) {
+      return error{"report", "CPUID_FAM_ID", 0x188,
+                   "says " + std::string(product_name(*out.prod)) + " but the product given is " +
+                       std::string(product_name(*opt.given_product))};
+    }
+  } else if (opt.given_product) {
+    out.prod = opt.given_product;
+    out.prod_source = product_source::given;
+  }
+  out.layout = out.prod ? layout_of(*out.prod) : tcb_layout::milan_genoa;
+  if (!out.prod) {
+    // v2 carries no CPUID. A Turin CHIP_ID has 8 significant bytes and 56 zero bytes: say so.
+    const auto chip = r.chip_id();
+    const bool turin_like = !all_zero(chip.first(8)) && all_zero(chip.subspan(8));
+    out.notes.push_back(std::string("a version 2 report carries no CPUID: TCB fields are read with the Milan/Genoa layout") +
+                        (turin_like ? "; CHIP_ID has the 8-byte Turin form, so give the product (turin) if this is Turin"
+                                    : "; give the product (turin) if this is a Turin report"));
+  }
+
+  auto findings = detail::lint(r);
+  if (!findings.empty() && opt.reserved == mbz_policy::error) return findings.front();
+  for (auto& f : findings) out.warnings.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace sevproof::snp
