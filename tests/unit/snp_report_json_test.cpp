@@ -199,3 +199,24 @@ TEST_CASE("wrapped forms give the same report as the raw bytes", "[snp][real]") 
     CHECK(equal_bytes(pr->report.raw(), testdata::read("reports/constellation-azure-milan-v2/report.bin")));
   }
 }
+
+#include "support/json_schema.hpp"
+
+TEST_CASE("report JSON follows schemas/report.schema.json for every real report", "[snp][real][json][schema]") {
+  REQUIRE_TESTDATA();
+  std::ifstream in(SEVPROOF_SOURCE_DIR "/schemas/report.schema.json");
+  REQUIRE(in);
+  const json schema = json::parse(in);
+  // The checker itself must be able to fail.
+  CHECK_FALSE(schema_check::check(json{{"version", "two"}}, schema).empty());
+
+  for (const auto& e : read_expectations()) {
+    auto pr = snp::read_report(testdata::read("reports/" + e.file));
+    REQUIRE(pr.ok());
+    auto j = format::report_json(*pr);
+    INFO(e.file);
+    CHECK(schema_check::check(j, schema) == "");
+    j["unexpected_key"] = 1;
+    CHECK_FALSE(schema_check::check(j, schema).empty());
+  }
+}

@@ -77,7 +77,7 @@ class report {
 // unwrapped by sevproof::snp::read_report_file; this function takes exactly the raw 1184 bytes.
 inline result<report> parse_report(bytes_view data) {
   if (data.size() != report_size)
-    return error{"report", "", std::nullopt,
+    return error{"report", "size", std::nullopt,
                  "is " + std::to_string(data.size()) + " bytes; an ATTESTATION_REPORT is exactly 1184 (0x4a0) bytes"};
   report::storage s{};
   for (std::size_t i = 0; i < report_size; ++i) s[i] = data[i];

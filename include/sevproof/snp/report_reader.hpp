@@ -112,7 +112,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
       decoded = std::move(*b);
       out.encoding = "base64";
     } else {
-      return error{"report", "", std::nullopt, "is text but neither valid hex nor valid base64"};
+      return error{"report", "encoding", std::nullopt, "is text but neither valid hex nor valid base64"};
     }
     data = decoded;
   }
@@ -120,7 +120,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
   bytes_view body = data;
   if (opt.offset) {
     if (*opt.offset > data.size() || data.size() - *opt.offset < report_size)
-      return error{"report", "", *opt.offset,
+      return error{"report", "size", *opt.offset,
                    "--offset leaves " + std::to_string(*opt.offset > data.size() ? 0 : data.size() - *opt.offset) +
                        " bytes; a report needs 1184"};
     body = data.subspan(*opt.offset, report_size);
@@ -140,7 +140,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     body = data.subspan(0x20, report_size);
     out.source = container::msg_report_rsp;
   } else {
-    return error{"report", "", std::nullopt, detail::size_hint(data.size())};
+    return error{"report", "size", std::nullopt, detail::size_hint(data.size())};
   }
 
   auto rep = parse_report(body);
