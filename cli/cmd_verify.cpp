@@ -1,120 +1,319 @@
-// sevproof verify: chain (ARK -> ASK -> VCEK) and report signature.
-#include <algorithm>
-#include <cctype>
+// sevproof verify: is the report genuine (V checks), and is it what the owner expects (P checks)?
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "io.hpp"
-#include "sevproof/crypto/certificate.hpp"
-#include "sevproof/snp/report.hpp"
-#include "sevproof/verify/chain.hpp"
-#include "sevproof/verify/report_signature.hpp"
+#include "options_parse.hpp"
+#include "sevproof/core/time.hpp"
+#include "sevproof/embedded_amd_chain.hpp"
+#include "sevproof/format/report_json.hpp"
+#include "sevproof/format/verdict_json.hpp"
+#include "sevproof/snp/cert_table.hpp"
+#include "sevproof/validate/validate_report.hpp"
+#include "sevproof/verify/verify_report.hpp"
 
 namespace sevproof::cli {
 namespace {
 
-struct verify_options {
-  std::string report;
-  std::string vcek;
-  std::string certs_dir;
-  std::string ark;
-  std::string ask;
-  bool json = false;
+struct verify_cli {
+  std::string report, vcek, vlek, cert_table, certs_dir, ark, ask, chain, crl, product, now, offset;
+  bool strict = false, json = false, no_builtin = false, all = false;
+  // validation
+  bool allow_debug = false, single_socket = false, aes = false, rapl = false, ct_hiding = false, page_swap = false;
+  bool require_id_block = false, require_author_key = false;
+  std::string smt, migrate_ma, cxl, min_abi, min_guest_svn, report_data, host_data, image_id, family_id, report_id,
+      report_id_ma, chip_id, min_firmware, min_build, min_tcb, min_committed_tcb, min_reported_tcb, min_launch_tcb,
+      provisional, platform_info_max, vmpl, min_launch_mit, min_current_mit;
+  std::vector<std::string> measurements, id_key_digests, author_key_digests;
 };
 
-// "SEV-Milan" / "SEV-VLEK-Milan" -> "milan"
-std::string product_from_issuer(const std::string& issuer_cn) {
-  std::string p = issuer_cn;
-  for (const char* prefix : {"SEV-VLEK-", "SEV-"})
-    if (p.rfind(prefix, 0) == 0) {
-      p = p.substr(std::string(prefix).size());
-      break;
-    }
-  std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return p;
+struct usage_error {
+  std::string what;
+};
+
+template <class T>
+T need(std::optional<T> v, const std::string& flag, const std::string& value, const char* expected) {
+  if (!v) throw usage_error{flag + " " + value + ": " + expected};
+  return *v;
 }
 
-std::optional<crypto::certificate> load_cert(const std::string& path, const char* role, std::string& why) {
-  auto file = read_file(path);
-  if (!file.data) {
-    why = std::string(role) + ": " + file.why;
-    return std::nullopt;
-  }
-  auto c = crypto::certificate::load(*file.data);
-  if (!c) {
-    why = std::string(role) + " (" + path + "): " + c.err().to_string();
-    return std::nullopt;
-  }
-  return c.value();
-}
-
-int run_verify(const verify_options& o) {
-  auto fail_input = [&](const std::string& why) {
+int run(const verify_cli& o) {
+  auto bad_input_msg = [&](const std::string& why) {
     std::cerr << "sevproof verify: " << why << "\n";
     return bad_input;
   };
-  auto report_file = read_file(o.report);
-  if (!report_file.data) return fail_input(report_file.why);
-  auto rep = snp::parse_report(*report_file.data);
-  if (!rep) return fail_input(o.report + ": " + rep.err().to_string());
+  try {
+    // ---- options that do not need the report ----
+    verify::verify_options vo;
+    if (!o.now.empty()) vo.now = need(utc::parse(o.now), "--now", o.now, "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS");
+    if (!o.product.empty()) vo.product = need(snp::product_from_name(o.product), "--product", o.product, "use milan, genoa or turin");
+    snp::read_options ro;  // the product is judged by check V013, not refused while reading
+    ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
+    if (!o.offset.empty()) ro.offset = need(parse_uint(o.offset), "--offset", o.offset, "not a number");
 
-  std::string why;
-  auto vcek = load_cert(o.vcek, "VCEK", why);
-  if (!vcek) return fail_input(why);
+    validate::options val;
+    val.allow_debug = o.allow_debug;
+    val.allow_smt = parse_allow(o.smt, "--smt");
+    val.allow_migrate_ma = parse_allow(o.migrate_ma, "--migrate-ma");
+    val.allow_cxl = parse_allow(o.cxl, "--cxl");
+    val.require_single_socket = o.single_socket;
+    val.require_aes_256_xts = o.aes;
+    val.require_rapl_dis = o.rapl;
+    val.require_ciphertext_hiding = o.ct_hiding;
+    val.require_page_swap_disable = o.page_swap;
+    if (!o.min_abi.empty()) val.min_abi = need(parse_version_pair(o.min_abi), "--min-abi", o.min_abi, "expected MAJOR.MINOR");
+    if (!o.min_guest_svn.empty())
+      val.min_guest_svn = static_cast<std::uint32_t>(need(parse_uint(o.min_guest_svn, 0xFFFFFFFFu), "--min-guest-svn", o.min_guest_svn, "expected a 32-bit number"));
+    val.report_data = parse_hex_field(o.report_data, "--report-data", 64);
+    val.host_data = parse_hex_field(o.host_data, "--host-data", 32);
+    val.image_id = parse_hex_field(o.image_id, "--image-id", 16);
+    val.family_id = parse_hex_field(o.family_id, "--family-id", 16);
+    val.report_id = parse_hex_field(o.report_id, "--report-id", 32);
+    val.report_id_ma = parse_hex_field(o.report_id_ma, "--report-id-ma", 32);
+    val.chip_id = parse_hex_field(o.chip_id, "--chip-id", 64);
+    for (const auto& m : o.measurements) val.measurements.push_back(*parse_hex_field(m, "--measurement", 48));
+    for (const auto& d : o.id_key_digests) val.trusted_id_keys.push_back(*parse_hex_field(d, "--id-key-digest", 48));
+    for (const auto& d : o.author_key_digests) val.trusted_author_keys.push_back(*parse_hex_field(d, "--author-key-digest", 48));
+    if (!o.min_firmware.empty()) val.min_firmware = need(parse_version_pair(o.min_firmware), "--min-firmware", o.min_firmware, "expected MAJOR.MINOR");
+    if (!o.min_build.empty()) val.min_build = static_cast<std::uint8_t>(need(parse_uint(o.min_build, 255), "--min-build", o.min_build, "expected 0-255"));
+    val.allow_provisional_firmware = parse_allow(o.provisional, "--provisional-firmware");
+    if (!o.platform_info_max.empty()) val.platform_info_max = need(parse_uint(o.platform_info_max), "--platform-info-max", o.platform_info_max, "expected a number (e.g. 0x27)");
+    if (!o.vmpl.empty()) val.vmpl = static_cast<std::uint32_t>(need(parse_uint(o.vmpl, 3), "--vmpl", o.vmpl, "expected 0-3"));
+    val.require_id_block = o.require_id_block;
+    val.require_author_key = o.require_author_key;
+    if (!o.min_launch_mit.empty()) val.min_launch_mit_vector = need(parse_uint(o.min_launch_mit), "--min-launch-mit-vector", o.min_launch_mit, "expected a bit mask");
+    if (!o.min_current_mit.empty()) val.min_current_mit_vector = need(parse_uint(o.min_current_mit), "--min-current-mit-vector", o.min_current_mit, "expected a bit mask");
+    val.min_current_tcb = parse_tcb_min(o.min_tcb, "--min-tcb");
+    val.min_committed_tcb = parse_tcb_min(o.min_committed_tcb, "--min-committed-tcb");
+    val.min_reported_tcb = parse_tcb_min(o.min_reported_tcb, "--min-reported-tcb");
+    val.min_launch_tcb = parse_tcb_min(o.min_launch_tcb, "--min-launch-tcb");
 
-  const bool vlek = vcek->issuer_cn().rfind("SEV-VLEK-", 0) == 0;
-  const std::string product = product_from_issuer(vcek->issuer_cn());
-  std::string dir = o.certs_dir.empty() ? std::string(SEVPROOF_DEFAULT_AMD_DIR) + "/" + product : o.certs_dir;
-  std::string ark_path = o.ark.empty() ? dir + "/ark.pem" : o.ark;
-  std::string ask_path = o.ask.empty() ? dir + (vlek ? "/asvk.pem" : "/ask.pem") : o.ask;
-  auto ark = load_cert(ark_path, "ARK", why);
-  if (!ark) return fail_input(why);
-  auto ask = load_cert(ask_path, vlek ? "ASVK" : "ASK", why);
-  if (!ask) return fail_input(why);
+    // ---- inputs ----
+    auto rf = read_file(o.report);
+    if (!rf.data) return bad_input_msg(rf.why);
+    auto pr = snp::read_report(*rf.data, ro);
+    if (!pr) return bad_input_msg(o.report + ": " + pr.err().to_string());
+    if (vo.product && pr->prod_source != snp::product_source::cpuid) {  // v2: the given product decides the layout
+      ro.given_product = vo.product;
+      pr = snp::read_report(*rf.data, ro);
+      if (!pr) return bad_input_msg(o.report + ": " + pr.err().to_string());
+    }
+    verify::evidence ev{std::move(pr).value(), std::nullopt, {}, std::nullopt};
 
-  auto chain = verify::check_chain(*ark, *ask, *vcek);
-  auto sig = verify::report_signed_by(*rep, *vcek);
-  const bool verified = chain.valid() && sig.valid;
+    auto load_certs = [&](const std::string& path, const char* role, bool all_in_file) -> std::optional<std::vector<crypto::certificate>> {
+      auto f = read_file(path);
+      if (!f.data) {
+        bad_input_msg(std::string(role) + ": " + f.why);
+        return std::nullopt;
+      }
+      if (all_in_file) {
+        auto cs = crypto::certificate::load_all(*f.data);
+        if (!cs) {
+          bad_input_msg(std::string(role) + " " + path + ": " + cs.err().to_string());
+          return std::nullopt;
+        }
+        return cs.value();
+      }
+      auto c = crypto::certificate::load(*f.data);
+      if (!c) {
+        bad_input_msg(std::string(role) + " " + path + ": " + c.err().to_string());
+        return std::nullopt;
+      }
+      return std::vector<crypto::certificate>{c.value()};
+    };
 
-  if (o.json) {
-    nlohmann::json j;
-    j["report"] = o.report;
-    j["report_version"] = rep->version();
-    j["product"] = product;
-    j["signer"] = vlek ? "VLEK" : "VCEK";
-    for (const auto& l : chain.links)
-      j["checks"].push_back({{"check", l.what}, {"status", l.result.valid ? "pass" : "fail"}, {"detail", l.result.detail}});
-    j["checks"].push_back({{"check", "report signature"}, {"status", sig.valid ? "pass" : "fail"}, {"detail", sig.detail}});
-    j["verified"] = verified;
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << "report  " << o.report << " (version " << rep->version() << ")\n"
-              << "signer  " << vcek->subject_cn() << " issued by " << vcek->issuer_cn() << "\n";
-    for (const auto& l : chain.links)
-      std::cout << (l.result.valid ? "  [pass] " : "  [FAIL] ") << l.what << (l.result.valid ? "" : ": " + l.result.detail) << "\n";
-    std::cout << (sig.valid ? "  [pass] " : "  [FAIL] ") << "report signed by " << vcek->subject_cn()
-              << " (ECDSA P-384 SHA-384 over bytes 0x000-0x29f)" << (sig.valid ? "" : ": " + sig.detail) << "\n";
-    std::cout << (verified ? "VERIFIED: signed by genuine AMD hardware (chain and signature)\n"
-                           : "NOT VERIFIED: see the failed checks above\n");
+    for (const auto* signer_path : {&o.vcek, &o.vlek})
+      if (!signer_path->empty()) {
+        auto c = load_certs(*signer_path, signer_path == &o.vcek ? "--vcek" : "--vlek", false);
+        if (!c) return bad_input;
+        ev.signer = c->front();
+      }
+    if (!o.cert_table.empty()) {
+      auto f = read_file(o.cert_table);
+      if (!f.data) return bad_input_msg("--cert-table: " + f.why);
+      auto t = snp::parse_cert_table(*f.data);
+      if (!t) return bad_input_msg(o.cert_table + ": " + t.err().to_string());
+      for (const auto& e : *t) {
+        if (e.role == snp::cert_role::crl) {
+          auto c = crypto::crl::load(e.data);
+          if (!c) return bad_input_msg(o.cert_table + ": CRL entry: " + c.err().to_string());
+          if (!ev.crl) ev.crl = c.value();
+          continue;
+        }
+        if (e.role == snp::cert_role::unknown) continue;
+        auto c = crypto::certificate::from_der(e.data);
+        if (!c) return bad_input_msg(o.cert_table + ": " + std::string(snp::role_name(e.role)) + " entry: " + c.err().to_string());
+        if ((e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek) && !ev.signer) ev.signer = c.value();
+        else ev.offered.push_back(c.value());
+      }
+    }
+    if (!o.certs_dir.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(o.certs_dir, ec)) return bad_input_msg("--certs " + o.certs_dir + ": not a directory");
+      for (const auto& entry : std::filesystem::directory_iterator(o.certs_dir)) {
+        const auto name = entry.path().filename().string();
+        const auto ext = entry.path().extension().string();
+        if (ext != ".pem" && ext != ".der" && ext != ".crt" && ext != ".cer") continue;
+        auto cs = load_certs(entry.path().string(), "--certs", true);
+        if (!cs) return bad_input;
+        const bool leaf = name.rfind("vcek", 0) == 0 || name.rfind("vlek", 0) == 0;
+        for (auto& c : *cs) {
+          if (leaf && !ev.signer) ev.signer = c;
+          else ev.offered.push_back(c);
+        }
+      }
+    }
+    for (const auto* p : {&o.ark, &o.ask, &o.chain}) {
+      if (p->empty()) continue;
+      auto cs = load_certs(*p, p == &o.chain ? "--chain" : (p == &o.ark ? "--ark" : "--ask"), true);
+      if (!cs) return bad_input;
+      for (auto& c : *cs) ev.offered.push_back(c);
+    }
+    if (!o.no_builtin)
+      for (const auto& f : embedded::amd_chain)
+        if (!f.pem.empty())
+          if (auto c = crypto::certificate::load(as_bytes_view(std::string(f.pem)))) ev.offered.push_back(c.value());
+    if (!o.crl.empty()) {
+      auto f = read_file(o.crl);
+      if (!f.data) return bad_input_msg("--crl: " + f.why);
+      auto c = crypto::crl::load(*f.data);
+      if (!c) return bad_input_msg(o.crl + ": " + c.err().to_string());
+      ev.crl = c.value();
+    }
+
+    // ---- verify, then validate with the product's TCB layout ----
+    auto v = verify::verify_report(ev, verify::trust_anchors::amd(), vo);
+    std::optional<snp::product> prod = vo.product ? vo.product : ev.report.prod;
+    if (!prod && ev.signer) prod = verify::detail::product_from_issuer(ev.signer->issuer_cn());
+    const auto layout = prod ? snp::layout_of(*prod) : ev.report.layout;
+    validate::validate_report(ev.report, val, layout, v);
+
+    const std::string signer_name = ev.signer ? (verify::detail::kind_of(*ev.signer) == verify::signer_kind::vlek ? "VLEK" : "VCEK") : "none";
+    bool expectations = false;
+    for (const auto& c : v.checks)
+      expectations |= c.requested && c.code[0] == 'P' && c.code != checks::policy_debug.code && c.code != checks::provisional_firmware.code;
+    const std::string headline =
+        v.passed() ? std::string("VERIFIED: genuine AMD SEV-SNP report") +
+                         (expectations ? ", and it meets every expectation given"
+                                       : " (no expectations given: add --measurement, --report-data, --min-tcb, ... to check what it runs)")
+        : v.genuine() ? "GENUINE, BUT POLICY FAILED: signed by AMD hardware, yet not what you expect (see the failed P checks)"
+                      : "NOT VERIFIED: see the failed or skipped V checks";
+    if (o.json) {
+      auto j = format::verdict_json(v, o.all);
+      j["input"] = o.report;
+      j["verification_time"] = utc::format(vo.now);
+      j["product"] = prod ? nlohmann::json(std::string(snp::product_name(*prod))) : nlohmann::json(nullptr);
+      j["signer"] = signer_name;
+      j["summary"] = headline;
+      j["report"] = format::report_json(ev.report);
+      std::cout << j.dump(2) << "\n";
+    } else {
+      std::cout << "sevproof verify " << o.report << "\n  report version " << ev.report.report.version() << ", product "
+                << (prod ? std::string(snp::product_name(*prod)) : std::string("unknown")) << ", signer " << signer_name
+                << ", verification time " << utc::format(vo.now) << "\n\n";
+      std::size_t hidden = 0;
+      for (const auto& c : v.checks) {
+        if (!c.requested && !o.all) {
+          ++hidden;
+          continue;
+        }
+        const auto st = c.result == status::pass ? "pass" : c.result == status::fail ? "FAIL" : c.result == status::warn ? "warn" : "skip";
+        std::cout << "  " << c.code << " " << st << "  " << c.title << "\n             " << c.sentence << "\n";
+      }
+      if (hidden) std::cout << "  (" << hidden << " validation checks not requested; --all lists them)\n";
+      std::cout << "\n" << headline << "\n";
+    }
+    return v.passed() ? ok : check_failed;
+  } catch (const usage_error& e) {
+    std::cerr << "sevproof verify: " << e.what << "\n";
+    return usage;
+  } catch (const option_error& e) {
+    std::cerr << "sevproof verify: " << e.what() << "\n";
+    return usage;
   }
-  return verified ? ok : check_failed;
 }
 
 }  // namespace
 
 runner add_verify(CLI::App& app) {
-  auto o = std::make_shared<verify_options>();
-  app.add_option("--report,-r", o->report, "Attestation report (raw 1184 bytes)")->required()->check(CLI::ExistingFile);
-  app.add_option("--vcek", o->vcek, "Signer certificate: VCEK or VLEK, DER or PEM")->required()->check(CLI::ExistingFile);
-  app.add_option("--certs,-c", o->certs_dir,
-                 "Directory with ark.pem and ask.pem (asvk.pem for a VLEK), as `snpguest fetch ca` writes it; "
-                 "default: the AMD chain for the signer's product");
-  app.add_option("--ark", o->ark, "ARK certificate file (overrides --certs)");
-  app.add_option("--ask", o->ask, "ASK or ASVK certificate file (overrides --certs)");
-  app.add_flag("--json", o->json, "Print the result as JSON");
-  return [o] { return run_verify(*o); };
+  auto o = std::make_shared<verify_cli>();
+  app.footer(
+      "Verification (V checks) proves the report was signed by a genuine AMD chip: pinned AMD roots, the\n"
+      "ARK -> ASK -> VCEK (or ARK -> ASVK -> VLEK) chain, validity at --now, an optional CRL, REPORTED_TCB\n"
+      "and CHIP_ID against the certificate, and the ECDSA signature over the bytes as received.\n"
+      "Validation (P checks) compares it with what you expect; only what you ask for is checked, except\n"
+      "that a policy allowing debugging fails unless --allow-debug. Check codes: docs/checks.md.\n\n"
+      "Examples:\n"
+      "  sevproof verify -r report.bin --vcek vcek.der                       # chain built in\n"
+      "  sevproof verify -r report.bin --certs ./certs                       # as `snpguest fetch ca/vcek` wrote it\n"
+      "  sevproof verify -r report.bin --cert-table certs.bin --now 2023-10-01   # extended report, historic time\n"
+      "  sevproof verify -r report.bin --vcek vcek.der --crl crl.der --measurement 845f...945b \\\n"
+      "                  --min-tcb bl=3,tee=0,snp=8,ucode=115 --vmpl 0 --json\n\n"
+      "Exit codes: 0 all checks passed, 1 a check failed (or could not run), 2 usage error, 3 input unreadable or malformed.");
+  app.add_option("--report,-r", o->report, "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64")->required();
+  auto* in = "Evidence";
+  app.add_option("--vcek", o->vcek, "VCEK certificate (DER or PEM)")->group(in);
+  app.add_option("--vlek", o->vlek, "VLEK certificate (DER or PEM)")->group(in);
+  app.add_option("--cert-table", o->cert_table, "Extended-report certificate table (VCEK/VLEK and possibly ASK/ARK/CRL)")->group(in);
+  app.add_option("--certs,-c", o->certs_dir, "Directory of certificates (ark/ask/asvk/vcek/vlek .pem or .der, as snpguest writes them)")->group(in);
+  app.add_option("--ark", o->ark, "ARK certificate")->group(in);
+  app.add_option("--ask,--asvk", o->ask, "ASK or ASVK certificate")->group(in);
+  app.add_option("--chain", o->chain, "PEM bundle of chain certificates (e.g. KDS cert_chain: ASK then ARK)")->group(in);
+  app.add_option("--crl", o->crl, "AMD CRL (DER or PEM), checked against the ARK and --now")->group(in);
+  app.add_flag("--no-builtin-chain", o->no_builtin, "Do not use the AMD chain built into this binary")->group(in);
+  app.add_option("--product", o->product, "milan, genoa or turin (v2 reports carry no CPUID)")->group(in);
+  app.add_option("--now", o->now, "Verification time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS (default: now)")->group(in);
+  app.add_option("--offset", o->offset, "Read the report at this offset of the file")->group(in);
+  app.add_flag("--strict", o->strict, "Non-zero reserved report bytes are an input error, not a warning")->group(in);
+
+  auto* pg = "Expectations (validation)";
+  app.add_flag("--allow-debug", o->allow_debug, "Accept a policy that allows debugging (refused by default)")->group(pg);
+  app.add_option("--smt", o->smt, "allow|deny: may the policy permit SMT")->group(pg);
+  app.add_option("--migrate-ma", o->migrate_ma, "allow|deny: may the policy permit a migration agent")->group(pg);
+  app.add_option("--cxl", o->cxl, "allow|deny: may the policy permit CXL")->group(pg);
+  app.add_flag("--require-single-socket", o->single_socket, "Policy must require a single socket")->group(pg);
+  app.add_flag("--require-aes-256-xts", o->aes, "Policy must require AES-256-XTS")->group(pg);
+  app.add_flag("--require-rapl-dis", o->rapl, "Policy must require RAPL disabled")->group(pg);
+  app.add_flag("--require-ciphertext-hiding", o->ct_hiding, "Policy must require ciphertext hiding")->group(pg);
+  app.add_flag("--require-page-swap-disable", o->page_swap, "Policy must disable page swap")->group(pg);
+  app.add_option("--min-abi", o->min_abi, "Minimum policy ABI, MAJOR.MINOR (e.g. 1.51)")->group(pg);
+  app.add_option("--min-guest-svn", o->min_guest_svn, "Minimum GUEST_SVN")->group(pg);
+  app.add_option("--report-data", o->report_data, "Exact REPORT_DATA (128 hex digits)")->group(pg);
+  app.add_option("--host-data", o->host_data, "Exact HOST_DATA (64 hex digits)")->group(pg);
+  app.add_option("--image-id", o->image_id, "Exact IMAGE_ID (32 hex digits)")->group(pg);
+  app.add_option("--family-id", o->family_id, "Exact FAMILY_ID (32 hex digits)")->group(pg);
+  app.add_option("--report-id", o->report_id, "Exact REPORT_ID (64 hex digits)")->group(pg);
+  app.add_option("--report-id-ma", o->report_id_ma, "Exact REPORT_ID_MA (64 hex digits)")->group(pg);
+  app.add_option("--chip-id", o->chip_id, "Exact CHIP_ID (128 hex digits)")->group(pg);
+  app.add_option("--measurement", o->measurements, "Expected MEASUREMENT (96 hex digits, as sev-snp-measure prints); repeat to allow several")->group(pg);
+  app.add_option("--min-firmware", o->min_firmware, "Minimum running firmware MAJOR.MINOR (e.g. 1.55)")->group(pg);
+  app.add_option("--min-build", o->min_build, "Minimum running firmware build")->group(pg);
+  app.add_option("--min-tcb", o->min_tcb, "Minimum CURRENT_TCB, e.g. bl=3,tee=0,snp=8,ucode=115 (Turin: also fmc=N)")->group(pg);
+  app.add_option("--min-committed-tcb", o->min_committed_tcb, "Minimum COMMITTED_TCB (same form)")->group(pg);
+  app.add_option("--min-reported-tcb", o->min_reported_tcb, "Minimum REPORTED_TCB (same form)")->group(pg);
+  app.add_option("--min-launch-tcb", o->min_launch_tcb, "Minimum LAUNCH_TCB (same form)")->group(pg);
+  app.add_option("--provisional-firmware", o->provisional, "allow|deny firmware newer than the committed one (default: warn)")->group(pg);
+  app.add_option("--platform-info-max", o->platform_info_max, "PLATFORM_INFO bits allowed to be set (e.g. 0x27)")->group(pg);
+  app.add_option("--vmpl", o->vmpl, "Exact VMPL (0-3)")->group(pg);
+  app.add_flag("--require-id-block", o->require_id_block, "The guest must have been launched with an ID block")->group(pg);
+  app.add_flag("--require-author-key", o->require_author_key, "The ID block must carry an author key")->group(pg);
+  app.add_option("--id-key-digest", o->id_key_digests, "Trusted ID key digest (SHA-384, 96 hex digits; `sevproof key-digest`); repeatable")->group(pg);
+  app.add_option("--author-key-digest", o->author_key_digests, "Trusted author key digest; repeatable")->group(pg);
+  app.add_option("--min-launch-mit-vector", o->min_launch_mit, "Mitigation bits LAUNCH_MIT_VECTOR must have (v5)")->group(pg);
+  app.add_option("--min-current-mit-vector", o->min_current_mit, "Mitigation bits CURRENT_MIT_VECTOR must have (v5)")->group(pg);
+
+  app.add_flag("--json", o->json, "Print the verdict (and the decoded report) as JSON");
+  app.add_flag("--all", o->all, "Also list the validation checks that were not requested");
+  return [o, &app]() -> int {
+    if (!o->vcek.empty() && !o->vlek.empty()) {
+      std::cerr << "sevproof verify: give --vcek or --vlek, not both\n";
+      return usage;
+    }
+    (void)app;
+    return run(*o);
+  };
 }
 
 }  // namespace sevproof::cli

@@ -1,0 +1,292 @@
+// "Is this report genuinely signed by AMD hardware?" — the verification checks V001-V017.
+//
+// Inputs are evidence (report, signer certificate, any offered chain certificates, an optional CRL)
+// and a trust store of pinned AMD keys. Every check is run and reported; a missing input makes the
+// dependent checks "skipped" with the reason, and the verdict is never "genuine" on a doubt.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sevproof/core/hex.hpp"
+#include "sevproof/core/time.hpp"
+#include "sevproof/crypto/certificate.hpp"
+#include "sevproof/crypto/crl.hpp"
+#include "sevproof/kds/extensions.hpp"
+#include "sevproof/snp/platform_info.hpp"
+#include "sevproof/snp/report_reader.hpp"
+#include "sevproof/snp/tcb.hpp"
+#include "sevproof/verify/report_signature.hpp"
+#include "sevproof/verify/trust.hpp"
+#include "sevproof/core/verdict.hpp"
+
+namespace sevproof::verify {
+
+enum class signer_kind : std::uint8_t { vcek, vlek };
+
+struct evidence {
+  snp::parsed_report report;
+  std::optional<crypto::certificate> signer;   // the VCEK or VLEK
+  std::vector<crypto::certificate> offered;    // ARK/ASK/ASVK candidates from files, tables, the build
+  std::optional<crypto::crl> crl;
+};
+
+struct verify_options {
+  std::int64_t now = utc::now();               // verification time (Unix seconds, UTC)
+  std::optional<snp::product> product;         // the product the caller says this is
+};
+
+namespace detail {
+
+inline signer_kind kind_of(const crypto::certificate& c) {
+  return (c.subject_cn() == "SEV-VLEK" || c.issuer_cn().rfind("SEV-VLEK-", 0) == 0) ? signer_kind::vlek : signer_kind::vcek;
+}
+
+// "SEV-Milan" / "SEV-VLEK-Genoa" -> product
+inline std::optional<snp::product> product_from_issuer(const std::string& cn) {
+  for (std::string_view prefix : {"SEV-VLEK-", "SEV-"})
+    if (cn.rfind(prefix, 0) == 0) return snp::product_from_name(std::string_view(cn).substr(prefix.size()));
+  return std::nullopt;
+}
+
+// "Milan-B0" -> milan, "Genoa" -> genoa
+inline std::optional<snp::product> product_from_extension(const std::string& name) {
+  return snp::product_from_name(std::string_view(name).substr(0, name.find('-')));
+}
+
+inline std::string tcb_text(const snp::tcb_version& t) {
+  std::string s = t.fmc ? "fmc " + std::to_string(*t.fmc) + ", " : "";
+  return s + "bootloader " + std::to_string(t.bootloader) + ", tee " + std::to_string(t.tee) + ", snp " +
+         std::to_string(t.snp) + ", microcode " + std::to_string(t.microcode);
+}
+
+inline std::string cert_tcb_text(const kds::amd_extensions& e) {
+  auto v = [](const std::optional<std::uint8_t>& x) { return x ? std::to_string(*x) : std::string("absent"); };
+  std::string s = e.fmc ? "fmc " + v(e.fmc) + ", " : "";
+  return s + "bootloader " + v(e.bl) + ", tee " + v(e.tee) + ", snp " + v(e.snp) + ", microcode " + v(e.ucode);
+}
+
+inline std::string short_hex(bytes_view b) {
+  auto h = hex::encode(b);
+  return h.size() > 16 ? h.substr(0, 16) + "…" : h;
+}
+
+inline void check_validity(verdict& v, const checks::check_info& info, const crypto::certificate* c, const char* role,
+                           std::int64_t now) {
+  if (c == nullptr) {
+    v.add(info, status::skipped, std::string("no ") + role + " to check");
+    return;
+  }
+  const std::string window = utc::format(c->not_before()) + " to " + utc::format(c->not_after());
+  if (now < c->not_before())
+    v.add(info, status::fail, std::string(role) + " is not yet valid at " + utc::format(now) + " (valid " + window + ")");
+  else if (now > c->not_after())
+    v.add(info, status::fail, std::string(role) + " expired at " + utc::format(c->not_after()) + " (verification time " +
+                                  utc::format(now) + "); to check historical evidence pass a time inside " + window);
+  else
+    v.add(info, status::pass, std::string(role) + " valid " + window);
+}
+
+}  // namespace detail
+
+inline verdict verify_report(const evidence& ev, const trust_anchors& trust, const verify_options& opt) {
+  using namespace detail;
+  verdict v;
+  const snp::report& rep = ev.report.report;
+
+  if (!ev.signer) {
+    for (const auto* c : {&checks::ark_pinned, &checks::ark_self_signed, &checks::ask_pinned, &checks::ask_signed,
+                          &checks::leaf_signed, &checks::ark_validity, &checks::ask_validity, &checks::leaf_validity,
+                          &checks::crl_signed, &checks::crl_current, &checks::ask_not_revoked, &checks::signer_type,
+                          &checks::product_consistent, &checks::tcb_matches, &checks::chip_matches})
+      v.add(*c, status::skipped, "no VCEK or VLEK was given");
+    v.add(checks::report_signature, status::skipped,
+          "no VCEK or VLEK was given: the report cannot be verified (fetch it with the URL `sevproof kds-urls` prints)");
+    return v;
+  }
+  const crypto::certificate& signer = *ev.signer;
+  const signer_kind kind = kind_of(signer);
+  const char* leaf_name = kind == signer_kind::vlek ? "VLEK" : "VCEK";
+  const ca_role inter_role = kind == signer_kind::vlek ? ca_role::asvk : ca_role::ask;
+  const char* inter_name = kind == signer_kind::vlek ? "ASVK" : "ASK";
+
+  auto ext = kds::read_amd_extensions(signer);
+
+  // ---- which product: caller, report CPUID, certificate issuer, certificate productName ----
+  struct source {
+    const char* what;
+    std::optional<snp::product> p;
+  };
+  std::vector<source> sources;
+  if (opt.product) sources.push_back({"given product", opt.product});
+  if (ev.report.prod_source == snp::product_source::cpuid && ev.report.prod) sources.push_back({"report CPUID", ev.report.prod});
+  sources.push_back({"certificate issuer", product_from_issuer(signer.issuer_cn())});
+  if (ext && ext->product_name) sources.push_back({"certificate productName", product_from_extension(*ext->product_name)});
+  std::optional<snp::product> prod;
+  for (const auto& s : sources)
+    if (s.p) {
+      prod = s.p;
+      break;
+    }
+  {
+    std::string said;
+    bool agree = prod.has_value();
+    for (const auto& s : sources) {
+      said += (said.empty() ? "" : ", ") + std::string(s.what) + " " + (s.p ? std::string(snp::product_name(*s.p)) : "unknown");
+      if (s.p && prod && *s.p != *prod) agree = false;
+    }
+    if (!prod) v.add(checks::product_consistent, status::fail, "cannot tell the product (" + said + ")");
+    else if (!agree) v.add(checks::product_consistent, status::fail, "the product differs between inputs: " + said);
+    else v.add(checks::product_consistent, status::pass, std::string(snp::product_name(*prod)) + " (" + said + ")");
+  }
+
+  // ---- chain: pick the pinned ARK and ASK/ASVK among the offered certificates ----
+  const crypto::certificate* ark = nullptr;
+  const crypto::certificate* inter = nullptr;
+  auto pick = [&](ca_role role, const checks::check_info& info) -> const crypto::certificate* {
+    if (!prod) {
+      v.add(info, status::skipped, "product unknown, so no pinned key to compare with");
+      return nullptr;
+    }
+    const auto pin = trust.pin_for(*prod, role);
+    const std::string want = std::string(ca_role_name(role)) + " of " + std::string(snp::product_name(*prod));
+    if (!pin) {
+      v.add(info, status::fail, "no pinned key for the " + want);
+      return nullptr;
+    }
+    std::string refused;
+    for (const auto& c : ev.offered) {
+      const auto fp = spki_fingerprint(c);
+      if (fp == *pin) {
+        v.add(info, status::pass, c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)");
+        return &c;
+      }
+      // A certificate that claims to be the one we need but carries another key is refused loudly.
+      const std::string claim = role == ca_role::ark ? "ARK-" : (role == ca_role::asvk ? "SEV-VLEK-" : "SEV-");
+      if (c.subject_cn() == claim + std::string(snp::product_name(*prod)))
+        refused = c.subject_cn() + " was given but its key (SPKI SHA-256 " + fp.substr(0, 16) + "…) is not the pinned " + want +
+                  " (" + pin->substr(0, 16) + "…)";
+    }
+    v.add(info, status::fail, refused.empty() ? "no " + want + " among the inputs (give --certs DIR or a chain file)" : refused);
+    return nullptr;
+  };
+  ark = pick(ca_role::ark, checks::ark_pinned);
+  if (ark) {
+    auto s = ark->signed_by(*ark);
+    v.add(checks::ark_self_signed, s.valid ? status::pass : status::fail, s.detail);
+  } else {
+    v.add(checks::ark_self_signed, status::skipped, "no pinned ARK");
+  }
+  inter = pick(inter_role, checks::ask_pinned);
+  if (inter && ark) {
+    auto s = inter->signed_by(*ark);
+    v.add(checks::ask_signed, s.valid ? status::pass : status::fail, inter->subject_cn() + ": " + s.detail);
+  } else {
+    v.add(checks::ask_signed, status::skipped, std::string("no pinned ARK and ") + inter_name);
+  }
+  if (inter) {
+    auto s = signer.signed_by(*inter);
+    v.add(checks::leaf_signed, s.valid ? status::pass : status::fail, std::string(leaf_name) + ": " + s.detail);
+  } else {
+    v.add(checks::leaf_signed, status::skipped, std::string("no pinned ") + inter_name);
+  }
+
+  // ---- validity at the verification time ----
+  check_validity(v, checks::ark_validity, ark, "ARK", opt.now);
+  check_validity(v, checks::ask_validity, inter, inter_name, opt.now);
+  check_validity(v, checks::leaf_validity, &signer, leaf_name, opt.now);
+
+  // ---- CRL ----
+  if (!ev.crl) {
+    for (const auto* c : {&checks::crl_signed, &checks::crl_current, &checks::ask_not_revoked})
+      v.add(*c, status::skipped, "no CRL given (optional; `sevproof kds-urls` prints where to fetch it)");
+  } else if (!ark) {
+    for (const auto* c : {&checks::crl_signed, &checks::crl_current, &checks::ask_not_revoked})
+      v.add(*c, status::skipped, "no pinned ARK to check the CRL against");
+  } else {
+    const auto& crl = *ev.crl;
+    auto s = crl.signed_by(*ark);
+    if (s.valid && crl.issuer_cn() != ark->subject_cn()) s = {false, "CRL issuer is " + crl.issuer_cn() + ", not " + ark->subject_cn()};
+    v.add(checks::crl_signed, s.valid ? status::pass : status::fail, s.detail);
+    const std::string window = utc::format(crl.this_update()) + " to " + utc::format(crl.next_update());
+    if (opt.now < crl.this_update() || opt.now > crl.next_update())
+      v.add(checks::crl_current, status::fail, "CRL covers " + window + ", not the verification time " + utc::format(opt.now));
+    else
+      v.add(checks::crl_current, status::pass, "CRL covers " + window);
+    if (!inter) v.add(checks::ask_not_revoked, status::skipped, std::string("no pinned ") + inter_name);
+    else if (crl.revokes(*inter)) v.add(checks::ask_not_revoked, status::fail, inter->subject_cn() + " is revoked by the CRL");
+    else v.add(checks::ask_not_revoked, status::pass, inter->subject_cn() + " is not on the CRL (" + std::to_string(crl.entries()) + " entries)");
+  }
+
+  // ---- report vs certificate ----
+  const auto ki = rep.key_info();
+  const auto sk = snp::signing_key_of(ki);
+  if (bits::find(snp::key_info_bits, "MASK_CHIP_KEY").get(ki))
+    v.add(checks::signer_type, status::fail, "KEY_INFO has MASK_CHIP_KEY set: the firmware did not sign this report");
+  else if (sk == 7)
+    v.add(checks::signer_type, status::fail, "KEY_INFO says the report is unsigned (SIGNING_KEY 7)");
+  else if ((sk == 0 && kind == signer_kind::vcek) || (sk == 1 && kind == signer_kind::vlek))
+    v.add(checks::signer_type, status::pass, std::string("KEY_INFO names the ") + leaf_name + ", the certificate is a " + leaf_name);
+  else
+    v.add(checks::signer_type, status::fail,
+          "KEY_INFO names the " + std::string(snp::signing_key_name(sk)) + " but the certificate is a " + leaf_name);
+
+  const auto layout = prod ? snp::layout_of(*prod) : ev.report.layout;
+  const auto reported = snp::decode_tcb(rep.reported_tcb(), layout);
+  if (!ext) {
+    v.add(checks::tcb_matches, status::fail, ext.err().to_string());
+    v.add(checks::chip_matches, status::fail, ext.err().to_string());
+  } else {
+    const auto& e = *ext;
+    bool same = e.bl == reported.bootloader && e.tee == reported.tee && e.snp == reported.snp && e.ucode == reported.microcode;
+    if (layout == snp::tcb_layout::turin) same = same && e.fmc == reported.fmc;
+    const std::string both = "certificate " + cert_tcb_text(e) + "; report REPORTED_TCB " + tcb_text(reported);
+    v.add(checks::tcb_matches, same ? status::pass : status::fail,
+          same ? "REPORTED_TCB = certificate TCB (" + tcb_text(reported) + ")" : "TCB differs: " + both);
+
+    const auto chip = rep.chip_id();
+    if (kind == signer_kind::vlek) {
+      v.add(checks::chip_matches, status::skipped,
+            "a VLEK is not bound to a chip (no hwID); issued to " + (e.csp_id ? *e.csp_id : std::string("an unnamed provider")));
+    } else if (all_zero(chip)) {
+      v.add(checks::chip_matches, status::warn, "CHIP_ID is all zero (the host set MASK_CHIP_ID): the report cannot be tied to the VCEK's chip");
+    } else if (!e.hwid) {
+      v.add(checks::chip_matches, status::fail, "the VCEK has no hwID extension");
+    } else if (e.hwid->size() == 8) {
+      const bool ok = equal_bytes(*e.hwid, chip.first(8)) && all_zero(chip.subspan(8));
+      v.add(checks::chip_matches, ok ? status::pass : status::fail,
+            ok ? "CHIP_ID = 8-byte Turin hwID " + hex::encode(*e.hwid)
+               : "CHIP_ID " + short_hex(chip) + " is not the 8-byte hwID " + hex::encode(*e.hwid) + " followed by 56 zero bytes");
+    } else {
+      const bool ok = equal_bytes(*e.hwid, chip);
+      v.add(checks::chip_matches, ok ? status::pass : status::fail,
+            ok ? "CHIP_ID = hwID " + short_hex(chip) : "CHIP_ID " + short_hex(chip) + " differs from the VCEK's hwID " + short_hex(*e.hwid));
+    }
+  }
+
+  // ---- signature over the received bytes ----
+  auto sig = report_signed_by(rep, signer);
+  if (sig.valid) {
+    v.add(checks::report_signature, status::pass, sig.detail + " with the " + leaf_name);
+  } else {
+    std::string why = sig.detail;
+    if (ext && ext->hwid && kind == signer_kind::vcek)
+      why += "; the VCEK is for chip " + short_hex(*ext->hwid) + " at TCB " + cert_tcb_text(*ext) + ", the report comes from chip " +
+             short_hex(rep.chip_id()) + " at REPORTED_TCB " + tcb_text(reported);
+    else if (ext)
+      why += "; the certificate encodes TCB " + cert_tcb_text(*ext) + ", the report carries REPORTED_TCB " + tcb_text(reported);
+    v.add(checks::report_signature, status::fail, why);
+  }
+
+  // ---- reserved fields ----
+  std::string reserved;
+  for (const auto& w : ev.report.warnings) reserved += (reserved.empty() ? "" : "; ") + w.to_string();
+  v.add(checks::reserved_zero, reserved.empty() ? status::pass : status::warn,
+        reserved.empty() ? "all reserved fields are zero" : reserved);
+  std::stable_sort(v.checks.begin(), v.checks.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+  return v;
+}
+
+}  // namespace sevproof::verify
