@@ -9,6 +9,9 @@
 #endif
 
 #include <botan/asn1_obj.h>
+#include <botan/auto_rng.h>
+#include <botan/bigint.h>
+#include <botan/der_enc.h>
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>
 #include <botan/ec_group.h>
@@ -17,7 +20,11 @@
 #include <botan/hash.h>
 #include <botan/mac.h>
 #include <botan/pem.h>
+#include <botan/pkcs8.h>
 #include <botan/pkix_types.h>
+#include <botan/rsa.h>
+#include <botan/x509_ca.h>
+#include <botan/x509_ext.h>
 #include <botan/pk_keys.h>
 #include <botan/pubkey.h>
 #include <botan/x509_crl.h>
