@@ -9,5 +9,6 @@ namespace sevproof::cli {
 using runner = std::function<int()>;
 runner add_verify(CLI::App& app);
 runner add_report(CLI::App& app);
+runner add_kds_urls(CLI::App& app);
 
 }  // namespace sevproof::cli

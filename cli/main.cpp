@@ -19,10 +19,12 @@ int main(int argc, char** argv) {
   app.get_formatter()->column_width(34);
 
   std::vector<std::pair<CLI::App*, sevproof::cli::runner>> commands;
-  auto* verify = app.add_subcommand("verify", "Is this report genuinely signed by AMD hardware? (chain + signature)");
+  auto* verify = app.add_subcommand("verify", "Is the report genuinely signed by AMD hardware, and is it what you expect?");
   commands.emplace_back(verify, sevproof::cli::add_verify(*verify));
-  auto* report = app.add_subcommand("report", "Read attestation reports");
+  auto* report = app.add_subcommand("report", "Read attestation reports: every field named and decoded");
   commands.emplace_back(report, sevproof::cli::add_report(*report));
+  auto* kds = app.add_subcommand("kds-urls", "Print the AMD KDS URLs (VCEK, chain, CRL) to fetch for a report elsewhere");
+  commands.emplace_back(kds, sevproof::cli::add_kds_urls(*kds));
 
   try {
     app.parse(argc, argv);

@@ -322,3 +322,22 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
     CHECK(v2.policy_ok());
   }
 }
+
+#include <fstream>
+#include <sstream>
+
+TEST_CASE("docs/checks.md documents exactly the library's check codes", "[verify][docs]") {
+  std::ifstream in(SEVPROOF_SOURCE_DIR "/docs/checks.md");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  std::size_t rows = 0;
+  for (std::size_t pos = 0; (pos = doc.find("\n| ", pos)) != std::string::npos; ++pos)
+    if (doc[pos + 3] == 'V' || doc[pos + 3] == 'P') ++rows;
+  CHECK(rows == std::size(checks::all));
+  for (const auto* c : checks::all) {
+    INFO(c->code);
+    CHECK(doc.find("| " + std::string(c->code) + " | " + std::string(c->title) + " |") != std::string::npos);
+  }
+}
