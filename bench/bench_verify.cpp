@@ -3,6 +3,8 @@
 //   parse_report        vs  copy_report_floor   (copying 1184 bytes: the least any parser does)
 //   report_signed_by    vs  ecdsa_verify_floor  (the bare ECDSA check through the crypto adapter)
 //   load_vcek           (X.509 parse of a real VCEK)
+//   verify_full_cold    vs  ecdsa_verify_floor  (parse everything + every V check, one report)
+//   verify_full_warm    vs  ecdsa_verify_floor  (every V check, certificates already parsed)
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -14,6 +16,7 @@
 #include "sevproof/snp/report.hpp"
 #include "sevproof/snp/signature.hpp"
 #include "sevproof/verify/report_signature.hpp"
+#include "sevproof/verify/verify_report.hpp"
 
 namespace {
 sevproof::bytes read(const char* rel) {
@@ -23,6 +26,40 @@ sevproof::bytes read(const char* rel) {
 }
 const sevproof::bytes report_bytes = read("reports/automata-milan-v2/report.bin");
 const sevproof::bytes vcek_bytes = read("reports/automata-milan-v2/vcek.der");
+const sevproof::bytes ark_bytes = read("amd/milan/ark.pem");
+const sevproof::bytes ask_bytes = read("amd/milan/ask.pem");
+const sevproof::bytes crl_bytes = read("crl/milan-vcek-crl.der");
+
+// Everything `sevproof verify` does for one report: parse report, VCEK, ARK, ASK and CRL, then
+// chain + CRL + validity + TCB + hwID + signature (all V checks) and the default P checks.
+void verify_full_cold(benchmark::State& st) {
+  using namespace sevproof;
+  for (auto _ : st) {
+    verify::evidence ev{snp::read_report(report_bytes).value(), crypto::certificate::load(vcek_bytes).value(),
+                        {crypto::certificate::load(ark_bytes).value(), crypto::certificate::load(ask_bytes).value()},
+                        crypto::crl::load(crl_bytes).value()};
+    verify::verify_options o;
+    o.now = utc::parse("2026-07-01").value();
+    auto v = verify::verify_report(ev, verify::trust_anchors::amd(), o);
+    if (!v.genuine()) st.SkipWithError("did not verify");
+    benchmark::DoNotOptimize(v);
+  }
+}
+// The same with certificates parsed once (a service verifying many reports of one chip).
+void verify_full_warm(benchmark::State& st) {
+  using namespace sevproof;
+  verify::evidence ev{snp::read_report(report_bytes).value(), crypto::certificate::load(vcek_bytes).value(),
+                      {crypto::certificate::load(ark_bytes).value(), crypto::certificate::load(ask_bytes).value()},
+                      crypto::crl::load(crl_bytes).value()};
+  verify::verify_options o;
+  o.now = utc::parse("2026-07-01").value();
+  const auto trust = verify::trust_anchors::amd();
+  for (auto _ : st) {
+    auto v = verify::verify_report(ev, trust, o);
+    if (!v.genuine()) st.SkipWithError("did not verify");
+    benchmark::DoNotOptimize(v);
+  }
+}
 
 void copy_report_floor(benchmark::State& st) {
   std::array<sevproof::byte, 0x4A0> out{};
@@ -70,4 +107,6 @@ BENCHMARK(parse_report);
 BENCHMARK(ecdsa_verify_floor)->Unit(benchmark::kMicrosecond);
 BENCHMARK(report_signed_by)->Unit(benchmark::kMicrosecond);
 BENCHMARK(load_vcek)->Unit(benchmark::kMicrosecond);
+BENCHMARK(verify_full_cold)->Unit(benchmark::kMicrosecond);
+BENCHMARK(verify_full_warm)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();
