@@ -1,21 +1,25 @@
 // sevproof verify: is the report genuine (V checks), and is it what the owner expects (P checks)?
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "io.hpp"
-#include "options_parse.hpp"
 #include "sevproof/core/time.hpp"
 #include "sevproof/embedded_amd_chain.hpp"
 #include "sevproof/format/report_json.hpp"
 #include "sevproof/format/verdict_json.hpp"
 #include "sevproof/snp/cert_table.hpp"
+#include "sevproof/validate/option_text.hpp"
 #include "sevproof/validate/validate_report.hpp"
+#include "sevproof/verify/evidence_builder.hpp"
 #include "sevproof/verify/verify_report.hpp"
 
 namespace sevproof::cli {
 namespace {
+
+using namespace sevproof::validate;  // option text parsing
 
 struct verify_cli {
   std::string report, vcek, vlek, cert_table, certs_dir, ark, ask, chain, crl, product, now, offset;
@@ -100,88 +104,47 @@ int run(const verify_cli& o) {
       pr = snp::read_report(*rf.data, ro);
       if (!pr) return bad_input_msg(o.report + ": " + pr.err().to_string());
     }
-    verify::evidence ev{std::move(pr).value(), std::nullopt, {}, std::nullopt};
-
-    auto load_certs = [&](const std::string& path, const char* role, bool all_in_file) -> std::optional<std::vector<crypto::certificate>> {
+    verify::evidence_builder eb(std::move(pr).value());
+    // Reads `path` and hands its bytes to one of the builder's methods; refusals name the flag.
+    auto add = [&](const std::string& path, const char* flag, auto&& method) -> bool {
       auto f = read_file(path);
       if (!f.data) {
-        bad_input_msg(std::string(role) + ": " + f.why);
-        return std::nullopt;
+        bad_input_msg(std::string(flag) + ": " + f.why);
+        return false;
       }
-      if (all_in_file) {
-        auto cs = crypto::certificate::load_all(*f.data);
-        if (!cs) {
-          bad_input_msg(std::string(role) + " " + path + ": " + cs.err().to_string());
-          return std::nullopt;
-        }
-        return cs.value();
+      if (auto err = method(*f.data, path)) {
+        bad_input_msg(std::string(flag) + ": " + err->to_string());
+        return false;
       }
-      auto c = crypto::certificate::load(*f.data);
-      if (!c) {
-        bad_input_msg(std::string(role) + " " + path + ": " + c.err().to_string());
-        return std::nullopt;
-      }
-      return std::vector<crypto::certificate>{c.value()};
+      return true;
     };
-
-    for (const auto* signer_path : {&o.vcek, &o.vlek})
-      if (!signer_path->empty()) {
-        auto c = load_certs(*signer_path, signer_path == &o.vcek ? "--vcek" : "--vlek", false);
-        if (!c) return bad_input;
-        ev.signer = c->front();
-      }
-    if (!o.cert_table.empty()) {
-      auto f = read_file(o.cert_table);
-      if (!f.data) return bad_input_msg("--cert-table: " + f.why);
-      auto t = snp::parse_cert_table(*f.data);
-      if (!t) return bad_input_msg(o.cert_table + ": " + t.err().to_string());
-      for (const auto& e : *t) {
-        if (e.role == snp::cert_role::crl) {
-          auto c = crypto::crl::load(e.data);
-          if (!c) return bad_input_msg(o.cert_table + ": CRL entry: " + c.err().to_string());
-          if (!ev.crl) ev.crl = c.value();
-          continue;
-        }
-        if (e.role == snp::cert_role::unknown) continue;
-        auto c = crypto::certificate::from_der(e.data);
-        if (!c) return bad_input_msg(o.cert_table + ": " + std::string(snp::role_name(e.role)) + " entry: " + c.err().to_string());
-        if ((e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek) && !ev.signer) ev.signer = c.value();
-        else ev.offered.push_back(c.value());
-      }
-    }
+    const auto signer = [&](const bytes& d, const std::string& p) { return eb.signer(d, p); };
+    const auto chain = [&](const bytes& d, const std::string& p) { return eb.chain(d, p); };
+    if (!o.vcek.empty() && !add(o.vcek, "--vcek", signer)) return bad_input;
+    if (!o.vlek.empty() && !add(o.vlek, "--vlek", signer)) return bad_input;
+    if (!o.cert_table.empty() && !add(o.cert_table, "--cert-table", [&](const bytes& d, const std::string& p) { return eb.cert_table(d, p); }))
+      return bad_input;
     if (!o.certs_dir.empty()) {
       std::error_code ec;
       if (!std::filesystem::is_directory(o.certs_dir, ec)) return bad_input_msg("--certs " + o.certs_dir + ": not a directory");
-      for (const auto& entry : std::filesystem::directory_iterator(o.certs_dir)) {
-        const auto name = entry.path().filename().string();
-        const auto ext = entry.path().extension().string();
+      std::vector<std::filesystem::path> files;
+      for (const auto& entry : std::filesystem::directory_iterator(o.certs_dir)) files.push_back(entry.path());
+      std::sort(files.begin(), files.end());
+      for (const auto& path : files) {
+        const auto ext = path.extension().string();
         if (ext != ".pem" && ext != ".der" && ext != ".crt" && ext != ".cer") continue;
-        auto cs = load_certs(entry.path().string(), "--certs", true);
-        if (!cs) return bad_input;
+        const auto name = path.filename().string();
         const bool leaf = name.rfind("vcek", 0) == 0 || name.rfind("vlek", 0) == 0;
-        for (auto& c : *cs) {
-          if (leaf && !ev.signer) ev.signer = c;
-          else ev.offered.push_back(c);
-        }
+        if (!add(path.string(), "--certs", [&](const bytes& d, const std::string& p) { return eb.any_certificates(d, p, leaf); }))
+          return bad_input;
       }
     }
-    for (const auto* p : {&o.ark, &o.ask, &o.chain}) {
-      if (p->empty()) continue;
-      auto cs = load_certs(*p, p == &o.chain ? "--chain" : (p == &o.ark ? "--ark" : "--ask"), true);
-      if (!cs) return bad_input;
-      for (auto& c : *cs) ev.offered.push_back(c);
-    }
+    for (const auto* p : {&o.ark, &o.ask, &o.chain})
+      if (!p->empty() && !add(*p, p == &o.chain ? "--chain" : (p == &o.ark ? "--ark" : "--ask"), chain)) return bad_input;
+    if (!o.crl.empty() && !add(o.crl, "--crl", [&](const bytes& d, const std::string& p) { return eb.crl(d, p); })) return bad_input;
     if (!o.no_builtin)
-      for (const auto& f : embedded::amd_chain)
-        if (!f.pem.empty())
-          if (auto c = crypto::certificate::load(as_bytes_view(std::string(f.pem)))) ev.offered.push_back(c.value());
-    if (!o.crl.empty()) {
-      auto f = read_file(o.crl);
-      if (!f.data) return bad_input_msg("--crl: " + f.why);
-      auto c = crypto::crl::load(*f.data);
-      if (!c) return bad_input_msg(o.crl + ": " + c.err().to_string());
-      ev.crl = c.value();
-    }
+      for (const auto& f : embedded::amd_chain) eb.builtin(f.pem);
+    verify::evidence ev = eb.take();
 
     // ---- verify, then validate with the product's TCB layout ----
     auto v = verify::verify_report(ev, verify::trust_anchors::amd(), vo);

@@ -1,5 +1,5 @@
-// Parsing of option values (numbers, hex fields, TCB minimums). Bad values raise option_error with
-// a message that names the flag and what was expected; the CLI turns it into exit code 2.
+// Expectations as users type them (CLI flags, web form fields): numbers, hex fields, TCB minimums.
+// Bad values raise option_error naming the option and what was expected (the CLI's exit code 2).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include "sevproof/core/hex.hpp"
 #include "sevproof/validate/options.hpp"
 
-namespace sevproof::cli {
+namespace sevproof::validate {
 
 struct option_error : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -56,9 +56,9 @@ inline std::optional<bytes> parse_hex_field(const std::string& s, const char* fl
 }
 
 // "bl=3,tee=0,snp=8,ucode=115[,fmc=0]" (also bootloader=, microcode=)
-inline std::optional<validate::tcb_minimum> parse_tcb_min(const std::string& s, const char* flag) {
+inline std::optional<tcb_minimum> parse_tcb_min(const std::string& s, const char* flag) {
   if (s.empty()) return std::nullopt;
-  validate::tcb_minimum m;
+  tcb_minimum m;
   std::size_t pos = 0;
   while (pos <= s.size()) {
     const auto comma = s.find(',', pos);
@@ -81,4 +81,4 @@ inline std::optional<validate::tcb_minimum> parse_tcb_min(const std::string& s, 
   return m;
 }
 
-}  // namespace sevproof::cli
+}  // namespace sevproof::validate
