@@ -57,42 +57,28 @@ int run(const verify_cli& o) {
     ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
     if (!o.offset.empty()) ro.offset = need(parse_uint(o.offset), "--offset", o.offset, "not a number");
 
+    // Expectations: each flag goes through the library's option text parser (the web page uses it too).
     validate::options val;
-    val.allow_debug = o.allow_debug;
-    val.allow_smt = parse_allow(o.smt, "--smt");
-    val.allow_migrate_ma = parse_allow(o.migrate_ma, "--migrate-ma");
-    val.allow_cxl = parse_allow(o.cxl, "--cxl");
-    val.require_single_socket = o.single_socket;
-    val.require_aes_256_xts = o.aes;
-    val.require_rapl_dis = o.rapl;
-    val.require_ciphertext_hiding = o.ct_hiding;
-    val.require_page_swap_disable = o.page_swap;
-    if (!o.min_abi.empty()) val.min_abi = need(parse_version_pair(o.min_abi), "--min-abi", o.min_abi, "expected MAJOR.MINOR");
-    if (!o.min_guest_svn.empty())
-      val.min_guest_svn = static_cast<std::uint32_t>(need(parse_uint(o.min_guest_svn, 0xFFFFFFFFu), "--min-guest-svn", o.min_guest_svn, "expected a 32-bit number"));
-    val.report_data = parse_hex_field(o.report_data, "--report-data", 64);
-    val.host_data = parse_hex_field(o.host_data, "--host-data", 32);
-    val.image_id = parse_hex_field(o.image_id, "--image-id", 16);
-    val.family_id = parse_hex_field(o.family_id, "--family-id", 16);
-    val.report_id = parse_hex_field(o.report_id, "--report-id", 32);
-    val.report_id_ma = parse_hex_field(o.report_id_ma, "--report-id-ma", 32);
-    val.chip_id = parse_hex_field(o.chip_id, "--chip-id", 64);
-    for (const auto& m : o.measurements) val.measurements.push_back(*parse_hex_field(m, "--measurement", 48));
-    for (const auto& d : o.id_key_digests) val.trusted_id_keys.push_back(*parse_hex_field(d, "--id-key-digest", 48));
-    for (const auto& d : o.author_key_digests) val.trusted_author_keys.push_back(*parse_hex_field(d, "--author-key-digest", 48));
-    if (!o.min_firmware.empty()) val.min_firmware = need(parse_version_pair(o.min_firmware), "--min-firmware", o.min_firmware, "expected MAJOR.MINOR");
-    if (!o.min_build.empty()) val.min_build = static_cast<std::uint8_t>(need(parse_uint(o.min_build, 255), "--min-build", o.min_build, "expected 0-255"));
-    val.allow_provisional_firmware = parse_allow(o.provisional, "--provisional-firmware");
-    if (!o.platform_info_max.empty()) val.platform_info_max = need(parse_uint(o.platform_info_max), "--platform-info-max", o.platform_info_max, "expected a number (e.g. 0x27)");
-    if (!o.vmpl.empty()) val.vmpl = static_cast<std::uint32_t>(need(parse_uint(o.vmpl, 3), "--vmpl", o.vmpl, "expected 0-3"));
-    val.require_id_block = o.require_id_block;
-    val.require_author_key = o.require_author_key;
-    if (!o.min_launch_mit.empty()) val.min_launch_mit_vector = need(parse_uint(o.min_launch_mit), "--min-launch-mit-vector", o.min_launch_mit, "expected a bit mask");
-    if (!o.min_current_mit.empty()) val.min_current_mit_vector = need(parse_uint(o.min_current_mit), "--min-current-mit-vector", o.min_current_mit, "expected a bit mask");
-    val.min_current_tcb = parse_tcb_min(o.min_tcb, "--min-tcb");
-    val.min_committed_tcb = parse_tcb_min(o.min_committed_tcb, "--min-committed-tcb");
-    val.min_reported_tcb = parse_tcb_min(o.min_reported_tcb, "--min-reported-tcb");
-    val.min_launch_tcb = parse_tcb_min(o.min_launch_tcb, "--min-launch-tcb");
+    const std::pair<const char*, const std::string*> texts[] = {
+        {"smt", &o.smt}, {"migrate-ma", &o.migrate_ma}, {"cxl", &o.cxl}, {"min-abi", &o.min_abi},
+        {"min-guest-svn", &o.min_guest_svn}, {"report-data", &o.report_data}, {"host-data", &o.host_data},
+        {"image-id", &o.image_id}, {"family-id", &o.family_id}, {"report-id", &o.report_id}, {"report-id-ma", &o.report_id_ma},
+        {"chip-id", &o.chip_id}, {"min-firmware", &o.min_firmware}, {"min-build", &o.min_build}, {"min-tcb", &o.min_tcb},
+        {"min-committed-tcb", &o.min_committed_tcb}, {"min-reported-tcb", &o.min_reported_tcb},
+        {"min-launch-tcb", &o.min_launch_tcb}, {"provisional-firmware", &o.provisional},
+        {"platform-info-max", &o.platform_info_max}, {"vmpl", &o.vmpl}, {"min-launch-mit-vector", &o.min_launch_mit},
+        {"min-current-mit-vector", &o.min_current_mit}};
+    for (const auto& [name, value] : texts)
+      if (!value->empty()) validate::apply_option(val, name, *value);
+    const std::pair<const char*, bool> flags[] = {
+        {"allow-debug", o.allow_debug}, {"require-single-socket", o.single_socket}, {"require-aes-256-xts", o.aes},
+        {"require-rapl-dis", o.rapl}, {"require-ciphertext-hiding", o.ct_hiding}, {"require-page-swap-disable", o.page_swap},
+        {"require-id-block", o.require_id_block}, {"require-author-key", o.require_author_key}};
+    for (const auto& [name, set] : flags)
+      if (set) validate::apply_option(val, name, "true");
+    for (const auto& m : o.measurements) validate::apply_option(val, "measurement", m);
+    for (const auto& d : o.id_key_digests) validate::apply_option(val, "id-key-digest", d);
+    for (const auto& d : o.author_key_digests) validate::apply_option(val, "author-key-digest", d);
 
     // ---- inputs ----
     auto rf = read_file(o.report);

@@ -81,4 +81,55 @@ inline std::optional<tcb_minimum> parse_tcb_min(const std::string& s, const char
   return m;
 }
 
+// Sets one expectation by its option name (the CLI flag without dashes, also the web form's field
+// name) from its text. Flags take "true"/"false". Unknown names and bad values raise option_error.
+inline void apply_option(options& o, const std::string& name, const std::string& value) {
+  const std::string flag = "--" + name;
+  auto need = [&](auto v, const char* expected) {
+    if (!v) throw option_error(flag + " " + value + ": " + expected);
+    return *v;
+  };
+  auto flag_value = [&] {
+    if (value == "true" || value.empty()) return true;
+    if (value == "false") return false;
+    throw option_error(flag + " " + value + ": use true or false");
+  };
+  auto u8 = [&](const char* expected) { return static_cast<std::uint8_t>(need(parse_uint(value, 255), expected)); };
+  if (name == "allow-debug") o.allow_debug = flag_value();
+  else if (name == "smt") o.allow_smt = parse_allow(value, flag.c_str());
+  else if (name == "migrate-ma") o.allow_migrate_ma = parse_allow(value, flag.c_str());
+  else if (name == "cxl") o.allow_cxl = parse_allow(value, flag.c_str());
+  else if (name == "require-single-socket") o.require_single_socket = flag_value();
+  else if (name == "require-aes-256-xts") o.require_aes_256_xts = flag_value();
+  else if (name == "require-rapl-dis") o.require_rapl_dis = flag_value();
+  else if (name == "require-ciphertext-hiding") o.require_ciphertext_hiding = flag_value();
+  else if (name == "require-page-swap-disable") o.require_page_swap_disable = flag_value();
+  else if (name == "min-abi") o.min_abi = need(parse_version_pair(value), "expected MAJOR.MINOR");
+  else if (name == "min-guest-svn") o.min_guest_svn = static_cast<std::uint32_t>(need(parse_uint(value, 0xFFFFFFFFu), "expected a 32-bit number"));
+  else if (name == "report-data") o.report_data = parse_hex_field(value, flag.c_str(), 64);
+  else if (name == "host-data") o.host_data = parse_hex_field(value, flag.c_str(), 32);
+  else if (name == "image-id") o.image_id = parse_hex_field(value, flag.c_str(), 16);
+  else if (name == "family-id") o.family_id = parse_hex_field(value, flag.c_str(), 16);
+  else if (name == "report-id") o.report_id = parse_hex_field(value, flag.c_str(), 32);
+  else if (name == "report-id-ma") o.report_id_ma = parse_hex_field(value, flag.c_str(), 32);
+  else if (name == "chip-id") o.chip_id = parse_hex_field(value, flag.c_str(), 64);
+  else if (name == "measurement") o.measurements.push_back(*parse_hex_field(value, flag.c_str(), 48));
+  else if (name == "id-key-digest") o.trusted_id_keys.push_back(*parse_hex_field(value, flag.c_str(), 48));
+  else if (name == "author-key-digest") o.trusted_author_keys.push_back(*parse_hex_field(value, flag.c_str(), 48));
+  else if (name == "min-firmware") o.min_firmware = need(parse_version_pair(value), "expected MAJOR.MINOR");
+  else if (name == "min-build") o.min_build = u8("expected 0-255");
+  else if (name == "min-tcb") o.min_current_tcb = parse_tcb_min(value, flag.c_str());
+  else if (name == "min-committed-tcb") o.min_committed_tcb = parse_tcb_min(value, flag.c_str());
+  else if (name == "min-reported-tcb") o.min_reported_tcb = parse_tcb_min(value, flag.c_str());
+  else if (name == "min-launch-tcb") o.min_launch_tcb = parse_tcb_min(value, flag.c_str());
+  else if (name == "provisional-firmware") o.allow_provisional_firmware = parse_allow(value, flag.c_str());
+  else if (name == "platform-info-max") o.platform_info_max = need(parse_uint(value), "expected a bit mask (e.g. 0x27)");
+  else if (name == "vmpl") o.vmpl = static_cast<std::uint32_t>(need(parse_uint(value, 3), "expected 0-3"));
+  else if (name == "require-id-block") o.require_id_block = flag_value();
+  else if (name == "require-author-key") o.require_author_key = flag_value();
+  else if (name == "min-launch-mit-vector") o.min_launch_mit_vector = need(parse_uint(value), "expected a bit mask");
+  else if (name == "min-current-mit-vector") o.min_current_mit_vector = need(parse_uint(value), "expected a bit mask");
+  else throw option_error(flag + ": unknown expectation");
+}
+
 }  // namespace sevproof::validate
