@@ -134,10 +134,9 @@ int run(const verify_cli& o) {
 
     // ---- verify, then validate with the product's TCB layout ----
     auto v = verify::verify_report(ev, verify::trust_anchors::amd(), vo);
-    std::optional<snp::product> prod = vo.product ? vo.product : ev.report.prod;
-    if (!prod && ev.signer) prod = verify::detail::product_from_issuer(ev.signer->issuer_cn());
-    const auto layout = prod ? snp::layout_of(*prod) : ev.report.layout;
-    validate::validate_report(ev.report, val, layout, v);
+    const auto prod = verify::decided_product(ev, vo);
+    verify::adopt_product(ev.report, prod);
+    validate::validate_report(ev.report, val, ev.report.layout, v);
 
     const std::string signer_name = ev.signer ? (verify::detail::kind_of(*ev.signer) == verify::signer_kind::vlek ? "VLEK" : "VCEK") : "none";
     bool expectations = false;

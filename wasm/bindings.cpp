@@ -1,63 +1,144 @@
 // WebAssembly bindings: the same header-only library the CLI uses, exposed to JavaScript through
-// Embind. No logic lives here beyond turning bytes in and JSON out; nothing is re-implemented in JS.
+// Embind. Bytes and plain strings go in, JSON text comes out. Nothing is re-implemented in JS.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sevproof/core/time.hpp"
 #include "sevproof/crypto/botan.hpp"
-#include "sevproof/crypto/certificate.hpp"
-#include "sevproof/snp/report.hpp"
-#include "sevproof/verify/chain.hpp"
-#include "sevproof/verify/report_signature.hpp"
+#include "sevproof/embedded_amd_chain.hpp"
+#include "sevproof/format/report_json.hpp"
+#include "sevproof/format/verdict_json.hpp"
+#include "sevproof/validate/option_text.hpp"
+#include "sevproof/validate/validate_report.hpp"
+#include "sevproof/verify/evidence_builder.hpp"
 #include "sevproof/version.hpp"
 
 namespace {
 
-using sevproof::bytes;
+using namespace sevproof;
+using emscripten::val;
+using nlohmann::json;
 
-bytes to_bytes(const emscripten::val& typed_array) {
-  return emscripten::convertJSArrayToNumberVector<sevproof::byte>(typed_array);
+bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
+bool present(const val& obj, const char* key) { return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined(); }
+
+std::string input_error(const std::string& input, const std::string& message) {
+  return json{{"error", {{"input", input}, {"message", message}}}}.dump();
 }
 
-nlohmann::json input_error(const std::string& input, const std::string& why) {
-  return {{"verified", false}, {"error", {{"input", input}, {"message", why}}}};
+std::optional<snp::product> product_of(const val& in) {
+  if (!present(in, "product")) return std::nullopt;
+  const auto name = in["product"].as<std::string>();
+  return name.empty() ? std::nullopt : snp::product_from_name(name);
 }
 
-// verifyReport(report, vcek, ark, ask) -> JSON text: {verified, checks: [{check, status, detail}], ...}
-std::string verify_report(const emscripten::val& report_js, const emscripten::val& vcek_js, const emscripten::val& ark_js,
-                          const emscripten::val& ask_js) {
-  using namespace sevproof;
-  auto rep = snp::parse_report(to_bytes(report_js));
-  if (!rep) return input_error("report", rep.err().to_string()).dump();
-  auto vcek = crypto::certificate::load(to_bytes(vcek_js));
-  if (!vcek) return input_error("vcek", vcek.err().to_string()).dump();
-  auto ark = crypto::certificate::load(to_bytes(ark_js));
-  if (!ark) return input_error("ark", ark.err().to_string()).dump();
-  auto ask = crypto::certificate::load(to_bytes(ask_js));
-  if (!ask) return input_error("ask", ask.err().to_string()).dump();
+// showReport(bytes, product) -> the report as `sevproof report show --json` prints it, or {error}
+std::string show_report(const val& report_js, const std::string& product) {
+  snp::read_options ro;
+  if (!product.empty()) ro.given_product = snp::product_from_name(product);
+  auto pr = snp::read_report(to_bytes(report_js), ro);
+  if (!pr) return input_error("report", pr.err().to_string());
+  return format::report_json(*pr).dump();
+}
 
-  auto chain = verify::check_chain(*ark, *ask, *vcek);
-  auto sig = verify::report_signed_by(*rep, *vcek);
-  nlohmann::json j;
-  j["report_version"] = rep->version();
-  j["signer"] = vcek->subject_cn();
-  j["signer_issuer"] = vcek->issuer_cn();
-  for (const auto& l : chain.links)
-    j["checks"].push_back({{"check", l.what}, {"status", l.result.valid ? "pass" : "fail"}, {"detail", l.result.detail}});
-  j["checks"].push_back({{"check", "report signed by " + vcek->subject_cn()},
-                         {"status", sig.valid ? "pass" : "fail"},
-                         {"detail", sig.detail}});
-  j["verified"] = chain.valid() && sig.valid;
+// verify({report, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, builtin?, expect?})
+// -> {verification_time, product, verdict..., report} or {error: {input, message}}
+std::string verify_js(const val& in) {
+  if (!present(in, "report")) return input_error("report", "no attestation report was given");
+  const bytes report = to_bytes(in["report"]);
+  verify::verify_options vo;
+  if (present(in, "now") && !in["now"].as<std::string>().empty()) {
+    auto t = utc::parse(in["now"].as<std::string>());
+    if (!t) return input_error("now", "verification time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+    vo.now = *t;
+  }
+  vo.product = product_of(in);
+  if (present(in, "product") && !in["product"].as<std::string>().empty() && !vo.product)
+    return input_error("product", "use milan, genoa or turin");
+
+  snp::read_options ro;
+  auto pr = snp::read_report(report, ro);
+  if (pr && vo.product && pr->prod_source != snp::product_source::cpuid) {
+    ro.given_product = vo.product;
+    pr = snp::read_report(report, ro);
+  }
+  if (!pr) return input_error("report", pr.err().to_string());
+
+  verify::evidence_builder eb(std::move(pr).value());
+  struct source {
+    const char* key;
+    std::optional<error> (verify::evidence_builder::*add)(bytes_view, std::string_view);
+  };
+  for (const source& s : {source{"vcek", &verify::evidence_builder::signer}, source{"certTable", &verify::evidence_builder::cert_table},
+                          source{"ark", &verify::evidence_builder::chain}, source{"ask", &verify::evidence_builder::chain},
+                          source{"chain", &verify::evidence_builder::chain}, source{"crl", &verify::evidence_builder::crl}})
+    if (present(in, s.key))
+      if (auto err = (eb.*s.add)(to_bytes(in[s.key]), s.key)) return input_error(s.key, err->to_string());
+  if (!present(in, "builtin") || in["builtin"].as<bool>())
+    for (const auto& f : embedded::amd_chain) eb.builtin(f.pem);
+  auto ev = eb.take();
+
+  validate::options val_opts;
+  if (present(in, "expect")) {
+    const val expect = in["expect"];
+    const val keys = val::global("Object").call<val>("keys", expect);
+    for (unsigned i = 0, n = keys["length"].as<unsigned>(); i < n; ++i) {
+      const auto name = keys[i].as<std::string>();
+      const val v = expect[name];
+      try {
+        if (v.isArray()) {
+          for (unsigned k = 0, m = v["length"].as<unsigned>(); k < m; ++k) validate::apply_option(val_opts, name, v[k].as<std::string>());
+        } else if (v.isTrue() || v.isFalse()) {
+          validate::apply_option(val_opts, name, v.isTrue() ? "true" : "false");
+        } else if (!v.isNull() && !v.isUndefined() && !v.as<std::string>().empty()) {
+          validate::apply_option(val_opts, name, v.as<std::string>());
+        }
+      } catch (const validate::option_error& e) {
+        return input_error("expectation " + name, e.what());
+      }
+    }
+  }
+
+  auto verdict = verify::verify_report(ev, verify::trust_anchors::amd(), vo);
+  const auto prod = verify::decided_product(ev, vo);
+  verify::adopt_product(ev.report, prod);
+  validate::validate_report(ev.report, val_opts, ev.report.layout, verdict);
+
+  json j = format::verdict_json(verdict);
+  j["verification_time"] = utc::format(vo.now);
+  j["product"] = prod ? json(std::string(snp::product_name(*prod))) : json(nullptr);
+  j["signer"] = ev.signer ? (verify::detail::kind_of(*ev.signer) == verify::signer_kind::vlek ? "VLEK" : "VCEK") : "none";
+  j["report"] = format::report_json(ev.report);
   return j.dump();
 }
 
-std::string version() { return std::string("sevproof ") + sevproof::version_string + " (" + sevproof::crypto::backend_version() + ", WebAssembly)"; }
+// builtinRoots() -> [{product, role, subject, spki_sha256, pinned, not_after}]
+std::string builtin_roots() {
+  json out = json::array();
+  const auto trust = verify::trust_anchors::amd();
+  for (const auto& f : embedded::amd_chain) {
+    if (f.pem.empty()) continue;
+    auto c = crypto::certificate::load(bytes_view(reinterpret_cast<const byte*>(f.pem.data()), f.pem.size()));
+    if (!c) continue;
+    out.push_back({{"product", std::string(f.product)}, {"role", std::string(f.role)}, {"subject", c->subject_cn()},
+                   {"spki_sha256", verify::spki_fingerprint(*c)}, {"pinned", trust.identify(*c).has_value()},
+                   {"not_after", utc::format(c->not_after())}});
+  }
+  return out.dump();
+}
+
+std::string version() {
+  return std::string("sevproof ") + version_string + " (" + crypto::backend_version() + ", WebAssembly)";
+}
 
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(sevproof) {
-  emscripten::function("verifyReport", &verify_report);
+  emscripten::function("verify", &verify_js);
+  emscripten::function("showReport", &show_report);
+  emscripten::function("builtinRoots", &builtin_roots);
   emscripten::function("version", &version);
 }

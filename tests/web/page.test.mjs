@@ -42,60 +42,78 @@ async function openPage() {
   return { page, errors };
 }
 
-async function verifyOnPage(page, files) {
+async function verifyOnPage(page, files, fields = {}) {
   for (const [id, file] of Object.entries(files)) {
-    await page.setInputFiles('#' + id, typeof file === 'string' ? tdPath(file) : { name: id + '.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(file) });
+    const list = Array.isArray(file) ? file : [file];
+    await page.setInputFiles('#' + id, list.map((f) => typeof f === 'string' ? tdPath(f)
+      : { name: id + '.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(f) }));
   }
+  for (const [selector, value] of Object.entries(fields)) await page.fill(selector, value);
   await page.click('#verify');
-  await page.waitForSelector('#status[data-state="verified"], #status[data-state="failed"], #status[data-state="error"]');
+  await page.waitForSelector('#status:is([data-state="verified"], [data-state="policy"], [data-state="failed"], [data-state="error"])');
   return {
     state: await page.getAttribute('#status', 'data-state'),
     text: await page.textContent('#status'),
-    checks: await page.$$eval('#checks li', (lis) => lis.map((li) => li.dataset.status)),
+    checks: Object.fromEntries(await page.$$eval('#checks li', (lis) => lis.map((li) => [li.dataset.code, li.dataset.status]))),
+    field: async (name) => page.textContent(`#fields tr[data-field="${name}"] td:nth-child(2)`),
   };
 }
 
-test('page loads from file:// with the library and its version', async () => {
+test('page loads from file:// with the library, its version and the pinned roots', async () => {
   const { page, errors } = await openPage();
   assert.equal(await page.getAttribute('#status', 'data-state'), 'ready');
   assert.match(await page.textContent('#version'), /Botan 3\.7\.1, WebAssembly/);
+  assert.equal(await page.locator('#roots tbody tr').count(), 9);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-for (const [dir, product] of [['automata-milan-v2', 'milan'], ['oak-genoa-v5', 'genoa'], ['oak-turin-v5', 'turin']]) {
+for (const [dir, product, measurement] of [
+  ['automata-milan-v2', 'Milan', '845f8680d7f810d6ee410706d1c845aeb83d18e9a30f59d1b519a7b2e2f2670aab3982a20fec61a85b6771922f44945b'],
+  ['oak-genoa-v5', 'Genoa', 'c57729018b0a6fb90dc17bb138b0aa35e4401004283ff4a2c24d3739ff3750f52384370e77b7032862a08c440a9bc4dc'],
+  ['oak-turin-v5', 'Turin', 'f924dd18f168df60fbea937f0b086284d51b1b376de872bac43694f61134d57967c318018de7335503023dbb50dee624']]) {
   test(`real ${product} report verifies in the browser`, async () => {
     const { page, errors } = await openPage();
-    const r = await verifyOnPage(page, {
-      report: `reports/${dir}/report.bin`, vcek: `reports/${dir}/vcek.der`,
-      ark: `amd/${product}/ark.pem`, ask: `amd/${product}/ask.pem`,
-    });
+    const r = await verifyOnPage(page, { report: `reports/${dir}/report.bin`, vcek: `reports/${dir}/vcek.der` },
+                                 { '#expect-measurement': measurement });
     assert.equal(r.state, 'verified', r.text);
-    assert.deepEqual(r.checks, ['pass', 'pass', 'pass', 'pass']);
+    assert.match(r.text, new RegExp(product));
+    assert.equal(r.checks.V016, 'pass');
+    assert.equal(r.checks.V015, 'pass');
+    assert.equal(r.checks.P018, 'pass');
+    assert.equal(await r.field('measurement'), measurement);
+    assert.match(await r.field('product'), new RegExp(`name ${product}`));
     assert.deepEqual(errors, []);
     await page.close();
   });
 }
 
-test('a one-bit-tampered report is NOT VERIFIED in the browser', async () => {
+test('a one-bit-tampered report is NOT GENUINE in the browser', async () => {
   const { page } = await openPage();
   const r = await verifyOnPage(page, {
-    report: flipBit(td('reports/automata-milan-v2/report.bin'), 0x50),
-    vcek: 'reports/automata-milan-v2/vcek.der', ark: 'amd/milan/ark.pem', ask: 'amd/milan/ask.pem',
+    report: flipBit(td('reports/automata-milan-v2/report.bin'), 0x50), vcek: 'reports/automata-milan-v2/vcek.der',
   });
   assert.equal(r.state, 'failed', r.text);
-  assert.deepEqual(r.checks, ['pass', 'pass', 'pass', 'fail']);
+  assert.equal(r.checks.V016, 'fail');
+  assert.equal(r.checks.V005, 'pass');
+  await page.close();
+});
+
+test('an expired VLEK verifies at a past verification time', async () => {
+  const { page } = await openPage();
+  const files = { report: 'reports/constellation-aws-milan-v3-vlek/report.bin', vcek: 'reports/constellation-aws-milan-v3-vlek/vlek.der' };
+  const now = await verifyOnPage(page, files);
+  assert.equal(now.checks.V008, 'fail');
+  const past = await verifyOnPage(page, files, { '#now': '2025-06-01' });
+  assert.equal(past.state, 'verified', past.text);
   await page.close();
 });
 
 test('a wrong-size file gets a clear error on the page', async () => {
   const { page } = await openPage();
-  const r = await verifyOnPage(page, {
-    report: 'reports/lit-milan-v2-novcek/guest_report_bad_sig-1185.bin',
-    vcek: 'reports/automata-milan-v2/vcek.der', ark: 'amd/milan/ark.pem', ask: 'amd/milan/ask.pem',
-  });
+  const r = await verifyOnPage(page, { report: 'reports/lit-milan-v2-novcek/guest_report_bad_sig-1185.bin' });
   assert.equal(r.state, 'error');
-  assert.match(r.text, /1185 bytes/);
+  assert.match(r.text, /size is 1185 bytes/);
   await page.close();
 });
 

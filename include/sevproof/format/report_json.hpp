@@ -57,7 +57,8 @@ inline nlohmann::json report_json(const snp::parsed_report& pr) {
       {"name", pr.prod ? nlohmann::json(std::string(snp::product_name(*pr.prod))) : nlohmann::json(nullptr)},
       {"source", pr.prod_source == snp::product_source::cpuid   ? "cpuid"
                  : pr.prod_source == snp::product_source::given ? "given"
-                                                               : "assumed"},
+                 : pr.prod_source == snp::product_source::certificate ? "certificate"
+                                                                      : "assumed"},
       {"tcb_layout", pr.layout == snp::tcb_layout::turin ? "turin" : "milan_genoa"}};
   j["container"] = {{"format", std::string(snp::container_name(pr.source))}, {"encoding", pr.encoding}};
   j["warnings"] = nlohmann::json::array();

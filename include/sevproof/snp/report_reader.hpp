@@ -40,7 +40,7 @@ struct read_options {
 };
 
 // Where the product (and so the TCB layout) came from.
-enum class product_source : std::uint8_t { cpuid, given, assumed };
+enum class product_source : std::uint8_t { cpuid, given, certificate, assumed };
 
 struct parsed_report {
   snp::report report;

@@ -289,4 +289,21 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
   return v;
 }
 
+// The product a verification settles on: given, else the report's CPUID, else the signer's issuer.
+inline std::optional<snp::product> decided_product(const evidence& ev, const verify_options& opt) {
+  if (opt.product) return opt.product;
+  if (ev.report.prod_source == snp::product_source::cpuid && ev.report.prod) return ev.report.prod;
+  if (ev.signer) return detail::product_from_issuer(ev.signer->issuer_cn());
+  return ev.report.prod;
+}
+
+// A v2 report learns its product (and TCB layout) from the certificate that verified it.
+inline void adopt_product(snp::parsed_report& pr, std::optional<snp::product> p) {
+  if (!p || pr.prod_source != snp::product_source::assumed) return;
+  pr.prod = p;
+  pr.prod_source = snp::product_source::certificate;
+  pr.layout = snp::layout_of(*p);
+  pr.notes.clear();
+}
+
 }  // namespace sevproof::verify
