@@ -10,5 +10,6 @@ using runner = std::function<int()>;
 runner add_verify(CLI::App& app);
 runner add_report(CLI::App& app);
 runner add_kds_urls(CLI::App& app);
+runner add_measure(CLI::App& app);
 
 }  // namespace sevproof::cli

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   commands.emplace_back(report, sevproof::cli::add_report(*report));
   auto* kds = app.add_subcommand("kds-urls", "Print the AMD KDS URLs (VCEK, chain, CRL) to fetch for a report elsewhere");
   commands.emplace_back(kds, sevproof::cli::add_kds_urls(*kds));
+  auto* measure = app.add_subcommand("measure", "Compute the expected launch digest (sev-snp-measure's flags and output)");
+  commands.emplace_back(measure, sevproof::cli::add_measure(*measure));
 
   try {
     app.parse(argc, argv);

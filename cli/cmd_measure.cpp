@@ -1,0 +1,233 @@
+// sevproof measure: the expected launch digest, a drop-in for sev-snp-measure (same flags, same
+// stdout), refusing inconsistent inputs instead of printing a digest no real launch could have.
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "file_hash.hpp"
+#include "io.hpp"
+#include "sevproof/core/base64.hpp"
+#include "sevproof/core/hex.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/vcpu.hpp"
+
+namespace sevproof::cli {
+namespace {
+
+struct measure_cli {
+  std::string mode, vcpu_type, vcpu_sig, vmm_type = "QEMU", ovmf, kernel, initrd, append, guest_features = "0x1",
+                                          output_format = "hex", snp_ovmf_hash, fpu = "modern";
+  std::optional<int> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
+  bool append_given = false, verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
+};
+
+int usage_error(const std::string& msg) {
+  std::cerr << "sevproof measure: " << msg << "\n";
+  return usage;
+}
+int refused(const std::string& msg) {
+  std::cerr << "Error: " << msg << "\n";
+  return check_failed;  // 1, as sev-snp-measure exits on a measurement error
+}
+
+std::string names_of_vcpu_types() {
+  std::string s;
+  for (const auto& t : measure::vcpu_types) s += (s.empty() ? "" : ", ") + std::string(t.name);
+  return s;
+}
+
+int run(const measure_cli& o) {
+  measure::launch_inputs in;
+  if (o.mode == "snp") in.mode = measure::guest_mode::snp;
+  else if (o.mode == "seves") in.mode = measure::guest_mode::seves;
+  else if (o.mode == "sev") in.mode = measure::guest_mode::sev;
+  else if (o.mode == "snp:ovmf-hash") in.mode = measure::guest_mode::snp_ovmf_hash;
+  else if (o.mode == "snp:svsm") return usage_error("--mode snp:svsm (Coconut-SVSM) is not supported yet");
+  else return usage_error("--mode " + o.mode + ": use snp, seves, sev or snp:ovmf-hash");
+  const bool snp = in.mode == measure::guest_mode::snp;
+  in.allow_missing_sev_metadata = o.allow_no_metadata;
+  const bool needs_vcpus = snp || in.mode == measure::guest_mode::seves;
+
+  if ((!o.initrd.empty() || o.append_given) && o.kernel.empty())
+    return usage_error(std::string(o.initrd.empty() ? "--append" : "--initrd") +
+                       " without --kernel: the initrd and command line are only measured with a kernel (direct boot)");
+  if (o.vmm_type == "QEMU") in.vmm = measure::vmm_type::qemu;
+  else if (o.vmm_type == "ec2") in.vmm = measure::vmm_type::ec2;
+  else if (o.vmm_type == "gce") in.vmm = measure::vmm_type::gce;
+  else return usage_error("unknown --vmm-type '" + o.vmm_type + "': use QEMU, ec2 or gce (case matters, as in sev-snp-measure)");
+  if (o.fpu == "modern") in.fpu = measure::fpu_init::modern;
+  else if (o.fpu == "zero") in.fpu = measure::fpu_init::zero;
+  else return usage_error("--fpu-init " + o.fpu + ": use modern or zero");
+
+  if (needs_vcpus) {
+    if (!o.vcpus) return usage_error("missing --vcpus N in guest mode '" + o.mode + "'");
+    if (*o.vcpus <= 0) return usage_error("--vcpus " + std::to_string(*o.vcpus) + ": a guest has at least one vCPU");
+    in.vcpus = static_cast<unsigned>(*o.vcpus);
+    if (o.vcpu_family || o.vcpu_model || o.vcpu_stepping) {
+      if (!o.vcpu_family || !o.vcpu_model || !o.vcpu_stepping)
+        return usage_error("--vcpu-family, --vcpu-model and --vcpu-stepping go together (all three, e.g. 25 17 0 for EPYC-Genoa)");
+      if (*o.vcpu_family < 0 || *o.vcpu_family > 0xFF + 0xF || *o.vcpu_model < 0 || *o.vcpu_model > 0xFF || *o.vcpu_stepping < 0 || *o.vcpu_stepping > 0xF)
+        return usage_error("--vcpu-family/--vcpu-model/--vcpu-stepping out of range (family 0-270, model 0-255, stepping 0-15)");
+      in.vcpu_signature = measure::cpu_signature(static_cast<std::uint32_t>(*o.vcpu_family), static_cast<std::uint32_t>(*o.vcpu_model),
+                                                 static_cast<std::uint32_t>(*o.vcpu_stepping));
+    } else if (!o.vcpu_sig.empty()) {
+      auto v = parse_uint_text(o.vcpu_sig);
+      if (!v || *v > 0xFFFFFFFFu) return usage_error("--vcpu-sig " + o.vcpu_sig + ": expected a 32-bit number (e.g. 0xA00F11)");
+      in.vcpu_signature = static_cast<std::uint32_t>(*v);
+    } else if (!o.vcpu_type.empty()) {
+      auto v = measure::vcpu_signature(o.vcpu_type);
+      if (!v) return usage_error("unknown --vcpu-type '" + o.vcpu_type + "'; valid: " + names_of_vcpu_types());
+      in.vcpu_signature = *v;
+    } else if (in.vmm == measure::vmm_type::qemu) {
+      return usage_error("missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '" + o.mode + "'");
+    }
+  }
+  {
+    auto f = parse_uint_text(o.guest_features);
+    if (!f) return usage_error("--guest-features " + o.guest_features + ": not a number (e.g. 0x1 or 0x21)");
+    const auto unknown = *f & ~measure::known_guest_features;
+    if (snp && unknown) return usage_error("--guest-features " + o.guest_features + ": bits " + detail_hex(unknown) + " are reserved in SEV_FEATURES");
+    if (snp && !(*f & 1)) return usage_error("--guest-features " + o.guest_features + ": bit 0 (SNPActive) must be set for an SNP guest");
+    in.guest_features = *f;
+  }
+  if (!o.snp_ovmf_hash.empty()) {
+    if (!snp) return usage_error("--snp-ovmf-hash is only used in --mode snp");
+    auto h = hex::decode(o.snp_ovmf_hash);
+    if (!h || h->size() != 48) return usage_error("--snp-ovmf-hash: expected 96 hex digits (the output of --mode snp:ovmf-hash)");
+    measure::digest384 seed{};
+    std::copy(h->begin(), h->end(), seed.begin());
+    in.ovmf_seed = seed;
+  }
+
+  auto fw_file = read_file(o.ovmf);
+  if (!fw_file.data) {
+    std::cerr << "sevproof measure: --ovmf " << fw_file.why << "\n";
+    return bad_input;
+  }
+  auto fw = measure::parse_ovmf(std::move(*fw_file.data));
+  if (!fw) {
+    std::cerr << "sevproof measure: " << o.ovmf << ": " << fw.err().to_string() << "\n";
+    return bad_input;
+  }
+  measure::trace t;
+  if (o.verbose) {
+    std::string sections;
+    if (fw->sev_metadata)
+      for (const auto& s : *fw->sev_metadata) sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
+    t.push_back("OVMF " + o.ovmf + ": " + std::to_string(fw->data.size()) + " bytes at GPA " + measure::detail::hex32(fw->gpa) +
+                ", footer table " + (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
+                ", SEV metadata " + (fw->sev_metadata ? "[" + sections + "]" : std::string("absent")) +
+                (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + measure::detail::hex32(*fw->hash_table_gpa()) : ", no kernel hashes table"));
+  }
+
+  if (!o.kernel.empty()) {
+    measure::boot_hashes bh;
+    auto k = sha256_file(o.kernel, "kernel");
+    if (!k.digest) {
+      std::cerr << "sevproof measure: --kernel " << k.why << "\n";
+      return bad_input;
+    }
+    bh.kernel = *k.digest;
+    if (!o.initrd.empty()) {
+      auto r = sha256_file(o.initrd, "initrd");
+      if (!r.digest) {
+        std::cerr << "sevproof measure: --initrd " << r.why << "\n";
+        return bad_input;
+      }
+      bh.initrd = *r.digest;
+    }
+    bh.cmdline = measure::boot_hashes::cmdline_hash(o.append);
+    in.kernel = bh;
+    if (o.verbose)
+      t.push_back("kernel " + o.kernel + " sha256 " + hex::encode(bh.kernel) + "; initrd " + (o.initrd.empty() ? "(none)" : o.initrd) +
+                  " sha256 " + hex::encode(bh.initrd) + "; cmdline \"" + o.append + "\" + NUL sha256 " + hex::encode(bh.cmdline));
+  }
+  if (o.verbose && snp) {
+    std::string names;
+    for (const auto& b : measure::guest_feature_bits)
+      if ((in.guest_features >> b.bit) & 1) names += (names.empty() ? "" : ", ") + std::string(b.name);
+    t.push_back("guest features " + detail_hex(in.guest_features) + " = " + (names.empty() ? "none" : names));
+  }
+
+  bytes digest;
+  if (snp || in.mode == measure::guest_mode::snp_ovmf_hash) {
+    auto d = measure::snp_launch_digest(*fw, in, o.verbose ? &t : nullptr);
+    if (!d) return refused(d.err().message);
+    digest.assign(d->begin(), d->end());
+  } else {
+    auto d = measure::sev_launch_digest(*fw, in, o.verbose ? &t : nullptr);
+    if (!d) return refused(d.err().message);
+    digest.assign(d->begin(), d->end());
+  }
+  if (o.dump_vmsa && needs_vcpus) {
+    const auto ap = fw->ap_reset_eip().value_or(0);
+    for (unsigned i = 0; i < in.vcpus; ++i) {
+      const auto page = measure::build_vmsa({i == 0 ? 0xFFFFFFF0u : ap, in.vcpu_signature, snp ? in.guest_features : 0, in.vmm, in.fpu});
+      std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary).write(reinterpret_cast<const char*>(page.data()), page.size());
+    }
+  }
+
+  const std::string text = o.output_format == "base64" ? base64::encode(digest) : hex::encode(digest);
+  if (o.json) {
+    nlohmann::json j{{"mode", o.mode}, {"measurement", hex::encode(digest)}, {"measurement_base64", base64::encode(digest)}, {"inputs", t}};
+    std::cout << j.dump(2) << "\n";
+  } else if (o.verbose) {
+    for (const auto& line : t) std::cout << "  " << line << "\n";
+    const char* name = snp || in.mode == measure::guest_mode::snp_ovmf_hash ? "SEV_SNP" : in.mode == measure::guest_mode::seves ? "SEV_ES" : "SEV";
+    std::cout << "Calculated " << name << " guest measurement: " << text << "\n";
+  } else {
+    std::cout << text << "\n";
+  }
+  return ok;
+}
+
+}  // namespace
+
+runner add_measure(CLI::App& app) {
+  auto o = std::make_shared<measure_cli>();
+  app.footer(
+      "Same flags, defaults and stdout as sev-snp-measure, so scripts switch by changing the program name.\n"
+      "Unlike it, sevproof refuses inputs that no real launch could have: --initrd/--append without --kernel,\n"
+      "a kernel with firmware that cannot measure one, SNP with firmware lacking SEV metadata, 0 vCPUs, unknown\n"
+      "vCPU types, reserved guest-feature bits.\n\n"
+      "Examples:\n"
+      "  sevproof measure --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd\n"
+      "  sevproof measure --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --guest-features 0x21 --ovmf OVMF.amdsev.fd \\\n"
+      "                   --kernel vmlinuz --initrd initrd.img --append 'console=ttyS0 root=/dev/vda1'\n"
+      "  sevproof measure --mode snp:ovmf-hash --ovmf OVMF.fd           # precompute the firmware part once\n"
+      "  sevproof measure --mode seves --vcpus 2 --vcpu-type EPYC-Rome --ovmf OVMF.fd --fpu-init zero\n\n"
+      "Exit codes: 0 printed, 1 inputs refused (the message says why), 2 usage error, 3 a file unreadable or malformed.");
+  app.add_option("--mode", o->mode, "Guest mode: snp, seves, sev, snp:ovmf-hash")->required();
+  app.add_option("--vcpus", o->vcpus, "Number of guest vCPUs (SNP, SEV-ES)");
+  app.add_option("--vcpu-type", o->vcpu_type, "vCPU model as QEMU names it, e.g. EPYC-Milan (`--vcpu-type list` lists them)");
+  app.add_option("--vcpu-sig", o->vcpu_sig, "vCPU signature (CPUID 1 EAX), e.g. 0xA00F11");
+  app.add_option("--vcpu-family", o->vcpu_family, "vCPU family (with --vcpu-model and --vcpu-stepping)");
+  app.add_option("--vcpu-model", o->vcpu_model, "vCPU model");
+  app.add_option("--vcpu-stepping", o->vcpu_stepping, "vCPU stepping");
+  app.add_option("--vmm-type", o->vmm_type, "VMM: QEMU (default), ec2, gce")->capture_default_str();
+  app.add_option("--ovmf", o->ovmf, "OVMF firmware image")->required();
+  app.add_option("--kernel", o->kernel, "Kernel for measured direct boot (hashed streaming)");
+  app.add_option("--initrd", o->initrd, "Initrd (with --kernel)");
+  app.add_option("--append", o->append, "Kernel command line (with --kernel)")->each([o](const std::string&) { o->append_given = true; });
+  app.add_option("--guest-features", o->guest_features, "SEV_FEATURES of SNP vCPUs (default 0x1; 0x21 with DebugSwap)")->capture_default_str();
+  app.add_option("--output-format", o->output_format, "hex (default) or base64")->capture_default_str()->check(CLI::IsMember({"hex", "base64"}));
+  app.add_option("--snp-ovmf-hash", o->snp_ovmf_hash, "Precomputed firmware digest (96 hex digits) from --mode snp:ovmf-hash");
+  app.add_flag("--dump-vmsa", o->dump_vmsa, "Write the measured VMSAs to vmsa<N>.bin");
+  app.add_option("--fpu-init", o->fpu, "VMSA x87/SSE init: modern (MXCSR 0x1f80, FCW 0x37f; default) or zero (older host kernels)")->capture_default_str();
+  app.add_flag("--allow-firmware-without-sev-metadata", o->allow_no_metadata,
+               "Compute an SNP digest for firmware without SEV metadata anyway (as sev-snp-measure does; no real SNP launch can match it)");
+  app.add_flag("-v,--verbose", o->verbose, "Name every input that went into the digest, then print the digest as sev-snp-measure -v does");
+  app.add_flag("--json", o->json, "Print JSON: measurement (hex and base64) and the inputs");
+  return [o] {
+    if (o->vcpu_type == "list") {
+      for (const auto& t : measure::vcpu_types)
+        std::cout << t.name << "  family " << t.family << " model " << t.model << " stepping " << t.stepping << "  sig 0x" << std::hex
+                  << measure::cpu_signature(t.family, t.model, t.stepping) << std::dec << "\n";
+      return static_cast<int>(ok);
+    }
+    return run(*o);
+  };
+}
+
+}  // namespace sevproof::cli
