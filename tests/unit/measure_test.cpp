@@ -1,0 +1,200 @@
+// Launch measurement on the real Debian firmware: footer tables and SEV metadata as
+// shared/testdata/ovmf/SOURCES.md lists them, the spec's hashes-table example, digest properties,
+// and hostile firmware images.
+#include <catch2/catch_test_macros.hpp>
+
+#include <random>
+
+#include "sevproof/core/hex.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/vcpu.hpp"
+#include "support/testdata.hpp"
+
+using namespace sevproof;
+using namespace sevproof::measure;
+
+namespace {
+ovmf_image fw(const std::string& name) {
+  auto r = parse_ovmf(testdata::read("ovmf/" + name));
+  INFO(name);
+  REQUIRE(r.ok());
+  return std::move(r).value();
+}
+std::string sections(const ovmf_image& f) {
+  std::string s;
+  for (const auto& x : *f.sev_metadata) {
+    char b[64];
+    std::snprintf(b, sizeof b, "(0x%X,0x%X,%u)", x.gpa, x.size, static_cast<unsigned>(x.type));
+    s += b;
+  }
+  return s;
+}
+}  // namespace
+
+TEST_CASE("the four Debian OVMF images parse as SOURCES.md describes", "[measure][real]") {
+  REQUIRE_TESTDATA();
+  auto a = fw("OVMF_CODE.fd");
+  CHECK(a.gpa == 0xFFE20000u);
+  CHECK(a.ap_reset_eip() == 0x0080B004u);
+  CHECK(a.hash_table_gpa() == 0u);
+  CHECK(sections(a) == "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x11000,1)");
+
+  auto b = fw("OVMF_CODE_4M.fd");
+  CHECK(b.gpa == 0xFFC84000u);
+  CHECK(b.has_footer);
+  CHECK(b.ap_reset_eip() == 0x00808004u);
+  CHECK_FALSE(b.sev_metadata);
+
+  auto c = fw("OVMF-trixie.fd");
+  CHECK(c.gpa == 0xFFC00000u);
+  CHECK(sections(c) == "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x1000,4)(0x810000,0x10000,1)");
+
+  auto d = fw("OVMF.amdsev.fd");
+  CHECK(d.hash_table_gpa() == 0x810C00u);
+  CHECK(d.hash_table_size() == 0x400u);
+  CHECK(d.u32_entry(ovmf_guid::sev_secret) == 0x810000u);
+  CHECK(sections(d) ==
+        "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x1000,4)(0x811000,0x1F000,1)(0x810000,0x1000,16)");
+  CHECK(d.has_section(section_type::kernel_hashes));
+}
+
+TEST_CASE("hashes table: the spec's example bytes", "[measure]") {
+  boot_hashes h;
+  h.kernel = crypto::sha256_of({});
+  h.cmdline = boot_hashes::cmdline_hash("console=ttyS0 loglevel=7");
+  CHECK(hex::encode(build_hashes_table(h)) ==
+        "06d63894224fc94cb479a793d411fd21a800d82dd09720bd944caa78e7714d36ab2a3200321c8eec6a77bad179511397f913a083067ad8cb737b"
+        "b260aacbfe8df70fc50a31f7ba442f3ad74b9af141e29169781d3200e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852"
+        "b8553794e74dd2ab7f42b835d5b172d2045b3200e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8550000000000000000");
+  CHECK(hex::encode(boot_hashes::cmdline_hash("")) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+}
+
+TEST_CASE("digest properties the reference vectors imply", "[measure][real]") {
+  REQUIRE_TESTDATA();
+  const auto trixie = fw("OVMF-trixie.fd");
+  launch_inputs in;
+  in.vcpus = 2;
+  in.vcpu_signature = *vcpu_signature("EPYC-Milan");
+  in.guest_features = 0x21;
+  const auto full = snp_launch_digest(trixie, in);
+  REQUIRE(full.ok());
+  CHECK(hex::encode(*full) == "7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb");  // m12
+
+  SECTION("seeding with the firmware-only digest gives the same result (m15 = m12)") {
+    launch_inputs only_fw = in;
+    only_fw.mode = guest_mode::snp_ovmf_hash;
+    auto seed = snp_launch_digest(trixie, only_fw);
+    REQUIRE(seed.ok());
+    launch_inputs seeded = in;
+    seeded.ovmf_seed = *seed;
+    CHECK(*snp_launch_digest(trixie, seeded) == *full);
+  }
+  SECTION("SEV without a kernel is the SHA-256 of the firmware (m21)") {
+    launch_inputs sev;
+    sev.mode = guest_mode::sev;
+    CHECK(*sev_launch_digest(trixie, sev) == crypto::sha256_of(testdata::read("ovmf/OVMF-trixie.fd")));
+  }
+  SECTION("family/model/stepping 25/17/0 is EPYC-Genoa") { CHECK(cpu_signature(25, 17, 0) == *vcpu_signature("EPYC-Genoa")); }
+  SECTION("every vCPU and every input changes the digest") {
+    launch_inputs more = in;
+    more.vcpus = 3;
+    CHECK(*snp_launch_digest(trixie, more) != *full);
+    launch_inputs features = in;
+    features.guest_features = 0x1;
+    CHECK(*snp_launch_digest(trixie, features) != *full);
+    launch_inputs gce = in;
+    gce.vmm = vmm_type::gce;
+    CHECK(*snp_launch_digest(trixie, gce) != *full);
+  }
+}
+
+TEST_CASE("streamed kernel hashing equals one-shot hashing", "[measure][real]") {
+  REQUIRE_TESTDATA();
+  const auto k = testdata::read("measure/kernel-a.bin");
+  crypto::sha256 h;
+  for (std::size_t at = 0; at < k.size(); at += 4099) h.update(bytes_view(k).subspan(at, std::min<std::size_t>(4099, k.size() - at)));
+  CHECK(h.finish() == crypto::sha256_of(k));
+  CHECK(hex::encode(crypto::sha256_of(k)) == "987ab1b5b3b71c1d1053a817cffc3695c96e78c2b068d558c6b340a8255c3ed8");
+}
+
+TEST_CASE("inconsistent inputs are refused with the reason", "[measure][real]") {
+  REQUIRE_TESTDATA();
+  launch_inputs in;
+  in.vcpu_signature = *vcpu_signature("EPYC-Milan");
+  SECTION("SNP with firmware lacking SEV metadata") {
+    auto r = snp_launch_digest(fw("OVMF_CODE_4M.fd"), in);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().message.find("no SEV metadata") != std::string::npos);
+  }
+  SECTION("kernel with a firmware that cannot measure one, SNP and SEV-ES") {
+    in.kernel = boot_hashes{};
+    auto r = snp_launch_digest(fw("OVMF_CODE.fd"), in);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().message.find("OVMF.amdsev.fd") != std::string::npos);
+    in.mode = guest_mode::seves;
+    CHECK_FALSE(sev_launch_digest(fw("OVMF_CODE.fd"), in).ok());
+  }
+  SECTION("zero vCPUs") {
+    in.vcpus = 0;
+    CHECK_FALSE(snp_launch_digest(fw("OVMF-trixie.fd"), in).ok());
+  }
+}
+
+TEST_CASE("hostile firmware images are refused, never crash", "[measure][hostile]") {
+  REQUIRE_TESTDATA();
+  const auto good = testdata::read("ovmf/OVMF.amdsev.fd");
+  const std::size_t n = good.size();
+  SECTION("not page-sized") { CHECK(parse_ovmf(bytes(good.begin(), good.end() - 1)).err().field == "size"); }
+  SECTION("empty") { CHECK_FALSE(parse_ovmf({}).ok()); }
+  SECTION("footer table length beyond the image") {
+    auto b = good;
+    // A table claimed larger than what precedes the footer in a small image.
+    bytes small(b.end() - 0x1000, b.end());
+    store_le<std::uint16_t>(small, small.size() - 50, 0xFFFF);
+    auto r = parse_ovmf(small);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().field == "footer table length");
+    // In the full image the same length makes the walker read firmware code as entries: refused too.
+    store_le<std::uint16_t>(b, n - 50, 0xFFFF);
+    auto whole = parse_ovmf(b);
+    REQUIRE_FALSE(whole.ok());
+    CHECK(whole.err().field.rfind("footer table", 0) == 0);
+  }
+  SECTION("an entry length below 18") {
+    auto b = good;
+    store_le<std::uint16_t>(b, n - 50 - 18, 3);
+    auto r = parse_ovmf(b);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().field == "footer table entry length");
+  }
+  SECTION("SEV metadata signature and version") {
+    auto img = parse_ovmf(good).value();
+    const auto off = *img.u32_entry(ovmf_guid::sev_metadata);
+    auto b = good;
+    b[n - off] = 'X';
+    CHECK(parse_ovmf(b).err().field == "SEV metadata signature");
+    auto c = good;
+    store_le<std::uint32_t>(c, n - off + 8, 2);
+    CHECK(parse_ovmf(c).err().field == "SEV metadata version");
+    auto d = good;
+    store_le<std::uint32_t>(d, n - off + 16 + 8, 9);
+    CHECK(parse_ovmf(d).err().field == "SEV metadata section #1 type");
+  }
+  SECTION("random pages") {
+    std::mt19937_64 rng(42);
+    for (int round = 0; round < 50; ++round) {
+      bytes b(0x2000 * (1 + round % 3));
+      for (auto& x : b) x = static_cast<byte>(rng());
+      if (round % 2 == 0) {  // give it a plausible footer so the table walker runs on garbage
+        const auto e = ovmf_guid::footer.efi_bytes();
+        std::copy(e.begin(), e.end(), b.end() - 48);
+      }
+      auto r = parse_ovmf(b);
+      if (r.ok()) {
+        launch_inputs in;
+        (void)snp_launch_digest(*r, in);
+      }
+    }
+    SUCCEED("no crash on random images");
+  }
+}
