@@ -11,5 +11,7 @@ runner add_verify(CLI::App& app);
 runner add_report(CLI::App& app);
 runner add_kds_urls(CLI::App& app);
 runner add_measure(CLI::App& app);
+runner add_id_block(CLI::App& app);
+runner add_key_digest(CLI::App& app);
 
 }  // namespace sevproof::cli

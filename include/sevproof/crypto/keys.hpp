@@ -9,6 +9,7 @@
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/crypto/botan.hpp"
+#include "sevproof/crypto/certificate.hpp"
 
 namespace sevproof::crypto {
 
@@ -22,13 +23,70 @@ class private_key {
     Botan::AutoSeeded_RNG rng;
     return private_key(std::make_shared<Botan::RSA_PrivateKey>(rng, bits));
   }
-  // PKCS#8 (PEM "PRIVATE KEY" or DER). SEC1 "EC PRIVATE KEY" is converted by idblock::load_key.
+  // PEM "PRIVATE KEY" (PKCS#8), PEM "EC PRIVATE KEY" (SEC1, as `openssl ecparam -genkey` writes),
+  // or either as DER. Encrypted keys are refused.
+  static result<private_key> load(bytes_view data) {
+    bytes der(data.begin(), data.end());
+    if (detail::looks_like_pem(data)) {
+      if (auto sec1 = detail::pem_blocks(data, "EC PRIVATE KEY", "private key")) return from_sec1(sec1->front());
+      if (auto p8 = detail::pem_blocks(data, "PRIVATE KEY", "private key")) return load_pkcs8(p8->front());
+      return error{"private key", "PEM", std::nullopt, "has neither a PRIVATE KEY nor an EC PRIVATE KEY block (encrypted keys are not supported)"};
+    }
+    auto k = load_pkcs8(der);
+    if (k) return k;
+    return from_sec1(der);
+  }
+
+  // SEC1 ECPrivateKey, wrapped into PKCS#8 so Botan reads it. The curve comes from the key's own
+  // parameters ([0] namedCurve); without them P-384 is assumed.
+  static result<private_key> from_sec1(bytes_view sec1) {
+    try {
+      bytes curve_oid_tlv = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};  // secp384r1
+      // SEQUENCE { INTEGER 1, OCTET STRING key, [0] { OID } OPTIONAL, ... }: walk the top level.
+      const bytes k(sec1.begin(), sec1.end());  // .at() bounds-checks every read of hostile input
+      std::size_t at = 0;
+      auto read_len = [&](std::size_t& pos) -> std::size_t {
+        std::size_t len = k.at(pos++);
+        if (len & 0x80) {
+          std::size_t n = len & 0x7F;
+          len = 0;
+          while (n--) len = (len << 8) | k.at(pos++);
+        }
+        return len;
+      };
+      if (k.at(at++) != 0x30) throw std::runtime_error("not a SEQUENCE");
+      const std::size_t seq_len = read_len(at), end = at + seq_len;
+      while (at < end) {
+        const byte tag = k.at(at++);
+        const std::size_t len = read_len(at);
+        if (at + len > k.size()) throw std::runtime_error("truncated");
+        if (tag == 0xA0 && len >= 2 && k.at(at) == 0x06) curve_oid_tlv.assign(k.begin() + static_cast<std::ptrdiff_t>(at), k.begin() + static_cast<std::ptrdiff_t>(at + len));
+        at += len;
+      }
+      Botan::DER_Encoder enc;
+      enc.start_sequence()
+          .encode(static_cast<std::size_t>(0))
+          .start_sequence()
+          .encode(Botan::OID::from_string("1.2.840.10045.2.1"))
+          .raw_bytes(curve_oid_tlv)
+          .end_cons()
+          .encode(std::vector<byte>(sec1.begin(), sec1.end()), Botan::ASN1_Type::OctetString)
+          .end_cons();
+      return load_pkcs8(enc.get_contents());
+    } catch (const std::exception& e) {
+      return error{"private key", "SEC1", std::nullopt, std::string("cannot be read as an EC private key: ") + e.what()};
+    }
+  }
+
   static result<private_key> load_pkcs8(bytes_view data) {
     try {
       auto k = Botan::PKCS8::load_key(std::span<const byte>(data.data(), data.size()));
       return private_key(std::shared_ptr<Botan::Private_Key>(std::move(k)));
     } catch (const std::exception& e) {
-      return error{"private key", "PKCS#8", std::nullopt, std::string("cannot be read: ") + e.what()};
+      const std::string what = e.what();
+      if (what.find("EC_Group") != std::string::npos)  // this build knows P-384 only, the one curve SNP uses
+        return error{"private key", "curve", std::nullopt, "is not P-384 (SNP only accepts ECDSA P-384 keys): " + what};
+      return error{"private key", "PKCS#8", std::nullopt, "cannot be read: " + what};
     }
   }
 
