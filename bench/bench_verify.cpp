@@ -109,4 +109,4 @@ BENCHMARK(report_signed_by)->Unit(benchmark::kMicrosecond);
 BENCHMARK(load_vcek)->Unit(benchmark::kMicrosecond);
 BENCHMARK(verify_full_cold)->Unit(benchmark::kMicrosecond);
 BENCHMARK(verify_full_warm)->Unit(benchmark::kMicrosecond);
-BENCHMARK_MAIN();
+
