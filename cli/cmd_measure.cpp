@@ -10,6 +10,7 @@
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/request.hpp"
 #include "sevproof/measure/vcpu.hpp"
 
 namespace sevproof::cli {
@@ -18,7 +19,7 @@ namespace {
 struct measure_cli {
   std::string mode, vcpu_type, vcpu_sig, vmm_type = "QEMU", ovmf, kernel, initrd, append, guest_features = "0x1",
                                           output_format = "hex", snp_ovmf_hash, fpu = "modern";
-  std::optional<int> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
+  std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
   bool append_given = false, verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
 };
 
@@ -31,74 +32,28 @@ int refused(const std::string& msg) {
   return check_failed;  // 1, as sev-snp-measure exits on a measurement error
 }
 
-std::string names_of_vcpu_types() {
-  std::string s;
-  for (const auto& t : measure::vcpu_types) s += (s.empty() ? "" : ", ") + std::string(t.name);
-  return s;
-}
-
 int run(const measure_cli& o) {
-  measure::launch_inputs in;
-  if (o.mode == "snp") in.mode = measure::guest_mode::snp;
-  else if (o.mode == "seves") in.mode = measure::guest_mode::seves;
-  else if (o.mode == "sev") in.mode = measure::guest_mode::sev;
-  else if (o.mode == "snp:ovmf-hash") in.mode = measure::guest_mode::snp_ovmf_hash;
-  else if (o.mode == "snp:svsm") return usage_error("--mode snp:svsm (Coconut-SVSM) is not supported yet");
-  else return usage_error("--mode " + o.mode + ": use snp, seves, sev or snp:ovmf-hash");
+  measure::request req;
+  req.mode = o.mode;
+  if (o.vcpus) req.vcpus = *o.vcpus;
+  req.vcpu_type = o.vcpu_type;
+  req.vcpu_sig = o.vcpu_sig;
+  if (o.vcpu_family) req.vcpu_family = *o.vcpu_family;
+  if (o.vcpu_model) req.vcpu_model = *o.vcpu_model;
+  if (o.vcpu_stepping) req.vcpu_stepping = *o.vcpu_stepping;
+  req.vmm_type = o.vmm_type;
+  req.guest_features = o.guest_features;
+  req.snp_ovmf_hash = o.snp_ovmf_hash;
+  req.fpu_init = o.fpu;
+  req.kernel = !o.kernel.empty();
+  req.initrd = !o.initrd.empty();
+  req.append = o.append_given;
+  req.allow_missing_sev_metadata = o.allow_no_metadata;
+  auto parsed = measure::to_inputs(req);
+  if (!parsed) return usage_error(parsed.err().message);
+  measure::launch_inputs in = parsed.value();
   const bool snp = in.mode == measure::guest_mode::snp;
-  in.allow_missing_sev_metadata = o.allow_no_metadata;
   const bool needs_vcpus = snp || in.mode == measure::guest_mode::seves;
-
-  if ((!o.initrd.empty() || o.append_given) && o.kernel.empty())
-    return usage_error(std::string(o.initrd.empty() ? "--append" : "--initrd") +
-                       " without --kernel: the initrd and command line are only measured with a kernel (direct boot)");
-  if (o.vmm_type == "QEMU") in.vmm = measure::vmm_type::qemu;
-  else if (o.vmm_type == "ec2") in.vmm = measure::vmm_type::ec2;
-  else if (o.vmm_type == "gce") in.vmm = measure::vmm_type::gce;
-  else return usage_error("unknown --vmm-type '" + o.vmm_type + "': use QEMU, ec2 or gce (case matters, as in sev-snp-measure)");
-  if (o.fpu == "modern") in.fpu = measure::fpu_init::modern;
-  else if (o.fpu == "zero") in.fpu = measure::fpu_init::zero;
-  else return usage_error("--fpu-init " + o.fpu + ": use modern or zero");
-
-  if (needs_vcpus) {
-    if (!o.vcpus) return usage_error("missing --vcpus N in guest mode '" + o.mode + "'");
-    if (*o.vcpus <= 0) return usage_error("--vcpus " + std::to_string(*o.vcpus) + ": a guest has at least one vCPU");
-    in.vcpus = static_cast<unsigned>(*o.vcpus);
-    if (o.vcpu_family || o.vcpu_model || o.vcpu_stepping) {
-      if (!o.vcpu_family || !o.vcpu_model || !o.vcpu_stepping)
-        return usage_error("--vcpu-family, --vcpu-model and --vcpu-stepping go together (all three, e.g. 25 17 0 for EPYC-Genoa)");
-      if (*o.vcpu_family < 0 || *o.vcpu_family > 0xFF + 0xF || *o.vcpu_model < 0 || *o.vcpu_model > 0xFF || *o.vcpu_stepping < 0 || *o.vcpu_stepping > 0xF)
-        return usage_error("--vcpu-family/--vcpu-model/--vcpu-stepping out of range (family 0-270, model 0-255, stepping 0-15)");
-      in.vcpu_signature = measure::cpu_signature(static_cast<std::uint32_t>(*o.vcpu_family), static_cast<std::uint32_t>(*o.vcpu_model),
-                                                 static_cast<std::uint32_t>(*o.vcpu_stepping));
-    } else if (!o.vcpu_sig.empty()) {
-      auto v = parse_uint_text(o.vcpu_sig);
-      if (!v || *v > 0xFFFFFFFFu) return usage_error("--vcpu-sig " + o.vcpu_sig + ": expected a 32-bit number (e.g. 0xA00F11)");
-      in.vcpu_signature = static_cast<std::uint32_t>(*v);
-    } else if (!o.vcpu_type.empty()) {
-      auto v = measure::vcpu_signature(o.vcpu_type);
-      if (!v) return usage_error("unknown --vcpu-type '" + o.vcpu_type + "'; valid: " + names_of_vcpu_types());
-      in.vcpu_signature = *v;
-    } else if (in.vmm == measure::vmm_type::qemu) {
-      return usage_error("missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '" + o.mode + "'");
-    }
-  }
-  {
-    auto f = parse_uint_text(o.guest_features);
-    if (!f) return usage_error("--guest-features " + o.guest_features + ": not a number (e.g. 0x1 or 0x21)");
-    const auto unknown = *f & ~measure::known_guest_features;
-    if (snp && unknown) return usage_error("--guest-features " + o.guest_features + ": bits " + detail_hex(unknown) + " are reserved in SEV_FEATURES");
-    if (snp && !(*f & 1)) return usage_error("--guest-features " + o.guest_features + ": bit 0 (SNPActive) must be set for an SNP guest");
-    in.guest_features = *f;
-  }
-  if (!o.snp_ovmf_hash.empty()) {
-    if (!snp) return usage_error("--snp-ovmf-hash is only used in --mode snp");
-    auto h = hex::decode(o.snp_ovmf_hash);
-    if (!h || h->size() != 48) return usage_error("--snp-ovmf-hash: expected 96 hex digits (the output of --mode snp:ovmf-hash)");
-    measure::digest384 seed{};
-    std::copy(h->begin(), h->end(), seed.begin());
-    in.ovmf_seed = seed;
-  }
 
   auto fw_file = read_file(o.ovmf);
   if (!fw_file.data) {
@@ -143,12 +98,7 @@ int run(const measure_cli& o) {
       t.push_back("kernel " + o.kernel + " sha256 " + hex::encode(bh.kernel) + "; initrd " + (o.initrd.empty() ? "(none)" : o.initrd) +
                   " sha256 " + hex::encode(bh.initrd) + "; cmdline \"" + o.append + "\" + NUL sha256 " + hex::encode(bh.cmdline));
   }
-  if (o.verbose && snp) {
-    std::string names;
-    for (const auto& b : measure::guest_feature_bits)
-      if ((in.guest_features >> b.bit) & 1) names += (names.empty() ? "" : ", ") + std::string(b.name);
-    t.push_back("guest features " + detail_hex(in.guest_features) + " = " + (names.empty() ? "none" : names));
-  }
+  if (o.verbose && snp) t.push_back("guest features " + detail_hex(in.guest_features) + " = " + measure::feature_names(in.guest_features));
 
   bytes digest;
   if (snp || in.mode == measure::guest_mode::snp_ovmf_hash) {

@@ -1,0 +1,124 @@
+// A measurement request as people type it (sev-snp-measure's flag values, or the web form's
+// fields), turned into launch inputs. Shared by the CLI and the web page so both refuse the same
+// inconsistent inputs with the same words.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sevproof/core/error.hpp"
+#include "sevproof/core/hex.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/vcpu.hpp"
+
+namespace sevproof::measure {
+
+struct request {
+  std::string mode;                               // snp, seves, sev, snp:ovmf-hash
+  std::optional<long long> vcpus;
+  std::string vcpu_type, vcpu_sig;
+  std::optional<long long> vcpu_family, vcpu_model, vcpu_stepping;
+  std::string vmm_type = "QEMU";
+  std::string guest_features = "0x1";
+  std::string snp_ovmf_hash;
+  std::string fpu_init = "modern";
+  bool kernel = false, initrd = false, append = false;  // which direct-boot inputs are given
+  bool allow_missing_sev_metadata = false;
+};
+
+namespace detail {
+inline std::optional<std::uint64_t> number(const std::string& s) {
+  if (s.empty() || s[0] == '-' || s[0] == '+' || s[0] == ' ') return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const auto v = std::stoull(s, &used, 0);
+    if (used != s.size()) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+inline error usage(const std::string& m) { return error{"measure", "usage", std::nullopt, m}; }
+}  // namespace detail
+
+inline std::string vcpu_type_names() {
+  std::string s;
+  for (const auto& t : vcpu_types) s += (s.empty() ? "" : ", ") + std::string(t.name);
+  return s;
+}
+
+// Errors carry field "usage" (the CLI's exit code 2).
+inline result<launch_inputs> to_inputs(const request& r) {
+  using detail::usage;
+  launch_inputs in;
+  if (r.mode == "snp") in.mode = guest_mode::snp;
+  else if (r.mode == "seves") in.mode = guest_mode::seves;
+  else if (r.mode == "sev") in.mode = guest_mode::sev;
+  else if (r.mode == "snp:ovmf-hash") in.mode = guest_mode::snp_ovmf_hash;
+  else if (r.mode == "snp:svsm") return usage("--mode snp:svsm (Coconut-SVSM) is not supported yet");
+  else return usage("--mode " + r.mode + ": use snp, seves, sev or snp:ovmf-hash");
+  const bool snp = in.mode == guest_mode::snp;
+  const bool needs_vcpus = snp || in.mode == guest_mode::seves;
+  in.allow_missing_sev_metadata = r.allow_missing_sev_metadata;
+
+  if ((r.initrd || r.append) && !r.kernel)
+    return usage(std::string(r.initrd ? "--initrd" : "--append") +
+                 " without --kernel: the initrd and command line are only measured with a kernel (direct boot)");
+  if (r.vmm_type == "QEMU") in.vmm = vmm_type::qemu;
+  else if (r.vmm_type == "ec2") in.vmm = vmm_type::ec2;
+  else if (r.vmm_type == "gce") in.vmm = vmm_type::gce;
+  else return usage("unknown --vmm-type '" + r.vmm_type + "': use QEMU, ec2 or gce (case matters, as in sev-snp-measure)");
+  if (r.fpu_init == "modern") in.fpu = fpu_init::modern;
+  else if (r.fpu_init == "zero") in.fpu = fpu_init::zero;
+  else return usage("--fpu-init " + r.fpu_init + ": use modern or zero");
+
+  if (needs_vcpus) {
+    if (!r.vcpus) return usage("missing --vcpus N in guest mode '" + r.mode + "'");
+    if (*r.vcpus <= 0 || *r.vcpus > 4096) return usage("--vcpus " + std::to_string(*r.vcpus) + ": a guest has 1 to 4096 vCPUs");
+    in.vcpus = static_cast<unsigned>(*r.vcpus);
+    if (r.vcpu_family || r.vcpu_model || r.vcpu_stepping) {
+      if (!r.vcpu_family || !r.vcpu_model || !r.vcpu_stepping)
+        return usage("--vcpu-family, --vcpu-model and --vcpu-stepping go together (all three, e.g. 25 17 0 for EPYC-Genoa)");
+      if (*r.vcpu_family < 0 || *r.vcpu_family > 0xFF + 0xF || *r.vcpu_model < 0 || *r.vcpu_model > 0xFF || *r.vcpu_stepping < 0 ||
+          *r.vcpu_stepping > 0xF)
+        return usage("--vcpu-family/--vcpu-model/--vcpu-stepping out of range (family 0-270, model 0-255, stepping 0-15)");
+      in.vcpu_signature = cpu_signature(static_cast<std::uint32_t>(*r.vcpu_family), static_cast<std::uint32_t>(*r.vcpu_model),
+                                        static_cast<std::uint32_t>(*r.vcpu_stepping));
+    } else if (!r.vcpu_sig.empty()) {
+      auto v = detail::number(r.vcpu_sig);
+      if (!v || *v > 0xFFFFFFFFu) return usage("--vcpu-sig " + r.vcpu_sig + ": expected a 32-bit number (e.g. 0xA00F11)");
+      in.vcpu_signature = static_cast<std::uint32_t>(*v);
+    } else if (!r.vcpu_type.empty()) {
+      auto v = vcpu_signature(r.vcpu_type);
+      if (!v) return usage("unknown --vcpu-type '" + r.vcpu_type + "'; valid: " + vcpu_type_names());
+      in.vcpu_signature = *v;
+    } else if (in.vmm == vmm_type::qemu) {
+      return usage("missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '" + r.mode + "'");
+    }
+  }
+  auto f = detail::number(r.guest_features);
+  if (!f) return usage("--guest-features " + r.guest_features + ": not a number (e.g. 0x1 or 0x21)");
+  const auto unknown = *f & ~known_guest_features;
+  if (snp && unknown) return usage("--guest-features " + r.guest_features + ": bits " + detail::hex32(unknown) + " are reserved in SEV_FEATURES");
+  if (snp && !(*f & 1)) return usage("--guest-features " + r.guest_features + ": bit 0 (SNPActive) must be set for an SNP guest");
+  in.guest_features = *f;
+  if (!r.snp_ovmf_hash.empty()) {
+    if (!snp) return usage("--snp-ovmf-hash is only used in --mode snp");
+    auto h = hex::decode(r.snp_ovmf_hash);
+    if (!h || h->size() != 48) return usage("--snp-ovmf-hash: expected 96 hex digits (the output of --mode snp:ovmf-hash)");
+    digest384 seed{};
+    std::copy(h->begin(), h->end(), seed.begin());
+    in.ovmf_seed = seed;
+  }
+  return in;
+}
+
+// The guest-feature names set in `features`, for display.
+inline std::string feature_names(std::uint64_t features) {
+  std::string names;
+  for (const auto& b : guest_feature_bits)
+    if ((features >> b.bit) & 1) names += (names.empty() ? "" : ", ") + std::string(b.name);
+  return names.empty() ? "none" : names;
+}
+
+}  // namespace sevproof::measure
