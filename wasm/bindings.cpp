@@ -6,11 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sevproof/core/base64.hpp"
 #include "sevproof/core/time.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/embedded_amd_chain.hpp"
 #include "sevproof/format/report_json.hpp"
 #include "sevproof/format/verdict_json.hpp"
+#include "sevproof/measure/request.hpp"
 #include "sevproof/validate/option_text.hpp"
 #include "sevproof/validate/validate_report.hpp"
 #include "sevproof/verify/evidence_builder.hpp"
@@ -130,6 +132,87 @@ std::string builtin_roots() {
   return out.dump();
 }
 
+// measure({ovmf, mode, vcpus, vcpuType | vcpuSig | vcpuFamily+vcpuModel+vcpuStepping, vmmType,
+//          guestFeatures, snpOvmfHash, fpuInit, kernelSha256?, initrdSha256?, cmdline?})
+// -> {measurement, measurement_base64, inputs[]} or {error: {input, message}}. Kernel and initrd
+// arrive as SHA-256 digests: the page hashes the files in a worker with the Sha256 binding.
+std::string measure_js(const val& in) {
+  auto str = [&](const char* k, const char* fallback = "") { return present(in, k) ? in[k].as<std::string>() : std::string(fallback); };
+  auto num = [&](const char* k) -> std::optional<long long> {
+    if (!present(in, k) || str(k).empty()) return std::nullopt;
+    try {
+      return std::stoll(str(k), nullptr, 0);
+    } catch (const std::exception&) {
+      return -1;  // refused below as out of range
+    }
+  };
+  measure::request r;
+  r.mode = str("mode", "snp");
+  r.vcpus = num("vcpus");
+  r.vcpu_type = str("vcpuType");
+  r.vcpu_sig = str("vcpuSig");
+  r.vcpu_family = num("vcpuFamily");
+  r.vcpu_model = num("vcpuModel");
+  r.vcpu_stepping = num("vcpuStepping");
+  r.vmm_type = str("vmmType", "QEMU");
+  r.guest_features = str("guestFeatures", "0x1");
+  r.snp_ovmf_hash = str("snpOvmfHash");
+  r.fpu_init = str("fpuInit", "modern");
+  r.kernel = present(in, "kernelSha256");
+  r.initrd = present(in, "initrdSha256");
+  r.append = present(in, "cmdline") && !str("cmdline").empty();
+  auto inputs = measure::to_inputs(r);
+  if (!inputs) return input_error("options", inputs.err().message);
+  if (!present(in, "ovmf")) return input_error("ovmf", "no OVMF firmware image was given");
+  auto fw = measure::parse_ovmf(to_bytes(in["ovmf"]));
+  if (!fw) return input_error("ovmf", fw.err().to_string());
+  if (r.kernel) {
+    measure::boot_hashes h;
+    auto digest = [&](const char* k, crypto::sha256_digest& out) {
+      auto b = hex::decode(str(k));
+      if (!b || b->size() != 32) return false;
+      std::copy(b->begin(), b->end(), out.begin());
+      return true;
+    };
+    if (!digest("kernelSha256", h.kernel)) return input_error("kernel", "kernel digest is not 64 hex digits");
+    if (r.initrd && !digest("initrdSha256", h.initrd)) return input_error("initrd", "initrd digest is not 64 hex digits");
+    h.cmdline = measure::boot_hashes::cmdline_hash(str("cmdline"));
+    inputs->kernel = h;
+  }
+  measure::trace t;
+  bytes d;
+  if (inputs->mode == measure::guest_mode::snp || inputs->mode == measure::guest_mode::snp_ovmf_hash) {
+    auto x = measure::snp_launch_digest(*fw, *inputs, &t);
+    if (!x) return input_error("measurement", x.err().message);
+    d.assign(x->begin(), x->end());
+  } else {
+    auto x = measure::sev_launch_digest(*fw, *inputs, &t);
+    if (!x) return input_error("measurement", x.err().message);
+    d.assign(x->begin(), x->end());
+  }
+  if (inputs->mode == measure::guest_mode::snp) t.insert(t.begin(), "guest features " + measure::detail::hex32(inputs->guest_features) + " = " + measure::feature_names(inputs->guest_features));
+  return json{{"measurement", hex::encode(d)}, {"measurement_base64", base64::encode(d)}, {"inputs", t}}.dump();
+}
+
+std::string vcpu_types_js() {
+  json out = json::array();
+  for (const auto& t : measure::vcpu_types) out.push_back(std::string(t.name));
+  return out.dump();
+}
+
+// Incremental SHA-256 for large files, fed chunk by chunk from a Web Worker.
+class sha256_js {
+ public:
+  void update(const val& chunk) {
+    const auto b = to_bytes(chunk);
+    h_.update(b);
+  }
+  std::string finish() { return hex::encode(h_.finish()); }
+
+ private:
+  crypto::sha256 h_;
+};
+
 std::string version() {
   return std::string("sevproof ") + version_string + " (" + crypto::backend_version() + ", WebAssembly)";
 }
@@ -141,4 +224,7 @@ EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("showReport", &show_report);
   emscripten::function("builtinRoots", &builtin_roots);
   emscripten::function("version", &version);
+  emscripten::function("measure", &measure_js);
+  emscripten::function("vcpuTypes", &vcpu_types_js);
+  emscripten::class_<sha256_js>("Sha256").constructor<>().function("update", &sha256_js::update).function("finish", &sha256_js::finish);
 }

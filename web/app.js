@@ -75,6 +75,7 @@
   }
 
   async function verify() {
+    setStatus('working', 'Verifying…');
     const report = await bytesOf($('report'));
     if (!report) { setStatus('error', 'Choose the attestation report first.'); return; }
     const chain = await concatenated($('chain'));
@@ -157,7 +158,96 @@
     }
   }
 
+  // ---- expected measurement: hashing in a Web Worker running the same WebAssembly library ----
+  // The worker is built from this page's own inline code (the library glue + the code below), so it
+  // needs no file of its own and works from file://.
+  const workerMain = function () {
+    let core = null;
+    const ready = createSevproof().then((m) => { core = m; });
+    async function hashFile(file, label, progress) {
+      const h = new core.Sha256();
+      const chunk = 4 << 20;
+      for (let at = 0; at < file.size; at += chunk) {
+        h.update(new Uint8Array(await file.slice(at, at + chunk).arrayBuffer()));
+        progress(label, Math.min(file.size, at + chunk), file.size);
+      }
+      const hex = h.finish();
+      h.delete();
+      return hex;
+    }
+    self.onmessage = async (e) => {
+      await ready;
+      const { files, options } = e.data;
+      const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
+      try {
+        const req = Object.assign({}, options);
+        if (files.kernel) req.kernelSha256 = await hashFile(files.kernel, 'kernel', post);
+        if (files.initrd) req.initrdSha256 = await hashFile(files.initrd, 'initrd', post);
+        req.ovmf = new Uint8Array(await files.ovmf.arrayBuffer());
+        self.postMessage({ result: JSON.parse(core.measure(req)) });
+      } catch (err) {
+        self.postMessage({ result: { error: { input: 'worker', message: String(err) } } });
+      }
+    };
+  };
+  let worker = null;
+  function measureWorker() {
+    if (!worker) {
+      const glue = $('sevproof-core').textContent;
+      const src = glue + '\n;(' + workerMain.toString() + ')();';
+      worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    }
+    return worker;
+  }
+
+  function computeMeasurement() {
+    const out = $('m-result');
+    const ovmf = $('m-ovmf').files[0];
+    if (!ovmf) { out.dataset.state = 'error'; out.textContent = 'Choose the OVMF firmware image first.'; return; }
+    const files = { ovmf, kernel: $('m-kernel').files[0], initrd: $('m-initrd').files[0] };
+    const options = { mode: $('m-mode').value, vcpus: $('m-vcpus').value.trim(), vcpuType: $('m-vcpu-type').value,
+                      vmmType: $('m-vmm').value, guestFeatures: $('m-features').value.trim() };
+    if ($('m-cmdline').value !== '') options.cmdline = $('m-cmdline').value;
+    if (!files.kernel && (files.initrd || options.cmdline)) {
+      out.dataset.state = 'error';
+      out.textContent = 'An initrd or command line is only measured together with a kernel.';
+      return;
+    }
+    const bar = $('m-progress');
+    bar.hidden = false;
+    bar.value = 0;
+    out.dataset.state = 'working';
+    out.textContent = 'Computing…';
+    $('m-compute').disabled = true;
+    const w = measureWorker();
+    w.onmessage = (e) => {
+      if (e.data.progress) {
+        const p = e.data.progress;
+        bar.value = Math.round((100 * p.done) / p.total);
+        out.textContent = 'Hashing the ' + p.label + ': ' + Math.round(p.done / 1048576) + ' of ' + Math.round(p.total / 1048576) + ' MiB';
+        return;
+      }
+      $('m-compute').disabled = false;
+      bar.hidden = true;
+      const r = e.data.result;
+      if (r.error) { out.dataset.state = 'error'; out.textContent = 'Cannot compute: ' + r.error.message; return; }
+      $('expect-measurement').value = r.measurement;
+      const reported = lastVerdict && lastVerdict.report && lastVerdict.report.measurement;
+      if (reported) {
+        const same = reported === r.measurement;
+        out.dataset.state = same ? 'match' : 'mismatch';
+        out.textContent = r.measurement + (same ? ' — equals the report\'s MEASUREMENT' : ' — differs from the report\'s MEASUREMENT ' + reported);
+      } else {
+        out.dataset.state = 'done';
+        out.textContent = r.measurement + ' (set as the expected measurement; press Verify to check the report)';
+      }
+      out.title = r.inputs.join('\n');
+    };
+    w.postMessage({ files, options });
+  }
+
   $('verify').addEventListener('click', () => { verify(); });
+  $('m-compute').addEventListener('click', computeMeasurement);
   $('export-json').addEventListener('click', exportJson);
   $('print').addEventListener('click', () => window.print());
   wireDrop();
@@ -166,7 +256,13 @@
     core = m;
     $('version').textContent = m.version();
     showRoots();
+    for (const t of JSON.parse(m.vcpuTypes())) {
+      const o = el('option', {}, t);
+      if (t === 'EPYC-Milan') o.selected = true;
+      $('m-vcpu-type').appendChild(o);
+    }
     $('verify').disabled = false;
+    $('m-compute').disabled = false;
     setStatus('ready', 'Ready. Choose the files and press Verify.');
   }, (e) => setStatus('error', 'The verifier failed to load: ' + e));
 })();

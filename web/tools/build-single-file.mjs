@@ -31,7 +31,7 @@ const csp = [
   `style-src ${hash(css)}`,
   'img-src data:',
   "connect-src 'none'",
-  "worker-src 'none'",
+  "worker-src blob:",  // the hashing worker is made from this page's own inline code
   "form-action 'none'",
   "base-uri 'none'",
 ].join('; ');
@@ -42,7 +42,7 @@ const replace = (marker, text) => {
 };
 replace('<!--SEVPROOF:CSP-->', `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
 replace('/*SEVPROOF:CSS*/', css);
-replace('<!--SEVPROOF:SCRIPTS-->', `<script>${core}</script>\n<script>${app}</script>`);
+replace('<!--SEVPROOF:SCRIPTS-->', `<script id="sevproof-core">${core}</script>\n<script>${app}</script>`);
 
 mkdirSync(dirname(a.out), { recursive: true });
 writeFileSync(a.out, html);
