@@ -114,7 +114,7 @@ int run_create(const create_options& o) {
     std::ofstream(o.out_dir + "/qemu-object.txt") << qemu << "\n";
   }
   if (o.json) {
-    nlohmann::json j{{"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
+    nlohmann::ordered_json j{{"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
     if (ak) j["author_key_digest"] = hex::encode(idblock::key_digest(*idblock::key_structure_of(*ak)));
     std::cout << j.dump(2) << "\n";
     return ok;
@@ -153,13 +153,13 @@ int run_check(const check_options& o) {
   auto r = idblock::check_for_launch_finish(*block, *auth, want);
   if (!r) return std::cerr << "sevproof id-block check: " << r.err().to_string() << "\n", static_cast<int>(bad_input);
   bool all = true;
-  nlohmann::json j = nlohmann::json::array();
+  nlohmann::ordered_json j = nlohmann::ordered_json::array();
   for (const auto& c : *r) {
     all = all && c.ok;
     if (o.json) j.push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
     else std::cout << (c.ok ? "  pass  " : "  FAIL  ") << c.what << ": " << c.detail << "\n";
   }
-  if (o.json) std::cout << nlohmann::json{{"accepted", all}, {"checks", j}}.dump(2) << "\n";
+  if (o.json) std::cout << nlohmann::ordered_json{{"accepted", all}, {"checks", j}}.dump(2) << "\n";
   else std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n" : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
   if (o.measurement.empty() && !o.json) std::cout << "(give --measurement and --policy to compare them with the launch)\n";
   return all ? ok : check_failed;

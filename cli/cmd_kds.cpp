@@ -45,7 +45,7 @@ int run_kds(const kds_options& o) {
     return check_failed;
   }
   if (o.json) {
-    std::cout << nlohmann::json{{"product", std::string(snp::product_name(*pr->prod))}, {"vcek", u->vcek}, {"cert_chain", u->cert_chain}, {"crl", u->crl}}.dump(2)
+    std::cout << nlohmann::ordered_json{{"product", std::string(snp::product_name(*pr->prod))}, {"vcek", u->vcek}, {"cert_chain", u->cert_chain}, {"crl", u->crl}}.dump(2)
               << "\n";
   } else {
     std::cout << "# Fetch these on a connected machine, then verify offline:\n"

@@ -74,10 +74,10 @@ void print_text(const snp::parsed_report& pr, std::ostream& os) {
   for (const auto& w : pr.warnings) os << "warning: " << w.to_string() << "\n";
 }
 
-nlohmann::json cert_table_json(const std::vector<snp::cert_table_entry>& entries) {
-  nlohmann::json a = nlohmann::json::array();
+nlohmann::ordered_json cert_table_json(const std::vector<snp::cert_table_entry>& entries) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const auto& e : entries) {
-    nlohmann::json j = {{"guid", e.id.to_string()}, {"role", std::string(snp::role_name(e.role))}, {"offset", e.offset}, {"length", e.length}};
+    nlohmann::ordered_json j = {{"guid", e.id.to_string()}, {"role", std::string(snp::role_name(e.role))}, {"offset", e.offset}, {"length", e.length}};
     if (e.role != snp::cert_role::crl && e.role != snp::cert_role::unknown) {
       auto c = crypto::certificate::from_der(e.data);
       if (c) j["subject"] = c->subject_cn(), j["issuer"] = c->issuer_cn();
@@ -113,7 +113,7 @@ int run_show(const show_options& o) {
   }
   ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
 
-  nlohmann::json out = nlohmann::json::object();
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   std::optional<snp::parsed_report> pr;
   if (!o.report.empty()) {
     auto file = read_file(o.report);

@@ -152,7 +152,7 @@ int run(const verify_cli& o) {
       auto j = format::verdict_json(v, o.all);
       j["input"] = o.report;
       j["verification_time"] = utc::format(vo.now);
-      j["product"] = prod ? nlohmann::json(std::string(snp::product_name(*prod))) : nlohmann::json(nullptr);
+      j["product"] = prod ? nlohmann::ordered_json(std::string(snp::product_name(*prod))) : nlohmann::ordered_json(nullptr);
       j["signer"] = signer_name;
       j["summary"] = headline;
       j["report"] = format::report_json(ev.report);

@@ -12,6 +12,7 @@
 #include "sevproof/embedded_amd_chain.hpp"
 #include "sevproof/format/report_json.hpp"
 #include "sevproof/format/verdict_json.hpp"
+#include "sevproof/kds/extensions.hpp"
 #include "sevproof/measure/request.hpp"
 #include "sevproof/validate/option_text.hpp"
 #include "sevproof/validate/validate_report.hpp"
@@ -22,7 +23,7 @@ namespace {
 
 using namespace sevproof;
 using emscripten::val;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
 bool present(const val& obj, const char* key) { return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined(); }
@@ -114,6 +115,24 @@ std::string verify_js(const val& in) {
   j["product"] = prod ? json(std::string(snp::product_name(*prod))) : json(nullptr);
   j["signer"] = ev.signer ? (verify::detail::kind_of(*ev.signer) == verify::signer_kind::vlek ? "VLEK" : "VCEK") : "none";
   j["report"] = format::report_json(ev.report);
+  if (ev.signer) {  // what the certificate encodes, for the side-by-side TCB table
+    if (auto e = kds::read_amd_extensions(*ev.signer)) {
+      json c = json::object();
+      auto put = [&](const char* k, const std::optional<std::uint8_t>& v) { if (v) c[k] = *v; };
+      put("fmc", e->fmc);
+      put("boot_loader", e->bl);
+      put("tee", e->tee);
+      put("snp", e->snp);
+      put("microcode", e->ucode);
+      if (e->product_name) c["product_name"] = *e->product_name;
+      if (e->hwid) c["hwid"] = hex::encode(*e->hwid);
+      if (e->csp_id) c["csp_id"] = *e->csp_id;
+      c["subject"] = ev.signer->subject_cn();
+      c["issuer"] = ev.signer->issuer_cn();
+      c["not_after"] = utc::format(ev.signer->not_after());
+      j["signer_certificate"] = c;
+    }
+  }
   return j.dump();
 }
 

@@ -61,6 +61,24 @@
     }
   }
 
+  function showTcb(result) {
+    const body = $('tcb').tBodies[0];
+    body.replaceChildren();
+    const r = result.report || {};
+    const cert = result.signer_certificate || {};
+    for (const part of ['fmc', 'boot_loader', 'tee', 'snp', 'microcode']) {
+      const cols = ['current_tcb', 'reported_tcb', 'committed_tcb', 'launch_tcb'].map((k) => (r[k] || {})[part]);
+      if (cols.every((v) => v === undefined) && cert[part] === undefined) continue;
+      const tr = el('tr', { 'data-component': part });
+      tr.appendChild(el('td', {}, part.replace('_', ' ')));
+      for (const v of cols) tr.appendChild(el('td', {}, v === undefined ? '—' : String(v)));
+      const c = el('td', {}, cert[part] === undefined ? '—' : String(cert[part]));
+      if (cert[part] !== undefined && cols[1] !== cert[part]) c.className = 'differs';
+      tr.appendChild(c);
+      body.appendChild(tr);
+    }
+  }
+
   function expectations() {
     const out = {};
     for (const input of document.querySelectorAll('[data-expect]')) {
@@ -111,12 +129,15 @@
     $('print').disabled = false;
     if (result.error) {
       showChecks([]);
+      showTcb({});
       showFields({});
       setStatus('error', 'Cannot use the ' + result.error.input + ': ' + result.error.message);
       return;
     }
     showChecks(result.checks);
+    showTcb(result);
     showFields(result.report);
+    status.scrollIntoView({ block: 'start' });
     if (result.verified) setStatus('verified', 'GENUINE — signed by AMD ' + (result.product || '') + ' hardware (' + result.signer + '), and every expectation is met. Verification time ' + result.verification_time + '.');
     else if (result.genuine) setStatus('policy', 'GENUINE, BUT POLICY FAILED — signed by AMD hardware, yet not what you expect (see the failed P checks).');
     else setStatus('failed', 'NOT GENUINE — the report could not be verified as signed by AMD hardware (see the failed or skipped V checks).');

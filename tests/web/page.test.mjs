@@ -3,7 +3,7 @@
 // no network request at all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,9 @@ import { requireTestdata, td, tdPath, flipBit } from './common.mjs';
 
 requireTestdata();
 const pageUrl = pathToFileURL(process.env.SEVPROOF_HTML).href;
+// Screenshots are test artifacts, kept in the build tree.
+const shots = process.env.SEVPROOF_SCREENSHOTS || join(tmpdir(), 'sevproof-screenshots');
+mkdirSync(shots, { recursive: true });
 let context;
 let userDataDir;
 const requests = [];
@@ -83,6 +86,10 @@ for (const [dir, product, measurement] of [
     assert.equal(r.checks.P018, 'pass');
     assert.equal(await r.field('measurement'), measurement);
     assert.match(await r.field('product'), new RegExp(`name ${product}`));
+    // reported TCB and the certificate's agree, side by side
+    const snpRow = await page.$$eval('#tcb tr[data-component="snp"] td', (tds) => tds.map((t) => t.textContent));
+    assert.equal(snpRow[2], snpRow[5]);
+    await page.screenshot({ path: join(shots, `verified-${product}.png`), fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -96,6 +103,7 @@ test('a one-bit-tampered report is NOT GENUINE in the browser', async () => {
   assert.equal(r.state, 'failed', r.text);
   assert.equal(r.checks.V016, 'fail');
   assert.equal(r.checks.V005, 'pass');
+  await page.screenshot({ path: join(shots, 'tampered.png'), fullPage: true });
   await page.close();
 });
 
@@ -131,6 +139,7 @@ test('the expected measurement is computed in the browser (vector m07, hashed in
   const text = await page.textContent('#m-result');
   assert.match(text, /^ac72d4805af472137a1f02fa66f2615c460c0b0c295d35418ebf09cd9bf8227e4dedb4be7fa1584f7f697790383c7d3b/, text);
   assert.equal(await page.inputValue('#expect-measurement'), 'ac72d4805af472137a1f02fa66f2615c460c0b0c295d35418ebf09cd9bf8227e4dedb4be7fa1584f7f697790383c7d3b');
+  await page.screenshot({ path: join(shots, 'measurement.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });

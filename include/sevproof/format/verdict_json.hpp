@@ -7,8 +7,8 @@
 
 namespace sevproof::format {
 
-inline nlohmann::json verdict_json(const verdict& v, bool include_unrequested = true) {
-  nlohmann::json checks = nlohmann::json::array();
+inline nlohmann::ordered_json verdict_json(const verdict& v, bool include_unrequested = true) {
+  nlohmann::ordered_json checks = nlohmann::ordered_json::array();
   for (const auto& c : v.checks) {
     if (!c.requested && !include_unrequested) continue;
     checks.push_back({{"code", c.code}, {"status", std::string(status_name(c.result))}, {"title", c.title},
