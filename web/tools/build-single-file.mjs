@@ -46,4 +46,6 @@ replace('<!--SEVPROOF:SCRIPTS-->', `<script id="sevproof-core">${core}</script>\
 
 mkdirSync(dirname(a.out), { recursive: true });
 writeFileSync(a.out, html);
-console.log(`${a.out}: ${html.length} bytes`);
+// Auditors compare this with the page they were handed (sha256sum sevproof.html).
+const digest = createHash('sha256').update(html, 'utf8').digest('hex');
+console.log(`${a.out}: ${Buffer.byteLength(html)} bytes, sha256 ${digest}`);
