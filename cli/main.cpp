@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   commands.emplace_back(idb, sevproof::cli::add_id_block(*idb));
   auto* kd = app.add_subcommand("key-digest", "SHA-384 of a P-384 key's AMD public-key structure (ID/author key digest)");
   commands.emplace_back(kd, sevproof::cli::add_key_digest(*kd));
+  auto* sev = app.add_subcommand("sev", "Legacy SEV / SEV-ES guest owner: validate, verify-chain, secret");
+  commands.emplace_back(sev, sevproof::cli::add_sev(*sev));
 
   try {
     app.parse(argc, argv);

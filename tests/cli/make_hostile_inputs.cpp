@@ -8,8 +8,8 @@
 #include <vector>
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: make_hostile_inputs REPORT OUTDIR\n";
+  if (argc < 3) {
+    std::cerr << "usage: make_hostile_inputs REPORT OUTDIR [SEV_CHAIN]\n";
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -37,5 +37,22 @@ int main(int argc, char** argv) {
   std::vector<char> random2(777);
   for (auto& c : random2) c = static_cast<char>(rng() & 0xFF);
   write("random-777.bin", random2);
+  // Legacy SEV chains with one flipped signature byte in each certificate, when a chain is given.
+  if (argc > 3) {
+    std::ifstream cin(argv[3], std::ios::binary);
+    std::vector<char> chain{std::istreambuf_iterator<char>(cin), std::istreambuf_iterator<char>()};
+    const struct { const char* name; std::size_t at; } flips[] = {
+        {"pdh", 0 * 0x824 + 0x41C + 10}, {"pek", 1 * 0x824 + 0x41C + 10}, {"oca", 2 * 0x824 + 0x41C + 10},
+        {"cek", 3 * 0x824 + 0x41C + 10}, {"ask", 4 * 0x824 + 1600 - 10}, {"ark", 4 * 0x824 + 1600 + 1600 - 10}};
+    for (const auto& f : flips) {
+      if (f.at >= chain.size()) continue;
+      auto c = chain;
+      c[f.at] = static_cast<char>(c[f.at] ^ 0x01);
+      write(std::string("sev-chain-bad-") + f.name + ".bin", c);
+    }
+    std::vector<char> swapped(chain.begin(), chain.end());
+    std::swap_ranges(swapped.begin(), swapped.begin() + 0x824, swapped.begin() + 0x824);  // PEK first, then PDH
+    write("sev-chain-wrong-order.bin", swapped);
+  }
   return 0;
 }

@@ -23,6 +23,7 @@
 #include <botan/pkcs8.h>
 #include <botan/pkix_types.h>
 #include <botan/rsa.h>
+#include <botan/stream_cipher.h>
 #include <botan/x509_ca.h>
 #include <botan/x509_ext.h>
 #include <botan/pk_keys.h>

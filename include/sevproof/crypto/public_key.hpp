@@ -68,11 +68,16 @@ class public_key {
   }
 
   [[nodiscard]] bool verify_ecdsa_p384_sha384(bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s) const {
+    return verify_ecdsa(message, r, s, "SHA-384");
+  }
+
+  // ECDSA on this key's curve with the named hash (legacy SEV certificates use SHA-256 on P-384).
+  [[nodiscard]] bool verify_ecdsa(bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s, const std::string& hash) const {
     try {
       std::array<byte, 96> sig{};
       std::copy(r.begin(), r.end(), sig.begin());
       std::copy(s.begin(), s.end(), sig.begin() + 48);
-      Botan::PK_Verifier v(*k_, "SHA-384", Botan::Signature_Format::Standard);
+      Botan::PK_Verifier v(*k_, hash, Botan::Signature_Format::Standard);
       return v.verify_message(message.data(), message.size(), sig.data(), sig.size());
     } catch (const std::exception&) {
       return false;

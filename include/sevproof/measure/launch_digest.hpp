@@ -31,6 +31,8 @@ struct launch_inputs {
   // sev-snp-measure computes a "digest" for firmware without SEV metadata (no SNP launch can use
   // it). Off by default; on only to reproduce such values.
   bool allow_missing_sev_metadata = false;
+  // SEV-ES: VMSA pages taken as given (e.g. from the host) instead of built: BSP, then every AP.
+  std::optional<std::array<byte, 0x1000>> bsp_vmsa, ap_vmsa;
 };
 
 // What went into the digest, line by line, for `measure -v`.
@@ -170,10 +172,19 @@ inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, con
   if (es) {
     const auto ap_eip = *fw.ap_reset_eip();
     for (unsigned i = 0; i < in.vcpus; ++i) {
-      vcpu_start v{i == 0 ? 0xFFFFFFF0u : ap_eip, in.vcpu_signature, 0, in.vmm, in.fpu};
-      h.update(build_vmsa(v));
+      const auto& given = i == 0 ? in.bsp_vmsa : in.ap_vmsa;
+      if (given) {
+        h.update(*given);
+      } else {
+        vcpu_start v{i == 0 ? 0xFFFFFFF0u : ap_eip, in.vcpu_signature, 0, in.vmm, in.fpu};
+        h.update(build_vmsa(v));
+      }
     }
-    trace_vmsas(t, in, ap_eip, 0);
+    if (in.bsp_vmsa || in.ap_vmsa) {
+      if (t) t->push_back("VMSAs: " + std::to_string(in.vcpus) + ", from the given files" + (in.ap_vmsa ? "" : " (BSP) and built (APs)"));
+    } else {
+      trace_vmsas(t, in, ap_eip, 0);
+    }
   }
   return h.finish();
 }

@@ -1,0 +1,227 @@
+// sevproof sev ...: the legacy SEV / SEV-ES guest owner's side, offline.
+//   validate      drop-in for virt-qemu-sev-validate's offline mode (same options and exit codes)
+//   verify-chain  the platform chain PDH <- PEK <- OCA / CEK <- ASK <- ARK (like `sevctl verify`)
+//   secret        a launch secret packet for QMP sev-inject-launch-secret
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "file_hash.hpp"
+#include "io.hpp"
+#include "sevproof/core/base64.hpp"
+#include "sevproof/core/hex.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/vcpu.hpp"
+#include "sevproof/sev/launch_measure.hpp"
+
+namespace sevproof::cli {
+
+void add_sev_chain(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs);
+void add_sev_secret(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs);
+
+namespace {
+
+// virt-qemu-sev-validate's exit codes.
+enum validate_exit : int { v_ok = 0, v_mismatch = 1, v_usage = 2, v_other = 6 };
+
+struct validate_options {
+  std::string measurement, api_major, api_minor, build_id, policy, firmware, kernel, initrd, cmdline, vmsa_cpu0, vmsa_cpu1,
+      tik, tek, tk, fpu = "zero";
+  std::optional<long long> num_cpus, cpu_family, cpu_model, cpu_stepping;
+  bool cmdline_given = false, debug = false, quiet = false;
+};
+
+int run_validate(const validate_options& o) {
+  auto usage_err = [&](const std::string& m) {
+    std::cerr << "ERROR: " << m << "\n";
+    return static_cast<int>(v_usage);
+  };
+  auto other_err = [&](const std::string& m) {
+    std::cerr << "ERROR: " << m << "\n";
+    return static_cast<int>(v_other);
+  };
+  auto dbg = [&](const std::string& m) {
+    if (o.debug) std::cerr << "DEBUG: " << m << "\n";
+  };
+
+  // ---- keys ----
+  bytes tik;
+  if (!o.tk.empty()) {
+    if (!o.tik.empty() || !o.tek.empty()) return usage_err("--tk cannot be combined with --tik/--tek");
+    auto f = read_file(o.tk);
+    if (!f.data) return other_err(f.why);
+    if (f.data->size() != 32) return usage_err("--tk " + o.tk + ": " + std::to_string(f.data->size()) + " bytes; expected 32 (TEK then TIK)");
+    tik.assign(f.data->begin() + 16, f.data->end());
+  } else {
+    if (o.tik.empty()) return usage_err("--tik (or --tk) is required to check the measurement");
+    auto f = read_file(o.tik);
+    if (!f.data) return other_err(f.why);
+    if (f.data->size() != 16) return usage_err("--tik " + o.tik + ": " + std::to_string(f.data->size()) + " bytes; expected 16");
+    tik = *f.data;
+    if (!o.tek.empty()) {
+      auto e = read_file(o.tek);
+      if (!e.data) return other_err(e.why);
+      if (e.data->size() != 16) return usage_err("--tek " + o.tek + ": " + std::to_string(e.data->size()) + " bytes; expected 16");
+    }
+  }
+  // ---- measurement and platform facts ----
+  if (o.measurement.empty()) return usage_err("--measurement is required (base64 of the 48 bytes LAUNCH_MEASURE returned)");
+  auto mbytes = base64::decode(o.measurement);
+  if (!mbytes) return usage_err("--measurement: not base64");
+  auto m = sev::split_measurement(*mbytes);
+  if (!m) return usage_err("--measurement: " + m.err().to_string());
+  sev::platform_version pv;
+  for (auto [text, out, flag] : {std::tuple{&o.api_major, &pv.api_major, "--api-major"}, std::tuple{&o.api_minor, &pv.api_minor, "--api-minor"},
+                                 std::tuple{&o.build_id, &pv.build_id, "--build-id"}}) {
+    if (text->empty()) return usage_err(std::string(flag) + " is required");
+    auto v = parse_uint_text(*text);
+    if (!v || *v > 255) return usage_err(std::string(flag) + " " + *text + ": expected 0-255");
+    *out = static_cast<std::uint8_t>(*v);
+  }
+  if (o.policy.empty()) return usage_err("--policy is required");
+  auto pol = parse_uint_text(o.policy);
+  if (!pol || *pol > 0xFFFFFFFFu) return usage_err("--policy " + o.policy + ": expected a 32-bit number (e.g. 0x3)");
+  const auto policy = static_cast<std::uint32_t>(*pol);
+  const bool es = (policy & sev::policy_es) != 0;
+
+  // ---- expected launch digest ----
+  if (o.firmware.empty()) return usage_err("--firmware is required");
+  if ((!o.initrd.empty() || o.cmdline_given) && o.kernel.empty()) return usage_err("--initrd and --cmdline need --kernel");
+  auto fwf = read_file(o.firmware);
+  if (!fwf.data) return other_err(fwf.why);
+  auto fw = measure::parse_ovmf(std::move(*fwf.data));
+  if (!fw) return other_err(o.firmware + ": " + fw.err().to_string());
+  measure::launch_inputs in;
+  in.mode = es ? measure::guest_mode::seves : measure::guest_mode::sev;
+  if (o.fpu == "zero") in.fpu = measure::fpu_init::zero;
+  else if (o.fpu == "modern") in.fpu = measure::fpu_init::modern;
+  else return usage_err("--fpu-init " + o.fpu + ": use zero (libvirt, older hosts) or modern (newer hosts)");
+  if (es) {
+    if (!o.num_cpus || *o.num_cpus <= 0) return usage_err("SEV-ES (policy bit 2) needs --num-cpus N");
+    in.vcpus = static_cast<unsigned>(*o.num_cpus);
+    auto vmsa = [&](const std::string& path, std::optional<std::array<byte, 0x1000>>& out) -> std::optional<int> {
+      if (path.empty()) return std::nullopt;
+      auto f = read_file(path);
+      if (!f.data) return other_err(f.why);
+      if (f.data->size() != 0x1000) return usage_err(path + ": " + std::to_string(f.data->size()) + " bytes; a VMSA is 4096");
+      std::array<byte, 0x1000> a{};
+      std::copy(f.data->begin(), f.data->end(), a.begin());
+      out = a;
+      return std::nullopt;
+    };
+    if (auto e = vmsa(o.vmsa_cpu0, in.bsp_vmsa)) return *e;
+    if (auto e = vmsa(o.vmsa_cpu1, in.ap_vmsa)) return *e;
+    if (in.vcpus > 1 && in.bsp_vmsa && !in.ap_vmsa) return usage_err("--vmsa-cpu1 is needed with --vmsa-cpu0 for more than one vCPU");
+    if (!in.bsp_vmsa) {
+      if (!o.cpu_family || !o.cpu_model || !o.cpu_stepping)
+        return usage_err("SEV-ES needs --vmsa-cpu0/--vmsa-cpu1, or --cpu-family, --cpu-model and --cpu-stepping to build them");
+      in.vcpu_signature = measure::cpu_signature(static_cast<std::uint32_t>(*o.cpu_family), static_cast<std::uint32_t>(*o.cpu_model),
+                                                 static_cast<std::uint32_t>(*o.cpu_stepping));
+    }
+  }
+  if (!o.kernel.empty()) {
+    measure::boot_hashes h;
+    auto k = sha256_file(o.kernel, "kernel");
+    if (!k.digest) return other_err(k.why);
+    h.kernel = *k.digest;
+    if (!o.initrd.empty()) {
+      auto r = sha256_file(o.initrd, "initrd");
+      if (!r.digest) return other_err(r.why);
+      h.initrd = *r.digest;
+    }
+    h.cmdline = measure::boot_hashes::cmdline_hash(o.cmdline);
+    in.kernel = h;
+    dbg("kernel hash " + hex::encode(h.kernel) + ", initrd hash " + hex::encode(h.initrd) + ", cmdline hash " + hex::encode(h.cmdline));
+  }
+  auto compute = [&](measure::fpu_init fpu) -> result<crypto::sha256_digest> {
+    auto x = in;
+    x.fpu = fpu;
+    measure::trace t;
+    auto d = measure::sev_launch_digest(*fw, x, o.debug ? &t : nullptr);
+    for (const auto& line : t) dbg(line);
+    return d;
+  };
+  auto ld = compute(in.fpu);
+  if (!ld) return other_err(ld.err().message);
+  dbg("firmware " + o.firmware + " sha256 " + hex::encode(crypto::sha256_of(fw->data)));
+  dbg("launch digest " + hex::encode(*ld));
+  dbg("mnonce " + hex::encode(m->mnonce) + ", api " + std::to_string(pv.api_major) + "." + std::to_string(pv.api_minor) + " build " +
+      std::to_string(pv.build_id) + ", policy " + detail_hex(policy));
+  const auto mac = sev::launch_measure_mac(tik, pv, policy, *ld, m->mnonce);
+  dbg("expected MAC " + hex::encode(mac) + ", measured MAC " + hex::encode(m->mac));
+  if (sev::same_mac(mac, m->mac)) {
+    if (!o.quiet) {
+      std::cout << "OK: Looks good to me\n";
+      if (es && !in.bsp_vmsa) {  // say which VMSA convention the platform used, and that the other fails
+        const auto other = in.fpu == measure::fpu_init::zero ? measure::fpu_init::modern : measure::fpu_init::zero;
+        auto ld2 = compute(other);
+        const bool both = ld2 && sev::same_mac(sev::launch_measure_mac(tik, pv, policy, *ld2, m->mnonce), m->mac);
+        std::cout << "note: SEV-ES VMSAs matched with FPU state " << (in.fpu == measure::fpu_init::zero ? "zero" : "MXCSR 0x1f80 / FCW 0x037f")
+                  << "; the other convention (--fpu-init " << (other == measure::fpu_init::modern ? "modern" : "zero") << ") "
+                  << (both ? "matches too" : "does not match") << "\n";
+      }
+    }
+    return v_ok;
+  }
+  std::cerr << "ERROR: Measurement does not match: expected MAC " << hex::encode(mac) << ", got " << hex::encode(m->mac) << "\n";
+  if (es && !in.bsp_vmsa) {
+    const auto other = in.fpu == measure::fpu_init::zero ? measure::fpu_init::modern : measure::fpu_init::zero;
+    auto ld2 = compute(other);
+    if (ld2 && sev::same_mac(sev::launch_measure_mac(tik, pv, policy, *ld2, m->mnonce), m->mac))
+      std::cerr << "NOTE: it matches with the other SEV-ES VMSA convention: rerun with --fpu-init "
+                << (other == measure::fpu_init::modern ? "modern (host initialised MXCSR 0x1f80 / FCW 0x037f)" : "zero (MXCSR/FCW zero, older hosts)") << "\n";
+    else
+      std::cerr << "NOTE: the other SEV-ES VMSA convention (--fpu-init " << (other == measure::fpu_init::modern ? "modern" : "zero")
+                << ") does not match either\n";
+  }
+  return v_mismatch;
+}
+
+}  // namespace
+
+runner add_sev(CLI::App& app) {
+  app.require_subcommand(1);
+  auto subs = std::make_shared<std::vector<std::pair<CLI::App*, runner>>>();
+  auto o = std::make_shared<validate_options>();
+  auto* v = app.add_subcommand("validate", "Check a SEV/SEV-ES LAUNCH_MEASURE value offline (as virt-qemu-sev-validate)");
+  v->footer(
+      "Recomputes the launch digest (firmware [+ kernel hashes table] [+ VMSAs for SEV-ES]) and the LAUNCH_MEASURE MAC\n"
+      "under the TIK, with the MNONCE taken from --measurement. SEV-ES VMSAs: --fpu-init zero (the default, as libvirt and\n"
+      "older host kernels) or modern (MXCSR 0x1f80/FCW 0x037f, newer kernels); on a mismatch sevproof says whether the\n"
+      "other convention would have matched.\n\n"
+      "Example:\n"
+      "  sevproof sev validate --measurement <base64> --api-major 1 --api-minor 55 --build-id 30 --policy 5 \\\n"
+      "    --firmware OVMF_CODE.fd --num-cpus 3 --cpu-family 25 --cpu-model 1 --cpu-stepping 1 --tik tik.bin\n\n"
+      "Exit codes (virt-qemu-sev-validate's): 0 valid, 1 did not validate, 2 unsupported usage, 6 other error.");
+  v->add_option("--measurement", o->measurement, "LAUNCH_MEASURE result, base64 (48 bytes: MAC, MNONCE)");
+  v->add_option("--api-major", o->api_major, "SEV API major version of the platform");
+  v->add_option("--api-minor", o->api_minor, "SEV API minor version");
+  v->add_option("--build-id", o->build_id, "SEV firmware build id");
+  v->add_option("--policy", o->policy, "Guest policy (bit 2 = SEV-ES)");
+  v->add_option("--firmware", o->firmware, "OVMF firmware image");
+  v->add_option("--kernel", o->kernel, "Kernel (measured direct boot)");
+  v->add_option("--initrd", o->initrd, "Initrd");
+  v->add_option("--cmdline", o->cmdline, "Kernel command line")->each([o](const std::string&) { o->cmdline_given = true; });
+  v->add_option("--num-cpus", o->num_cpus, "vCPU count (SEV-ES)");
+  v->add_option("--vmsa-cpu0", o->vmsa_cpu0, "VMSA of the boot vCPU (4096 bytes)");
+  v->add_option("--vmsa-cpu1", o->vmsa_cpu1, "VMSA of every other vCPU (4096 bytes)");
+  v->add_option("--cpu-family", o->cpu_family, "vCPU family (to build SEV-ES VMSAs)");
+  v->add_option("--cpu-model", o->cpu_model, "vCPU model");
+  v->add_option("--cpu-stepping", o->cpu_stepping, "vCPU stepping");
+  v->add_option("--fpu-init", o->fpu, "SEV-ES VMSA FPU state: zero (default) or modern");
+  v->add_option("--tik", o->tik, "Transport integrity key, 16 bytes");
+  v->add_option("--tek", o->tek, "Transport encryption key, 16 bytes (checked, not needed to validate)");
+  v->add_option("--tk", o->tk, "TEK then TIK, 32 bytes (instead of --tik/--tek)");
+  v->add_flag("--debug,-d", o->debug, "Print every intermediate hash");
+  v->add_flag("--quiet,-q", o->quiet, "Print nothing on success");
+  subs->emplace_back(v, [o] { return run_validate(*o); });
+  add_sev_chain(app, *subs);
+  add_sev_secret(app, *subs);
+  return [subs]() -> int {
+    for (auto& [cmd, run] : *subs)
+      if (cmd->parsed()) return run();
+    return usage;
+  };
+}
+
+}  // namespace sevproof::cli
