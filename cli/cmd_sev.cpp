@@ -18,6 +18,7 @@ namespace sevproof::cli {
 
 void add_sev_chain(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs);
 void add_sev_secret(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs);
+void add_sev_session(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs);
 
 namespace {
 
@@ -217,6 +218,7 @@ runner add_sev(CLI::App& app) {
   subs->emplace_back(v, [o] { return run_validate(*o); });
   add_sev_chain(app, *subs);
   add_sev_secret(app, *subs);
+  add_sev_session(app, *subs);
   return [subs]() -> int {
     for (auto& [cmd, run] : *subs)
       if (cmd->parsed()) return run();

@@ -11,6 +11,7 @@
 #include "sevproof/sev/chain.hpp"
 #include "sevproof/sev/launch_measure.hpp"
 #include "sevproof/sev/secret.hpp"
+#include "sevproof/sev/session.hpp"
 
 namespace sevproof::cli {
 
@@ -133,7 +134,68 @@ int run_secret(const secret_options& o) {
   return ok;
 }
 
+struct session_options {
+  std::string input, policy, name = "vm";
+  bool allow_unverified = false;
+};
+
+int run_session(const session_options& o) {
+  auto fail = [](const std::string& m, int code) {
+    std::cerr << "sevproof sev session: " << m << "\n";
+    return code;
+  };
+  auto pol = parse_uint_text(o.policy);
+  if (!pol || *pol > 0xFFFFFFFFu) return fail("POLICY " + o.policy + ": expected a 32-bit number (e.g. 0x1)", usage);
+  auto f = read_file(o.input);
+  if (!f.data) return fail(f.why, bad_input);
+  std::optional<sev::platform_cert> pdh;
+  if (f.data->size() == sev::platform_cert_size) {
+    if (!o.allow_unverified)
+      return fail(o.input + " is a bare PDH: give the whole chain (`sevctl export --full`) so it can be verified first, "
+                  "or --allow-unverified-pdh if you verified it another way", usage);
+    auto c = sev::parse_platform_cert(*f.data);
+    if (!c) return fail(c.err().to_string(), bad_input);
+    pdh = c.value();
+  } else {
+    auto chain = sev::parse_chain_file(*f.data);
+    if (!chain) return fail(o.input + ": " + chain.err().to_string(), bad_input);
+    const auto v = sev::verify_chain(*chain, builtin_legacy_ca());
+    if (!v.valid()) return fail("the platform chain in " + o.input + " does not verify (run `sevproof sev verify-chain`); no session for an unverified PDH", check_failed);
+    pdh = chain->pdh;
+  }
+  if (pdh->usage != sev::usage_pdh) return fail("the certificate is the " + pdh->name() + ", not a PDH", bad_input);
+  auto point = sev::cert_point(*pdh);
+  if (!point) return fail(point.err().to_string(), bad_input);
+  const auto godh = crypto::private_key::generate_ecdh_p384();
+  auto z = godh.ecdh_p384(point->first, point->second);
+  if (!z) return fail(z.err().to_string(), bad_input);
+  const auto tek = crypto::random_bytes(16), tik = crypto::random_bytes(16), nonce = crypto::random_bytes(16), iv = crypto::random_bytes(16);
+  const auto s = sev::make_session(*z, tek, tik, static_cast<std::uint32_t>(*pol), nonce, iv);
+  std::ofstream(o.name + "_godh.b64") << base64::encode(sev::make_godh_cert(godh)) << "\n";
+  std::ofstream(o.name + "_session.b64") << base64::encode(s.encode()) << "\n";
+  std::ofstream(o.name + "_tek.bin", std::ios::binary).write(reinterpret_cast<const char*>(tek.data()), 16);
+  std::ofstream(o.name + "_tik.bin", std::ios::binary).write(reinterpret_cast<const char*>(tik.data()), 16);
+  std::cout << "wrote " << o.name << "_godh.b64, " << o.name << "_session.b64 (for QEMU sev-guest dh-cert-file= and session-file=), "
+            << o.name << "_tek.bin and " << o.name << "_tik.bin (keep these secret: they validate the launch and wrap secrets)\n";
+  return ok;
+}
+
 }  // namespace
+
+void add_sev_session(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs) {
+  auto o = std::make_shared<session_options>();
+  auto* c = sev.add_subcommand("session", "Start a launch session with a verified platform (as `sevctl session`)");
+  c->footer("Verifies the platform chain, makes a GODH key, derives master secret, KEK and KIK from ECDH with the PDH\n"
+            "(SP 800-108 counter-mode HMAC-SHA256), wraps fresh TEK and TIK, and writes NAME_godh.b64, NAME_session.b64,\n"
+            "NAME_tek.bin, NAME_tik.bin.\n\n"
+            "Example:\n  sevproof sev session full_chain.bin 0x1 --name vm1\n\n"
+            "Exit codes: 0 written, 1 the chain does not verify, 2 usage error, 3 unreadable or malformed file.");
+  c->add_option("CHAIN", o->input, "`sevctl export --full` chain file (or a bare PDH with --allow-unverified-pdh)")->required();
+  c->add_option("POLICY", o->policy, "Guest policy (e.g. 0x1; bit 2 for SEV-ES)")->required();
+  c->add_option("--name", o->name, "Output prefix");
+  c->add_flag("--allow-unverified-pdh", o->allow_unverified, "Accept a bare PDH you verified elsewhere");
+  subs.emplace_back(c, [o] { return run_session(*o); });
+}
 
 void add_sev_chain(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs) {
   auto o = std::make_shared<chain_options>();

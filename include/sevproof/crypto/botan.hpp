@@ -15,6 +15,7 @@
 #include <botan/ber_dec.h>
 #include <botan/data_src.h>
 #include <botan/ec_group.h>
+#include <botan/ecdh.h>
 #include <botan/ecdsa.h>
 #include <botan/exceptn.h>
 #include <botan/hash.h>

@@ -19,6 +19,10 @@ class private_key {
     Botan::AutoSeeded_RNG rng;
     return private_key(std::make_shared<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group::from_name("secp384r1")));
   }
+  static private_key generate_ecdh_p384() {
+    Botan::AutoSeeded_RNG rng;
+    return private_key(std::make_shared<Botan::ECDH_PrivateKey>(rng, Botan::EC_Group::from_name("secp384r1")));
+  }
   static private_key generate_rsa(std::size_t bits) {
     Botan::AutoSeeded_RNG rng;
     return private_key(std::make_shared<Botan::RSA_PrivateKey>(rng, bits));
@@ -119,6 +123,24 @@ class private_key {
     std::copy(enc.begin() + 1, enc.begin() + 49, xy.first.begin());
     std::copy(enc.begin() + 49, enc.end(), xy.second.begin());
     return xy;
+  }
+
+  // ECDH with a peer's P-384 point (big-endian x, y): the shared x-coordinate, 48 bytes big-endian.
+  [[nodiscard]] result<std::array<byte, 48>> ecdh_p384(std::span<const byte, 48> peer_x, std::span<const byte, 48> peer_y) const {
+    try {
+      std::vector<byte> point{0x04};
+      point.insert(point.end(), peer_x.begin(), peer_x.end());
+      point.insert(point.end(), peer_y.begin(), peer_y.end());
+      Botan::AutoSeeded_RNG rng;
+      Botan::PK_Key_Agreement ka(*k_, rng, "Raw");
+      const auto z = ka.derive_key(0, point).bits_of();
+      std::array<byte, 48> out{};
+      if (z.size() != out.size()) return error{"ECDH", "", std::nullopt, "unexpected shared secret size"};
+      std::copy(z.begin(), z.end(), out.begin());
+      return out;
+    } catch (const std::exception& e) {
+      return error{"ECDH", "peer key", std::nullopt, std::string("is not a usable P-384 point: ") + e.what()};
+    }
   }
 
   [[nodiscard]] const Botan::Private_Key& botan() const { return *k_; }
