@@ -84,7 +84,7 @@
     for (const input of document.querySelectorAll('[data-expect]')) {
       const name = input.dataset.expect;
       if (input.type === 'checkbox') {
-        if (input.checked) out[name] = true;
+        if (input.checked) out[name] = input.dataset.value || true;
       } else if (input.value.trim() !== '') {
         out[name] = 'list' in input.dataset ? input.value.trim().split(/[\s,]+/) : input.value.trim();
       }

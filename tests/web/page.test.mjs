@@ -117,6 +117,18 @@ test('an expired VLEK verifies at a past verification time', async () => {
   await page.close();
 });
 
+test('policy switches on the page run the library checks (P002 and P025 refused)', async () => {
+  const { page } = await openPage();
+  await page.check('[data-expect="smt"]');
+  await page.check('[data-expect="provisional-firmware"]');
+  const r = await verifyOnPage(page, { report: 'reports/trustee-milan-v2/report.bin', vcek: 'reports/trustee-milan-v2/vcek.der' });
+  assert.equal(r.state, 'policy', r.text);   // genuine, but its policy allows SMT ...
+  assert.equal(r.checks.P002, 'fail');
+  assert.equal(r.checks.P025, 'fail');       // ... and it runs uncommitted firmware (CURRENT_TCB ucode 0xce, COMMITTED 0x73)
+  await page.screenshot({ path: join(shots, 'policy-failed.png'), fullPage: true });
+  await page.close();
+});
+
 test('a wrong-size file gets a clear error on the page', async () => {
   const { page } = await openPage();
   const r = await verifyOnPage(page, { report: 'reports/lit-milan-v2-novcek/guest_report_bad_sig-1185.bin' });
