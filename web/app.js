@@ -56,7 +56,10 @@
       } else {
         text = String(v);
       }
-      tr.appendChild(el('td', { class: typeof v === 'string' && /^[0-9a-f]{16,}$/.test(v) ? 'hex' : '' }, text));
+      const isHex = typeof v === 'string' && /^[0-9a-f]{16,}$/.test(v);
+      const td = el('td', isHex ? { class: 'hex', title: 'click to copy' } : {}, text);
+      if (isHex) td.addEventListener('click', () => { navigator.clipboard && navigator.clipboard.writeText(v).then(() => { td.dataset.copied = '1'; }, () => {}); });
+      tr.appendChild(td);
       body.appendChild(tr);
     }
   }
