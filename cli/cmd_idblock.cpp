@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "io.hpp"
+#include "measure_flags.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/idblock/id_block.hpp"
@@ -70,12 +71,20 @@ struct create_options {
   bool json = false;
 };
 
-int run_create(const create_options& o) {
+int run_create(const create_options& o, const measure_cli& m) {
   std::string why;
   idblock::id_block_values v;
-  auto ld = parse_measurement(o.measurement, why);
-  if (!ld) return std::cerr << "sevproof id-block: " << why << "\n", static_cast<int>(usage);
-  v.ld = *ld;
+  if (!o.measurement.empty()) {
+    auto ld = parse_measurement(o.measurement, why);
+    if (!ld) return std::cerr << "sevproof id-block: " << why << "\n", static_cast<int>(usage);
+    v.ld = *ld;
+  } else {  // computed from the measure flags, as `sevproof measure` would
+    if (m.mode != "snp") return std::cerr << "sevproof id-block: the ID block needs an SNP launch digest: --mode snp\n", static_cast<int>(usage);
+    int code = ok;
+    auto d = compute_measurement(m, nullptr, code);
+    if (!d) return code;
+    std::copy(d->begin(), d->end(), v.ld.begin());
+  }
   for (auto [text, out, flag] : {std::tuple{&o.family_id, &v.family_id, "--family-id"}, std::tuple{&o.image_id, &v.image_id, "--image-id"}}) {
     if (text->empty()) continue;
     auto b = hex::decode(*text);
@@ -170,6 +179,7 @@ int run_check(const check_options& o) {
 runner add_id_block(CLI::App& app) {
   auto c = std::make_shared<create_options>();
   auto k = std::make_shared<check_options>();
+  auto m = std::make_shared<measure_cli>();
   app.footer(
       "Creates the ID block and ID auth for QEMU's sev-snp-guest object (id-block=, id-auth=), signed with your\n"
       "ID key and optionally an author key (P-384, PEM: SEC1 or PKCS#8). `id-block check` says whether\n"
@@ -177,6 +187,7 @@ runner add_id_block(CLI::App& app) {
       "Examples:\n"
       "  sevproof id-block --measurement $(sevproof measure --mode snp ...) --id-key id.pem --author-key author.pem\n"
       "  sevproof id-block --measurement <hex> --id-key id.pem --policy 0x30000 --out-dir ./launch\n"
+      "  sevproof id-block --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd --id-key id.pem   # measure and sign\n"
       "  sevproof id-block check --id-block launch/id-block.base64 --id-auth launch/id-auth.base64 \\\n"
       "                          --measurement <hex> --policy 0x30000\n\n"
       "Exit codes: 0 done / accepted, 1 would be refused, 2 usage error, 3 unreadable key or file.");
@@ -189,19 +200,24 @@ runner add_id_block(CLI::App& app) {
   app.add_option("--policy", c->policy, "Guest policy, as given to QEMU (default 0x30000)");
   app.add_option("--out-dir", c->out_dir, "Also write id-block.base64, id-auth.base64 and qemu-object.txt there");
   app.add_flag("--json", c->json, "Print JSON");
+  add_measure_flags(app, m, false);
   auto* check = app.add_subcommand("check", "Would SNP_LAUNCH_FINISH accept this ID block and ID auth?");
   check->add_option("--id-block", k->id_block, "ID block file (96 bytes raw, or base64)")->required();
   check->add_option("--id-auth", k->id_auth, "ID auth file (4096 bytes raw, or base64)")->required();
   check->add_option("--measurement", k->measurement, "The launch digest the launch will have");
   check->add_option("--policy", k->policy, "The policy the launch will use");
   check->add_flag("--json", k->json, "Print JSON");
-  return [c, k, check]() -> int {
+  return [c, k, m, check]() -> int {
     if (check->parsed()) return run_check(*k);
-    if (c->measurement.empty() || c->id_key.empty()) {
-      std::cerr << "sevproof id-block: give --measurement and --id-key (see --help)\n";
+    if ((c->measurement.empty() && m->ovmf.empty()) || c->id_key.empty()) {
+      std::cerr << "sevproof id-block: give --id-key and either --measurement or the measure flags (--mode snp --ovmf ...; see --help)\n";
       return usage;
     }
-    return run_create(*c);
+    if (!c->measurement.empty() && !m->ovmf.empty()) {
+      std::cerr << "sevproof id-block: give --measurement or the measure flags, not both\n";
+      return usage;
+    }
+    return run_create(*c, *m);
   };
 }
 

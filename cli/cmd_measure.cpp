@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "file_hash.hpp"
+#include "measure_flags.hpp"
 #include "io.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
@@ -16,13 +17,6 @@
 namespace sevproof::cli {
 namespace {
 
-struct measure_cli {
-  std::string mode, vcpu_type, vcpu_sig, vmm_type = "QEMU", ovmf, kernel, initrd, append, guest_features = "0x1",
-                                          output_format = "hex", snp_ovmf_hash, fpu = "modern";
-  std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
-  bool append_given = false, verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
-};
-
 int usage_error(const std::string& msg) {
   std::cerr << "sevproof measure: " << msg << "\n";
   return usage;
@@ -32,7 +26,13 @@ int refused(const std::string& msg) {
   return check_failed;  // 1, as sev-snp-measure exits on a measurement error
 }
 
-int run(const measure_cli& o) {
+}  // namespace
+
+std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* tr, int& exit_code) {
+  auto fail = [&](int code) {
+    exit_code = code;
+    return std::optional<bytes>{};
+  };
   measure::request req;
   req.mode = o.mode;
   if (o.vcpus) req.vcpus = *o.vcpus;
@@ -50,7 +50,7 @@ int run(const measure_cli& o) {
   req.append = o.append_given;
   req.allow_missing_sev_metadata = o.allow_no_metadata;
   auto parsed = measure::to_inputs(req);
-  if (!parsed) return usage_error(parsed.err().message);
+  if (!parsed) return usage_error(parsed.err().message), fail(usage);
   measure::launch_inputs in = parsed.value();
   const bool snp = in.mode == measure::guest_mode::snp;
   const bool needs_vcpus = snp || in.mode == measure::guest_mode::seves;
@@ -58,14 +58,15 @@ int run(const measure_cli& o) {
   auto fw_file = read_file(o.ovmf);
   if (!fw_file.data) {
     std::cerr << "sevproof measure: --ovmf " << fw_file.why << "\n";
-    return bad_input;
+    return fail(bad_input);
   }
   auto fw = measure::parse_ovmf(std::move(*fw_file.data));
   if (!fw) {
     std::cerr << "sevproof measure: " << o.ovmf << ": " << fw.err().to_string() << "\n";
-    return bad_input;
+    return fail(bad_input);
   }
-  measure::trace t;
+  measure::trace local;
+  measure::trace& t = tr ? *tr : local;
   if (o.verbose) {
     std::string sections;
     if (fw->sev_metadata)
@@ -81,14 +82,14 @@ int run(const measure_cli& o) {
     auto k = sha256_file(o.kernel, "kernel");
     if (!k.digest) {
       std::cerr << "sevproof measure: --kernel " << k.why << "\n";
-      return bad_input;
+      return fail(bad_input);
     }
     bh.kernel = *k.digest;
     if (!o.initrd.empty()) {
       auto r = sha256_file(o.initrd, "initrd");
       if (!r.digest) {
         std::cerr << "sevproof measure: --initrd " << r.why << "\n";
-        return bad_input;
+        return fail(bad_input);
       }
       bh.initrd = *r.digest;
     }
@@ -102,12 +103,12 @@ int run(const measure_cli& o) {
 
   bytes digest;
   if (snp || in.mode == measure::guest_mode::snp_ovmf_hash) {
-    auto d = measure::snp_launch_digest(*fw, in, o.verbose ? &t : nullptr);
-    if (!d) return refused(d.err().message);
+    auto d = measure::snp_launch_digest(*fw, in, &t);
+    if (!d) return refused(d.err().message), fail(check_failed);
     digest.assign(d->begin(), d->end());
   } else {
-    auto d = measure::sev_launch_digest(*fw, in, o.verbose ? &t : nullptr);
-    if (!d) return refused(d.err().message);
+    auto d = measure::sev_launch_digest(*fw, in, &t);
+    if (!d) return refused(d.err().message), fail(check_failed);
     digest.assign(d->begin(), d->end());
   }
   if (o.dump_vmsa && needs_vcpus) {
@@ -117,6 +118,18 @@ int run(const measure_cli& o) {
       std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary).write(reinterpret_cast<const char*>(page.data()), page.size());
     }
   }
+  return digest;
+}
+
+namespace {
+
+int run(const measure_cli& o) {
+  measure::trace t;
+  int code = ok;
+  const auto d = compute_measurement(o, &t, code);
+  if (!d) return code;
+  const bytes& digest = *d;
+  const bool snp = o.mode == "snp" || o.mode == "snp:ovmf-hash";
 
   const std::string text = o.output_format == "base64" ? base64::encode(digest) : hex::encode(digest);
   if (o.json) {
@@ -124,7 +137,7 @@ int run(const measure_cli& o) {
     std::cout << j.dump(2) << "\n";
   } else if (o.verbose) {
     for (const auto& line : t) std::cout << "  " << line << "\n";
-    const char* name = snp || in.mode == measure::guest_mode::snp_ovmf_hash ? "SEV_SNP" : in.mode == measure::guest_mode::seves ? "SEV_ES" : "SEV";
+    const char* name = snp ? "SEV_SNP" : o.mode == "seves" ? "SEV_ES" : "SEV";
     std::cout << "Calculated " << name << " guest measurement: " << text << "\n";
   } else {
     std::cout << text << "\n";
@@ -133,6 +146,31 @@ int run(const measure_cli& o) {
 }
 
 }  // namespace
+
+void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, bool required) {
+  const char* g = required ? "Options" : "Measurement (instead of --measurement: the sevproof measure flags)";
+  auto* mode = app.add_option("--mode", o->mode, "Guest mode: snp, seves, sev, snp:ovmf-hash")->group(g);
+  app.add_option("--vcpus", o->vcpus, "Number of guest vCPUs (SNP, SEV-ES)")->group(g);
+  app.add_option("--vcpu-type", o->vcpu_type, "vCPU model as QEMU names it, e.g. EPYC-Milan (`--vcpu-type list` lists them)")->group(g);
+  app.add_option("--vcpu-sig", o->vcpu_sig, "vCPU signature (CPUID 1 EAX), e.g. 0xA00F11")->group(g);
+  app.add_option("--vcpu-family", o->vcpu_family, "vCPU family (with --vcpu-model and --vcpu-stepping)")->group(g);
+  app.add_option("--vcpu-model", o->vcpu_model, "vCPU model")->group(g);
+  app.add_option("--vcpu-stepping", o->vcpu_stepping, "vCPU stepping")->group(g);
+  app.add_option("--vmm-type", o->vmm_type, "VMM: QEMU (default), ec2, gce")->capture_default_str()->group(g);
+  auto* ovmf = app.add_option("--ovmf", o->ovmf, "OVMF firmware image")->group(g);
+  app.add_option("--kernel", o->kernel, "Kernel for measured direct boot (hashed streaming)")->group(g);
+  app.add_option("--initrd", o->initrd, "Initrd (with --kernel)")->group(g);
+  app.add_option("--append", o->append, "Kernel command line (with --kernel)")->each([o](const std::string&) { o->append_given = true; })->group(g);
+  app.add_option("--guest-features", o->guest_features, "SEV_FEATURES of SNP vCPUs (default 0x1; 0x21 with DebugSwap)")->capture_default_str()->group(g);
+  app.add_option("--snp-ovmf-hash", o->snp_ovmf_hash, "Precomputed firmware digest (96 hex digits) from --mode snp:ovmf-hash")->group(g);
+  app.add_option("--fpu-init", o->fpu, "VMSA x87/SSE init: modern (MXCSR 0x1f80, FCW 0x37f; default) or zero (older host kernels)")->capture_default_str()->group(g);
+  app.add_flag("--allow-firmware-without-sev-metadata", o->allow_no_metadata,
+               "Compute an SNP digest for firmware without SEV metadata anyway (as sev-snp-measure does; no real SNP launch can match it)")->group(g);
+  if (required) {
+    mode->required();
+    ovmf->required();
+  }
+}
 
 runner add_measure(CLI::App& app) {
   auto o = std::make_shared<measure_cli>();
@@ -148,25 +186,9 @@ runner add_measure(CLI::App& app) {
       "  sevproof measure --mode snp:ovmf-hash --ovmf OVMF.fd           # precompute the firmware part once\n"
       "  sevproof measure --mode seves --vcpus 2 --vcpu-type EPYC-Rome --ovmf OVMF.fd --fpu-init zero\n\n"
       "Exit codes: 0 printed, 1 inputs refused (the message says why), 2 usage error, 3 a file unreadable or malformed.");
-  app.add_option("--mode", o->mode, "Guest mode: snp, seves, sev, snp:ovmf-hash")->required();
-  app.add_option("--vcpus", o->vcpus, "Number of guest vCPUs (SNP, SEV-ES)");
-  app.add_option("--vcpu-type", o->vcpu_type, "vCPU model as QEMU names it, e.g. EPYC-Milan (`--vcpu-type list` lists them)");
-  app.add_option("--vcpu-sig", o->vcpu_sig, "vCPU signature (CPUID 1 EAX), e.g. 0xA00F11");
-  app.add_option("--vcpu-family", o->vcpu_family, "vCPU family (with --vcpu-model and --vcpu-stepping)");
-  app.add_option("--vcpu-model", o->vcpu_model, "vCPU model");
-  app.add_option("--vcpu-stepping", o->vcpu_stepping, "vCPU stepping");
-  app.add_option("--vmm-type", o->vmm_type, "VMM: QEMU (default), ec2, gce")->capture_default_str();
-  app.add_option("--ovmf", o->ovmf, "OVMF firmware image")->required();
-  app.add_option("--kernel", o->kernel, "Kernel for measured direct boot (hashed streaming)");
-  app.add_option("--initrd", o->initrd, "Initrd (with --kernel)");
-  app.add_option("--append", o->append, "Kernel command line (with --kernel)")->each([o](const std::string&) { o->append_given = true; });
-  app.add_option("--guest-features", o->guest_features, "SEV_FEATURES of SNP vCPUs (default 0x1; 0x21 with DebugSwap)")->capture_default_str();
+  add_measure_flags(app, o, true);
   app.add_option("--output-format", o->output_format, "hex (default) or base64")->capture_default_str()->check(CLI::IsMember({"hex", "base64"}));
-  app.add_option("--snp-ovmf-hash", o->snp_ovmf_hash, "Precomputed firmware digest (96 hex digits) from --mode snp:ovmf-hash");
   app.add_flag("--dump-vmsa", o->dump_vmsa, "Write the measured VMSAs to vmsa<N>.bin");
-  app.add_option("--fpu-init", o->fpu, "VMSA x87/SSE init: modern (MXCSR 0x1f80, FCW 0x37f; default) or zero (older host kernels)")->capture_default_str();
-  app.add_flag("--allow-firmware-without-sev-metadata", o->allow_no_metadata,
-               "Compute an SNP digest for firmware without SEV metadata anyway (as sev-snp-measure does; no real SNP launch can match it)");
   app.add_flag("-v,--verbose", o->verbose, "Name every input that went into the digest, then print the digest as sev-snp-measure -v does");
   app.add_flag("--json", o->json, "Print JSON: measurement (hex and base64) and the inputs");
   return [o] {

@@ -1,0 +1,28 @@
+// The measurement flags (sev-snp-measure's) and the computation behind them, shared by
+// `sevproof measure` and `sevproof id-block` (which can take them instead of --measurement).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sevproof/core/bytes.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+
+namespace sevproof::cli {
+
+struct measure_cli {
+  std::string mode, vcpu_type, vcpu_sig, vmm_type = "QEMU", ovmf, kernel, initrd, append, guest_features = "0x1",
+                                          output_format = "hex", snp_ovmf_hash, fpu = "modern";
+  std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
+  bool append_given = false, verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
+};
+
+// Registers the flags on `app`. `required`: --mode and --ovmf must be given.
+void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, bool required);
+
+// Computes the digest; on refusal prints the reason and sets `exit_code` (1 refused, 2 usage, 3 input).
+std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t, int& exit_code);
+
+}  // namespace sevproof::cli
