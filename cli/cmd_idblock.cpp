@@ -91,10 +91,10 @@ int run_create(const create_options& o, const measure_cli& m) {
     if (!b || b->size() != 16) return std::cerr << "sevproof id-block: " << flag << ": expected 32 hex digits (16 bytes)\n", static_cast<int>(usage);
     std::copy(b->begin(), b->end(), out->begin());
   }
-  auto svn = parse_uint_text(o.guest_svn);
+  auto svn = parse_uint(o.guest_svn);
   if (!svn || *svn > 0xFFFFFFFFu) return std::cerr << "sevproof id-block: --guest-svn: expected a 32-bit number\n", static_cast<int>(usage);
   v.guest_svn = static_cast<std::uint32_t>(*svn);
-  auto pol = parse_uint_text(o.policy);
+  auto pol = parse_uint(o.policy);
   if (!pol) return std::cerr << "sevproof id-block: --policy: not a number\n", static_cast<int>(usage);
   if (!(*pol & bits::find(snp::guest_policy_bits, "RESERVED_MBO").mask()))
     return std::cerr << "sevproof id-block: --policy " << o.policy << ": bit 17 is reserved and must be one (e.g. 0x30000)\n", static_cast<int>(usage);
@@ -156,7 +156,7 @@ int run_check(const check_options& o) {
     if (!want.ld) return std::cerr << "sevproof id-block check: " << why << "\n", static_cast<int>(usage);
   }
   if (!o.policy.empty()) {
-    want.policy = parse_uint_text(o.policy);
+    want.policy = parse_uint(o.policy);
     if (!want.policy) return std::cerr << "sevproof id-block check: --policy: not a number\n", static_cast<int>(usage);
   }
   auto r = idblock::check_for_launch_finish(*block, *auth, want);

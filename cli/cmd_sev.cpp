@@ -75,12 +75,12 @@ int run_validate(const validate_options& o) {
   for (auto [text, out, flag] : {std::tuple{&o.api_major, &pv.api_major, "--api-major"}, std::tuple{&o.api_minor, &pv.api_minor, "--api-minor"},
                                  std::tuple{&o.build_id, &pv.build_id, "--build-id"}}) {
     if (text->empty()) return usage_err(std::string(flag) + " is required");
-    auto v = parse_uint_text(*text);
+    auto v = parse_uint(*text);
     if (!v || *v > 255) return usage_err(std::string(flag) + " " + *text + ": expected 0-255");
     *out = static_cast<std::uint8_t>(*v);
   }
   if (o.policy.empty()) return usage_err("--policy is required");
-  auto pol = parse_uint_text(o.policy);
+  auto pol = parse_uint(o.policy);
   if (!pol || *pol > 0xFFFFFFFFu) return usage_err("--policy " + o.policy + ": expected a 32-bit number (e.g. 0x3)");
   const auto policy = static_cast<std::uint32_t>(*pol);
   const bool es = (policy & sev::policy_es) != 0;

@@ -144,7 +144,7 @@ int run_session(const session_options& o) {
     std::cerr << "sevproof sev session: " << m << "\n";
     return code;
   };
-  auto pol = parse_uint_text(o.policy);
+  auto pol = parse_uint(o.policy);
   if (!pol || *pol > 0xFFFFFFFFu) return fail("POLICY " + o.policy + ": expected a 32-bit number (e.g. 0x1)", usage);
   auto f = read_file(o.input);
   if (!f.data) return fail(f.why, bad_input);

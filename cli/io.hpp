@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sevproof/core/bytes.hpp"
+#include "sevproof/core/number.hpp"
 
 namespace sevproof::cli {
 
@@ -34,19 +35,6 @@ inline read_result read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {std::nullopt, path + ": cannot open (" + std::strerror(errno) + ")"};
   return {bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), {}};
-}
-
-// Decimal or 0x-hex without sign or trailing characters.
-inline std::optional<std::uint64_t> parse_uint_text(const std::string& s) {
-  if (s.empty() || s[0] == '-' || s[0] == '+' || s[0] == ' ') return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto v = std::stoull(s, &used, 0);
-    if (used != s.size()) return std::nullopt;
-    return v;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
 }
 
 inline std::string detail_hex(std::uint64_t v) {

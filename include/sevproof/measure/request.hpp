@@ -8,6 +8,7 @@
 
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/number.hpp"
 #include "sevproof/measure/launch_digest.hpp"
 #include "sevproof/measure/vcpu.hpp"
 
@@ -27,17 +28,6 @@ struct request {
 };
 
 namespace detail {
-inline std::optional<std::uint64_t> number(const std::string& s) {
-  if (s.empty() || s[0] == '-' || s[0] == '+' || s[0] == ' ') return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto v = std::stoull(s, &used, 0);
-    if (used != s.size()) return std::nullopt;
-    return v;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 inline error usage(const std::string& m) { return error{"measure", "usage", std::nullopt, m}; }
 }  // namespace detail
 
@@ -85,7 +75,7 @@ inline result<launch_inputs> to_inputs(const request& r) {
       in.vcpu_signature = cpu_signature(static_cast<std::uint32_t>(*r.vcpu_family), static_cast<std::uint32_t>(*r.vcpu_model),
                                         static_cast<std::uint32_t>(*r.vcpu_stepping));
     } else if (!r.vcpu_sig.empty()) {
-      auto v = detail::number(r.vcpu_sig);
+      auto v = parse_uint(r.vcpu_sig);
       if (!v || *v > 0xFFFFFFFFu) return usage("--vcpu-sig " + r.vcpu_sig + ": expected a 32-bit number (e.g. 0xA00F11)");
       in.vcpu_signature = static_cast<std::uint32_t>(*v);
     } else if (!r.vcpu_type.empty()) {
@@ -96,7 +86,7 @@ inline result<launch_inputs> to_inputs(const request& r) {
       return usage("missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '" + r.mode + "'");
     }
   }
-  auto f = detail::number(r.guest_features);
+  auto f = parse_uint(r.guest_features);
   if (!f) return usage("--guest-features " + r.guest_features + ": not a number (e.g. 0x1 or 0x21)");
   const auto unknown = *f & ~known_guest_features;
   if (snp && unknown) return usage("--guest-features " + r.guest_features + ": bits " + detail::hex32(unknown) + " are reserved in SEV_FEATURES");

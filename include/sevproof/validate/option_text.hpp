@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/number.hpp"
 #include "sevproof/validate/options.hpp"
 
 namespace sevproof::validate {
@@ -16,19 +17,6 @@ namespace sevproof::validate {
 struct option_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
-
-// Decimal or 0x-hex, no sign, no trailing characters.
-inline std::optional<std::uint64_t> parse_uint(const std::string& s, std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
-  if (s.empty() || s[0] == '-' || s[0] == '+' || s[0] == ' ') return std::nullopt;
-  try {
-    std::size_t used = 0;
-    const auto v = std::stoull(s, &used, 0);
-    if (used != s.size() || v > max) return std::nullopt;
-    return v;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 
 inline std::optional<bool> parse_allow(const std::string& s, const char* flag) {
   if (s.empty()) return std::nullopt;
