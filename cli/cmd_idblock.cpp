@@ -114,7 +114,7 @@ int run_create(const create_options& o, const measure_cli& m) {
   if (!auth) return std::cerr << "sevproof id-block: " << auth.err().to_string() << "\n", static_cast<int>(bad_input);
   const auto id_digest = idblock::key_digest(*idblock::key_structure_of(*idk));
   const std::string b_block = base64::encode(block), b_auth = base64::encode(*auth);
-  const std::string qemu = "-object sev-snp-guest,id=sev0,policy=" + detail_hex(v.policy) + ",id-block=" + b_block +
+  const std::string qemu = "-object sev-snp-guest,id=sev0,policy=" + hex::number(v.policy) + ",id-block=" + b_block +
                            ",id-auth=" + b_auth + (ak ? ",author-key-enabled=on" : "");
   if (!o.out_dir.empty()) {
     std::filesystem::create_directories(o.out_dir);

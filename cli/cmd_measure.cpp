@@ -71,10 +71,10 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
     std::string sections;
     if (fw->sev_metadata)
       for (const auto& s : *fw->sev_metadata) sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
-    t.push_back("OVMF " + o.ovmf + ": " + std::to_string(fw->data.size()) + " bytes at GPA " + measure::detail::hex32(fw->gpa) +
+    t.push_back("OVMF " + o.ovmf + ": " + std::to_string(fw->data.size()) + " bytes at GPA " + hex::number(fw->gpa) +
                 ", footer table " + (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
                 ", SEV metadata " + (fw->sev_metadata ? "[" + sections + "]" : std::string("absent")) +
-                (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + measure::detail::hex32(*fw->hash_table_gpa()) : ", no kernel hashes table"));
+                (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + hex::number(*fw->hash_table_gpa()) : ", no kernel hashes table"));
   }
 
   if (!o.kernel.empty()) {
@@ -99,7 +99,7 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
       t.push_back("kernel " + o.kernel + " sha256 " + hex::encode(bh.kernel) + "; initrd " + (o.initrd.empty() ? "(none)" : o.initrd) +
                   " sha256 " + hex::encode(bh.initrd) + "; cmdline \"" + o.append + "\" + NUL sha256 " + hex::encode(bh.cmdline));
   }
-  if (o.verbose && snp) t.push_back("guest features " + detail_hex(in.guest_features) + " = " + measure::feature_names(in.guest_features));
+  if (o.verbose && snp) t.push_back("guest features " + hex::number(in.guest_features) + " = " + measure::feature_names(in.guest_features));
 
   bytes digest;
   if (snp || in.mode == measure::guest_mode::snp_ovmf_hash) {

@@ -56,10 +56,10 @@ void print_text(const snp::parsed_report& pr, std::ostream& os) {
       for (const auto& p : d.parts) os << indent << p.name << " " << p.text << "\n";
     } else if (d.type == layout::kind::u8 || d.type == layout::kind::u16 || d.type == layout::kind::u32) {
       os << *d.number;
-      if (d.name.rfind("CPUID", 0) == 0) os << " (" << snp::detail::hex_u64(*d.number, 2) << ")";
+      if (d.name.rfind("CPUID", 0) == 0) os << " (" << hex::number(*d.number, 2) << ")";
       os << "\n";
     } else {
-      os << snp::detail::hex_u64(*d.number, static_cast<int>(d.size * 2)) << "  " << d.summary << "\n";
+      os << hex::number(*d.number, static_cast<int>(d.size * 2)) << "  " << d.summary << "\n";
       if (d.type == layout::kind::guest_policy || d.type == layout::kind::platform_info || d.type == layout::kind::key_info)
         for (const auto& p : d.parts) {
           if (p.kind == snp::described_part::type::flag)

@@ -147,7 +147,7 @@ int run_validate(const validate_options& o) {
   dbg("firmware " + o.firmware + " sha256 " + hex::encode(crypto::sha256_of(fw->data)));
   dbg("launch digest " + hex::encode(*ld));
   dbg("mnonce " + hex::encode(m->mnonce) + ", api " + std::to_string(pv.api_major) + "." + std::to_string(pv.api_minor) + " build " +
-      std::to_string(pv.build_id) + ", policy " + detail_hex(policy));
+      std::to_string(pv.build_id) + ", policy " + hex::number(policy));
   const auto mac = sev::launch_measure_mac(tik, pv, policy, *ld, m->mnonce);
   dbg("expected MAC " + hex::encode(mac) + ", measured MAC " + hex::encode(m->mac));
   if (sev::same_mac(mac, m->mac)) {

@@ -37,10 +37,4 @@ inline read_result read_file(const std::string& path) {
   return {bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), {}};
 }
 
-inline std::string detail_hex(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
 }  // namespace sevproof::cli

@@ -209,7 +209,7 @@ std::string measure_js(const val& in) {
     if (!x) return input_error("measurement", x.err().message);
     d.assign(x->begin(), x->end());
   }
-  if (inputs->mode == measure::guest_mode::snp) t.insert(t.begin(), "guest features " + measure::detail::hex32(inputs->guest_features) + " = " + measure::feature_names(inputs->guest_features));
+  if (inputs->mode == measure::guest_mode::snp) t.insert(t.begin(), "guest features " + hex::number(inputs->guest_features) + " = " + measure::feature_names(inputs->guest_features));
   return json{{"measurement", hex::encode(d)}, {"measurement_base64", base64::encode(d)}, {"inputs", t}}.dump();
 }
 

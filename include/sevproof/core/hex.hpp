@@ -1,6 +1,7 @@
 // Lowercase hex encoding and strict hex decoding.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,18 @@ inline std::string encode(bytes_view b) {
     out.push_back(digits[x & 0xF]);
   }
   return out;
+}
+
+// An integer as "0x..." in lowercase hex, zero-padded to at least `min_digits` digits.
+inline std::string number(std::uint64_t v, int min_digits = 0) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), digits[v & 0xF]);
+    v >>= 4;
+  } while (v != 0);
+  if (static_cast<int>(out.size()) < min_digits) out.insert(0, static_cast<std::size_t>(min_digits) - out.size(), '0');
+  return "0x" + out;
 }
 
 constexpr int nibble(char c) {

@@ -15,6 +15,7 @@
 
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/hex.hpp"
 #include "sevproof/crypto/botan.hpp"
 
 namespace sevproof::crypto {
@@ -67,7 +68,7 @@ class certificate {
   static result<certificate> from_der(bytes_view der) {
     if (der.empty()) return error{"certificate", "", std::nullopt, "is empty"};
     if (der[0] != 0x30)
-      return error{"certificate", "DER", 0, "starts with byte 0x" + two_hex(der[0]) + "; expected 0x30 (SEQUENCE)"};
+      return error{"certificate", "DER", 0, "starts with byte 0x" + hex::encode(der.first(1)) + "; expected 0x30 (SEQUENCE)"};
     try {
       auto c = std::make_shared<const Botan::X509_Certificate>(std::vector<byte>(der.begin(), der.end()));
       return certificate(std::move(c));
@@ -149,10 +150,6 @@ class certificate {
   static std::string first_attr(const Botan::X509_DN& dn, const char* name) {
     auto v = dn.get_attribute(name);
     return v.empty() ? std::string() : v.front();
-  }
-  static std::string two_hex(byte b) {
-    static constexpr char d[] = "0123456789abcdef";
-    return {d[b >> 4], d[b & 0xF]};
   }
 
   std::shared_ptr<const Botan::X509_Certificate> c_;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sevproof/core/bytes.hpp"
+#include "sevproof/core/hex.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/crypto/hash.hpp"
 
@@ -28,11 +29,7 @@ inline bool rsa_pss_verify(bytes_view modulus_be, bytes_view exponent_be, bytes_
 inline std::string rsa_spki_sha256(bytes_view modulus_be, bytes_view exponent_be) {
   Botan::RSA_PublicKey key(Botan::BigInt(modulus_be.data(), modulus_be.size()), Botan::BigInt(exponent_be.data(), exponent_be.size()));
   const auto spki = key.subject_public_key();
-  const auto d = sha256_of(spki);
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (byte b : d) out += {digits[b >> 4], digits[b & 15]};
-  return out;
+  return hex::encode(sha256_of(spki));
 }
 
 }  // namespace sevproof::crypto

@@ -41,7 +41,7 @@ inline nlohmann::ordered_json report_json(const snp::parsed_report& pr) {
         break;
       }
       default: {  // registers: raw value plus each named part
-        nlohmann::ordered_json o = {{"raw", snp::detail::hex_u64(*d.number, static_cast<int>(d.size * 2))}};
+        nlohmann::ordered_json o = {{"raw", hex::number(*d.number, static_cast<int>(d.size * 2))}};
         for (const auto& p : d.parts) {
           if (p.kind == described_part::type::flag) o[json_key(p.name)] = p.number != 0;
           else if (!p.text.empty()) o[json_key(p.name)] = p.text;

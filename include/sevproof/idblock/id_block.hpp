@@ -143,9 +143,7 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
   }
   if (want.policy) {
     const auto p = load_le<std::uint64_t>(id_block, 0x58);
-    char pol[48];
-    std::snprintf(pol, sizeof pol, "0x%llx", static_cast<unsigned long long>(p));
-    out.push_back({"POLICY", p == *want.policy, "ID block policy " + std::string(pol) + " " +
+    out.push_back({"POLICY", p == *want.policy, "ID block policy " + hex::number(p) + " " +
                                                   (p == *want.policy ? "equals" : "differs from") + " the launch policy"});
   }
   const auto algo = load_le<std::uint32_t>(id_auth, 0);

@@ -40,12 +40,6 @@ using trace = std::vector<std::string>;
 
 namespace detail {
 
-inline std::string hex32(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
 inline error refuse(const std::string& what) { return error{"measure", "", std::nullopt, what}; }
 
 inline std::optional<error> check_common(const ovmf_image& fw, const launch_inputs& in, bool needs_vmsa) {
@@ -61,10 +55,10 @@ inline std::optional<error> check_common(const ovmf_image& fw, const launch_inpu
 inline void trace_vmsas(trace* t, const launch_inputs& in, std::uint32_t ap_eip, std::uint64_t features) {
   if (!t) return;
   t->push_back("VMSAs: " + std::to_string(in.vcpus) + " (BSP eip 0xfffffff0" +
-               (in.vcpus > 1 ? ", " + std::to_string(in.vcpus - 1) + " AP(s) eip " + hex32(ap_eip) : std::string()) + "), VMM " +
+               (in.vcpus > 1 ? ", " + std::to_string(in.vcpus - 1) + " AP(s) eip " + hex::number(ap_eip) : std::string()) + "), VMM " +
                std::string(vmm_name(in.vmm)) + ", vCPU signature " +
-               (in.vmm == vmm_type::qemu ? hex32(in.vcpu_signature) : std::string("0x600 (fixed for this VMM)")) + ", SEV_FEATURES " +
-               hex32(features) + ", FPU init " +
+               (in.vmm == vmm_type::qemu ? hex::number(in.vcpu_signature) : std::string("0x600 (fixed for this VMM)")) + ", SEV_FEATURES " +
+               hex::number(features) + ", FPU init " +
                (in.vmm != vmm_type::qemu ? std::string("zero (this VMM)") : in.fpu == fpu_init::modern ? "MXCSR 0x1f80 / FCW 0x037f" : "zero"));
 }
 
@@ -78,7 +72,7 @@ inline result<digest384> snp_launch_digest(const ovmf_image& fw, const launch_in
     if (t) t->push_back("firmware: seeded with the precomputed OVMF digest " + hex::encode(*in.ovmf_seed));
   } else {
     g.update_normal_range(fw.gpa, fw.data);
-    if (t) t->push_back("firmware: " + std::to_string(fw.data.size() / page_size) + " pages NORMAL at " + hex32(fw.gpa) + "-" + hex32(fw.gpa + fw.data.size() - 1));
+    if (t) t->push_back("firmware: " + std::to_string(fw.data.size() / page_size) + " pages NORMAL at " + hex::number(fw.gpa) + "-" + hex::number(fw.gpa + fw.data.size() - 1));
   }
   if (in.mode == guest_mode::snp_ovmf_hash) return g.digest();
 
@@ -123,22 +117,22 @@ inline result<digest384> snp_launch_digest(const ovmf_image& fw, const launch_in
         break;
       case section_type::kernel_hashes:
         if (in.kernel) {
-          if (s.size != page_size) return refuse("the SNP_KERNEL_HASHES section is " + hex32(s.size) + " bytes; it must be one 4 KiB page");
+          if (s.size != page_size) return refuse("the SNP_KERNEL_HASHES section is " + hex::number(s.size) + " bytes; it must be one 4 KiB page");
           const auto table_gpa = fw.hash_table_gpa().value_or(0);
           std::array<byte, page_size> page{};
           const auto table = build_hashes_table(*in.kernel);
           const std::size_t off = table_gpa & 0xFFF;
-          if (off + table.size() > page.size()) return refuse("the hashes table GPA " + hex32(table_gpa) + " leaves no room for the table in its page");
+          if (off + table.size() > page.size()) return refuse("the hashes table GPA " + hex::number(table_gpa) + " leaves no room for the table in its page");
           std::copy(table.begin(), table.end(), page.begin() + static_cast<std::ptrdiff_t>(off));
           g.update_contents(page_type::normal, s.gpa, page);
-          how = "hashes page NORMAL (table at offset " + hex32(off) + ")";
+          how = "hashes page NORMAL (table at offset " + hex::number(off) + ")";
         } else {
           g.update_range(page_type::zero, s.gpa, s.size);
           how = "ZERO pages (no kernel given)";
         }
         break;
     }
-    if (t) t->push_back("section " + std::string(section_name(s.type)) + " at " + hex32(s.gpa) + " size " + hex32(s.size) + ": " + how);
+    if (t) t->push_back("section " + std::string(section_name(s.type)) + " at " + hex::number(s.gpa) + " size " + hex::number(s.size) + ": " + how);
   }
   for (const auto& s : deferred_cpuid) g.update_empty(page_type::cpuid, s.gpa);
 

@@ -42,12 +42,6 @@ struct described_field {
 
 namespace detail {
 
-inline std::string hex_u64(std::uint64_t v, int digits = 16) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", digits, static_cast<unsigned long long>(v));
-  return buf;
-}
-
 template <std::size_t N>
 void describe_bits(described_field& d, const bits::bit_field (&table)[N], std::uint64_t v) {
   std::string set;

@@ -168,8 +168,8 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
   {
     const bool provisional = r.committed_tcb() != r.current_tcb() ||
                              snp::firmware_version(r, "COMMITTED") != snp::firmware_version(r, "CURRENT");
-    const std::string what = "COMMITTED_TCB " + snp::detail::hex_u64(r.committed_tcb()) + " / firmware " +
-                             snp::firmware_version(r, "COMMITTED") + " vs CURRENT_TCB " + snp::detail::hex_u64(r.current_tcb()) +
+    const std::string what = "COMMITTED_TCB " + hex::number(r.committed_tcb(), 16) + " / firmware " +
+                             snp::firmware_version(r, "COMMITTED") + " vs CURRENT_TCB " + hex::number(r.current_tcb(), 16) +
                              " / firmware " + snp::firmware_version(r, "CURRENT");
     if (!provisional) v.add(checks::provisional_firmware, status::pass, "committed and current firmware and TCB are equal");
     else if (!o.allow_provisional_firmware) v.add(checks::provisional_firmware, status::warn, "provisional firmware (allow or refuse it explicitly): " + what);
@@ -180,8 +180,8 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
   if (o.platform_info_max) {
     const auto extra = r.platform_info() & ~*o.platform_info_max;
     v.add(checks::platform_info, extra ? status::fail : status::pass,
-          "PLATFORM_INFO " + snp::detail::hex_u64(r.platform_info()) + (extra ? " has bits " + snp::detail::hex_u64(extra) + " outside " : " within ") +
-              snp::detail::hex_u64(*o.platform_info_max));
+          "PLATFORM_INFO " + hex::number(r.platform_info(), 16) + (extra ? " has bits " + hex::number(extra, 16) + " outside " : " within ") +
+              hex::number(*o.platform_info_max, 16));
   } else {
     v.add(checks::platform_info, status::skipped, "not requested", false);
   }
@@ -207,7 +207,7 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
       const auto have = r.uint_of(field);
       const auto missing = *want & ~have;
       v.add(*info, missing ? status::fail : status::pass,
-            std::string(field) + " " + snp::detail::hex_u64(have) + (missing ? " lacks " + snp::detail::hex_u64(missing) : " has every bit of " + snp::detail::hex_u64(*want)));
+            std::string(field) + " " + hex::number(have, 16) + (missing ? " lacks " + hex::number(missing, 16) : " has every bit of " + hex::number(*want, 16)));
     }
   }
 }
