@@ -53,7 +53,9 @@ int run(const verify_cli& o) {
     verify::verify_options vo;
     if (!o.now.empty()) vo.now = need(utc::parse(o.now), "--now", o.now, "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS");
     if (!o.product.empty()) vo.product = need(snp::product_from_name(o.product), "--product", o.product, "use milan, genoa or turin");
-    snp::read_options ro;  // the product is judged by check V013, not refused while reading
+    snp::read_options ro;
+    ro.given_product = vo.product;
+    ro.product_is_hint = true;  // a contradiction with the CPUID is judged by check V013, not refused here
     ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
     if (!o.offset.empty()) ro.offset = need(parse_uint(o.offset), "--offset", o.offset, "not a number");
 
@@ -85,11 +87,6 @@ int run(const verify_cli& o) {
     if (!rf.data) return bad_input_msg(rf.why);
     auto pr = snp::read_report(*rf.data, ro);
     if (!pr) return bad_input_msg(o.report + ": " + pr.err().to_string());
-    if (vo.product && pr->prod_source != snp::product_source::cpuid) {  // v2: the given product decides the layout
-      ro.given_product = vo.product;
-      pr = snp::read_report(*rf.data, ro);
-      if (!pr) return bad_input_msg(o.report + ": " + pr.err().to_string());
-    }
     verify::evidence_builder eb(std::move(pr).value());
     // Reads `path` and hands its bytes to one of the builder's methods; refusals name the flag.
     auto add = [&](const std::string& path, const char* flag, auto&& method) -> bool {

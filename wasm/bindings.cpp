@@ -63,11 +63,9 @@ std::string verify_js(const val& in) {
     return input_error("product", "use milan, genoa or turin");
 
   snp::read_options ro;
+  ro.given_product = vo.product;
+  ro.product_is_hint = true;  // a contradiction with the CPUID is judged by check V013
   auto pr = snp::read_report(report, ro);
-  if (pr && vo.product && pr->prod_source != snp::product_source::cpuid) {
-    ro.given_product = vo.product;
-    pr = snp::read_report(report, ro);
-  }
   if (!pr) return input_error("report", pr.err().to_string());
 
   verify::evidence_builder eb(std::move(pr).value());

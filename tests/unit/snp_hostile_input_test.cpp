@@ -68,6 +68,12 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
     auto r = snp::read_report(good, o);
     REQUIRE_FALSE(r.ok());
     CHECK(r.err().field == "CPUID_FAM_ID");
+    // As a hint (verify judges the contradiction in V013) the CPUID stands.
+    o.product_is_hint = true;
+    auto h = snp::read_report(good, o);
+    REQUIRE(h.ok());
+    CHECK(h->prod == snp::product::genoa);
+    CHECK(h->prod_source == snp::product_source::cpuid);
   }
 }
 

@@ -36,6 +36,9 @@ enum class mbz_policy : std::uint8_t { warn, error };
 struct read_options {
   std::optional<std::size_t> offset;    // take the report at this offset, ignore the rest
   std::optional<product> given_product; // decides the TCB layout of v2 reports
+  // When set, a given product that contradicts a v3+ report's CPUID is not an error here: the CPUID
+  // stands and the caller judges the contradiction (sevproof verify: check V013).
+  bool product_is_hint = false;
   mbz_policy reserved = mbz_policy::warn;
 };
 
@@ -160,7 +163,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
                                   hex::encode(subview(r.raw(), 0x189, 1)) + ")"});
       out.prod = opt.given_product;
       out.prod_source = opt.given_product ? product_source::given : product_source::assumed;
-    } else if (opt.given_product && *opt.given_product != *out.prod) {
+    } else if (opt.given_product && *opt.given_product != *out.prod && !opt.product_is_hint) {
       return error{"report", "CPUID_FAM_ID", 0x188,
                    "says " + std::string(product_name(*out.prod)) + " but the product given is " +
                        std::string(product_name(*opt.given_product))};
