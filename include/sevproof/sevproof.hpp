@@ -1,16 +1,18 @@
-// Everything in one include. Prefer the part headers (sevproof/<part>/...) in new code.
+// Everything in one include (not the JSON renderers in sevproof/format/, which need nlohmann/json).
+// Prefer the part headers (sevproof/<part>/...) in new code.
 #pragma once
 
-#include "sevproof/core/bytes.hpp"
-#include "sevproof/core/error.hpp"
-#include "sevproof/core/hex.hpp"
-#include "sevproof/core/layout.hpp"
-#include "sevproof/crypto/certificate.hpp"
-#include "sevproof/crypto/ecdsa.hpp"
-#include "sevproof/crypto/hash.hpp"
-#include "sevproof/snp/report.hpp"
-#include "sevproof/snp/report_layout.hpp"
-#include "sevproof/snp/signature.hpp"
-#include "sevproof/verify/chain.hpp"
-#include "sevproof/verify/report_signature.hpp"
+#include "sevproof/idblock/id_block.hpp"
+#include "sevproof/kds/urls.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/request.hpp"
+#include "sevproof/sev/chain.hpp"
+#include "sevproof/sev/launch_measure.hpp"
+#include "sevproof/sev/secret.hpp"
+#include "sevproof/sev/session.hpp"
+#include "sevproof/snp/describe.hpp"
+#include "sevproof/validate/option_text.hpp"
+#include "sevproof/validate/validate_report.hpp"
+#include "sevproof/verify/evidence_builder.hpp"
+#include "sevproof/verify/verify_report.hpp"
 #include "sevproof/version.hpp"

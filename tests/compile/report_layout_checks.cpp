@@ -6,6 +6,7 @@
 #include "sevproof/core/layout.hpp"
 #include "sevproof/snp/report.hpp"
 #include "sevproof/snp/report_layout.hpp"
+#include "sevproof/sevproof.hpp"  // the umbrella header keeps compiling
 
 namespace {
 using namespace sevproof;
