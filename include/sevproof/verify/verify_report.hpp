@@ -143,6 +143,10 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
   }
 
   // ---- chain: pick the pinned ARK and ASK/ASVK among the offered certificates ----
+  // Each offered certificate's key fingerprint, computed once for both the ARK and the ASK/ASVK search.
+  std::vector<std::string> fingerprints;
+  fingerprints.reserve(ev.offered.size());
+  for (const auto& c : ev.offered) fingerprints.push_back(spki_fingerprint(c));
   const crypto::certificate* ark = nullptr;
   const crypto::certificate* inter = nullptr;
   auto pick = [&](ca_role role, const checks::check_info& info) -> const crypto::certificate* {
@@ -157,8 +161,9 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
       return nullptr;
     }
     std::string refused;
-    for (const auto& c : ev.offered) {
-      const auto fp = spki_fingerprint(c);
+    for (std::size_t i = 0; i < ev.offered.size(); ++i) {
+      const auto& c = ev.offered[i];
+      const auto& fp = fingerprints[i];
       if (fp == *pin) {
         v.add(info, status::pass, c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)");
         return &c;
