@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "file_hash.hpp"
 #include "io.hpp"
+#include "transport_keys.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/launch_digest.hpp"
@@ -45,26 +46,10 @@ int run_validate(const validate_options& o) {
     if (o.debug) std::cerr << "DEBUG: " << m << "\n";
   };
 
-  // ---- keys ----
-  bytes tik;
-  if (!o.tk.empty()) {
-    if (!o.tik.empty() || !o.tek.empty()) return usage_err("--tk cannot be combined with --tik/--tek");
-    auto f = read_file(o.tk);
-    if (!f.data) return other_err(f.why);
-    if (f.data->size() != 32) return usage_err("--tk " + o.tk + ": " + std::to_string(f.data->size()) + " bytes; expected 32 (TEK then TIK)");
-    tik.assign(f.data->begin() + 16, f.data->end());
-  } else {
-    if (o.tik.empty()) return usage_err("--tik (or --tk) is required to check the measurement");
-    auto f = read_file(o.tik);
-    if (!f.data) return other_err(f.why);
-    if (f.data->size() != 16) return usage_err("--tik " + o.tik + ": " + std::to_string(f.data->size()) + " bytes; expected 16");
-    tik = *f.data;
-    if (!o.tek.empty()) {
-      auto e = read_file(o.tek);
-      if (!e.data) return other_err(e.why);
-      if (e.data->size() != 16) return usage_err("--tek " + o.tek + ": " + std::to_string(e.data->size()) + " bytes; expected 16");
-    }
-  }
+  // ---- keys (the TEK is not needed to validate, but is checked when given) ----
+  auto keys = read_transport_keys(o.tek, o.tik, o.tk, false);
+  if (!keys.keys) return keys.unreadable ? other_err(keys.why) : usage_err(keys.why);
+  const bytes& tik = keys.keys->tik;
   // ---- measurement and platform facts ----
   if (o.measurement.empty()) return usage_err("--measurement is required (base64 of the 48 bytes LAUNCH_MEASURE returned)");
   auto mbytes = base64::decode(o.measurement);

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "io.hpp"
+#include "transport_keys.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/embedded_amd_chain.hpp"
@@ -87,22 +88,10 @@ int run_secret(const secret_options& o) {
     std::cerr << "sevproof sev secret: " << m << "\n";
     return code;
   };
-  bytes tek, tik;
-  if (!o.tk.empty()) {
-    auto f = read_file(o.tk);
-    if (!f.data) return fail(f.why, bad_input);
-    if (f.data->size() != 32) return fail("--tk: " + std::to_string(f.data->size()) + " bytes; expected 32 (TEK then TIK)", usage);
-    tek.assign(f.data->begin(), f.data->begin() + 16);
-    tik.assign(f.data->begin() + 16, f.data->end());
-  } else {
-    for (auto [path, out, flag] : {std::tuple{&o.tek, &tek, "--tek"}, std::tuple{&o.tik, &tik, "--tik"}}) {
-      if (path->empty()) return fail(std::string(flag) + " (or --tk) is required", usage);
-      auto f = read_file(*path);
-      if (!f.data) return fail(f.why, bad_input);
-      if (f.data->size() != 16) return fail(std::string(flag) + ": " + std::to_string(f.data->size()) + " bytes; expected 16", usage);
-      *out = *f.data;
-    }
-  }
+  auto keys = read_transport_keys(o.tek, o.tik, o.tk, true);
+  if (!keys.keys) return fail(keys.why, keys.unreadable ? bad_input : usage);
+  const bytes& tek = keys.keys->tek;
+  const bytes& tik = keys.keys->tik;
   auto m = base64::decode(o.measurement);
   if (!m || m->size() != 48) return fail("--measurement: expected base64 of the 48-byte LAUNCH_MEASURE value (validate it first)", usage);
   if (o.secrets.empty()) return fail("give at least one --secret GUID:FILE (or luks-key:FILE)", usage);
