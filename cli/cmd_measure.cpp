@@ -15,23 +15,18 @@
 #include "sevproof/measure/vcpu.hpp"
 
 namespace sevproof::cli {
-namespace {
-
-int usage_error(const std::string& msg) {
-  std::cerr << "sevproof measure: " << msg << "\n";
-  return usage;
-}
-int refused(const std::string& msg) {
-  std::cerr << "Error: " << msg << "\n";
-  return check_failed;  // 1, as sev-snp-measure exits on a measurement error
-}
-
-}  // namespace
-
 std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* tr, int& exit_code) {
   auto fail = [&](int code) {
     exit_code = code;
     return std::optional<bytes>{};
+  };
+  auto usage_error = [&](const std::string& msg) {
+    std::cerr << "sevproof measure: " << msg << "\n";
+    return fail(usage);
+  };
+  auto refused = [&](const std::string& msg) {  // exit 1, as sev-snp-measure on a measurement error
+    std::cerr << "Error: " << msg << "\n";
+    return fail(check_failed);
   };
   measure::request req;
   req.mode = o.mode;
@@ -50,7 +45,7 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
   req.append = o.append_given;
   req.allow_missing_sev_metadata = o.allow_no_metadata;
   auto parsed = measure::to_inputs(req);
-  if (!parsed) return usage_error(parsed.err().message), fail(usage);
+  if (!parsed) return usage_error(parsed.err().message);
   measure::launch_inputs in = parsed.value();
   const bool snp = in.mode == measure::guest_mode::snp;
   const bool needs_vcpus = snp || in.mode == measure::guest_mode::seves;
@@ -104,11 +99,11 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
   bytes digest;
   if (snp || in.mode == measure::guest_mode::snp_ovmf_hash) {
     auto d = measure::snp_launch_digest(*fw, in, &t);
-    if (!d) return refused(d.err().message), fail(check_failed);
+    if (!d) return refused(d.err().message);
     digest.assign(d->begin(), d->end());
   } else {
     auto d = measure::sev_launch_digest(*fw, in, &t);
-    if (!d) return refused(d.err().message), fail(check_failed);
+    if (!d) return refused(d.err().message);
     digest.assign(d->begin(), d->end());
   }
   if (o.dump_vmsa && needs_vcpus) {
