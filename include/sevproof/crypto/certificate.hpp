@@ -130,17 +130,7 @@ class certificate {
   }
 
   // Does `issuer`'s public key verify this certificate's signature? (RSA-PSS for AMD's chain.)
-  [[nodiscard]] signature_check signed_by(const certificate& issuer) const {
-    try {
-      auto key = issuer.c_->subject_public_key();
-      auto [status, alg] = c_->verify_signature(*key);
-      if (status == Botan::Certificate_Status_Code::VERIFIED) return {true, "signature (" + alg + ") verifies"};
-      return {false, std::string("signature does not verify with ") + issuer.subject_cn() + "'s key: " +
-                         Botan::to_string(status)};
-    } catch (const std::exception& e) {
-      return {false, std::string("signature could not be checked: ") + e.what()};
-    }
-  }
+  [[nodiscard]] signature_check signed_by(const certificate& issuer) const;
 
   [[nodiscard]] const Botan::X509_Certificate& botan() const { return *c_; }
 
@@ -154,5 +144,24 @@ class certificate {
 
   std::shared_ptr<const Botan::X509_Certificate> c_;
 };
+
+namespace detail {
+
+// Does `issuer`'s key verify the signature on a signed X.509 object (certificate or CRL)?
+// `what` names the signature in the sentence ("signature", "CRL signature").
+inline signature_check x509_signed_by(const Botan::X509_Object& object, const certificate& issuer, const std::string& what) {
+  try {
+    auto key = issuer.botan().subject_public_key();
+    auto [status, alg] = object.verify_signature(*key);
+    if (status == Botan::Certificate_Status_Code::VERIFIED) return {true, what + " (" + alg + ") verifies"};
+    return {false, what + " does not verify with " + issuer.subject_cn() + "'s key: " + Botan::to_string(status)};
+  } catch (const std::exception& e) {
+    return {false, what + " could not be checked: " + e.what()};
+  }
+}
+
+}  // namespace detail
+
+inline signature_check certificate::signed_by(const certificate& issuer) const { return detail::x509_signed_by(*c_, issuer, "signature"); }
 
 }  // namespace sevproof::crypto

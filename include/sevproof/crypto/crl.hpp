@@ -37,16 +37,7 @@ class crl {
   [[nodiscard]] std::int64_t next_update() const { return detail::to_unix(c_->next_update()); }
   [[nodiscard]] std::size_t entries() const { return c_->get_revoked().size(); }
 
-  [[nodiscard]] signature_check signed_by(const certificate& issuer) const {
-    try {
-      auto key = issuer.botan().subject_public_key();
-      auto [status, alg] = c_->verify_signature(*key);
-      if (status == Botan::Certificate_Status_Code::VERIFIED) return {true, "CRL signature (" + alg + ") verifies"};
-      return {false, "CRL signature does not verify with " + issuer.subject_cn() + "'s key: " + Botan::to_string(status)};
-    } catch (const std::exception& e) {
-      return {false, std::string("CRL signature could not be checked: ") + e.what()};
-    }
-  }
+  [[nodiscard]] signature_check signed_by(const certificate& issuer) const { return detail::x509_signed_by(*c_, issuer, "CRL signature"); }
 
   [[nodiscard]] bool revokes(const certificate& c) const { return c_->is_revoked(c.botan()); }
 
