@@ -63,9 +63,11 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
   else candidates = ca;
   // The generation is the one whose ASK signed the CEK (as sevctl does, trying each).
   const std::pair<signing_key, signing_key>* chosen = nullptr;
+  bool cek_signed = false;
   for (const auto& c : candidates)
     if (signed_by(f.cek, c.first)) {
       chosen = &c;
+      cek_signed = true;
       break;
     }
   if (!chosen && !candidates.empty()) chosen = &candidates.front();
@@ -73,7 +75,7 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
     v.links.push_back({"CEK", "ASK", false, "no ASK/ARK given and none built in"});
     return v;
   }
-  add("CEK", "ASK", signed_by(f.cek, chosen->first));
+  add("CEK", "ASK", cek_signed);
   add("ASK", "ARK", signed_by(chosen->first, chosen->second));
   add("ARK", "ARK (self)", signed_by(chosen->second, chosen->second));
   v.generation = pinned_generation(chosen->second);
