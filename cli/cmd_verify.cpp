@@ -135,7 +135,7 @@ int run(const verify_cli& o) {
     verify::adopt_product(ev.report, prod);
     validate::validate_report(ev.report, val, ev.report.layout, v);
 
-    const std::string signer_name = ev.signer ? (verify::detail::kind_of(*ev.signer) == verify::signer_kind::vlek ? "VLEK" : "VCEK") : "none";
+    const std::string signer_name = verify::signer_name(ev);
     bool expectations = false;
     for (const auto& c : v.checks)
       expectations |= c.requested && c.code[0] == 'P' && c.code != checks::policy_debug.code && c.code != checks::provisional_firmware.code;

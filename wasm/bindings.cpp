@@ -111,7 +111,7 @@ std::string verify_js(const val& in) {
   json j = format::verdict_json(verdict);
   j["verification_time"] = utc::format(vo.now);
   j["product"] = prod ? json(std::string(snp::product_name(*prod))) : json(nullptr);
-  j["signer"] = ev.signer ? (verify::detail::kind_of(*ev.signer) == verify::signer_kind::vlek ? "VLEK" : "VCEK") : "none";
+  j["signer"] = verify::signer_name(ev);
   j["report"] = format::report_json(ev.report);
   if (ev.signer) {  // what the certificate encodes, for the side-by-side TCB table
     if (auto e = kds::read_amd_extensions(*ev.signer)) {

@@ -91,6 +91,12 @@ inline void check_validity(verdict& v, const checks::check_info& info, const cry
 
 }  // namespace detail
 
+// "VCEK", "VLEK", or "none" when no signer certificate was given.
+inline const char* signer_name(const evidence& ev) {
+  if (!ev.signer) return "none";
+  return detail::kind_of(*ev.signer) == signer_kind::vlek ? "VLEK" : "VCEK";
+}
+
 inline verdict verify_report(const evidence& ev, const trust_anchors& trust, const verify_options& opt) {
   using namespace detail;
   verdict v;
@@ -108,7 +114,7 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
   }
   const crypto::certificate& signer = *ev.signer;
   const signer_kind kind = kind_of(signer);
-  const char* leaf_name = kind == signer_kind::vlek ? "VLEK" : "VCEK";
+  const char* leaf_name = signer_name(ev);
   const ca_role inter_role = kind == signer_kind::vlek ? ca_role::asvk : ca_role::ask;
   const char* inter_name = kind == signer_kind::vlek ? "ASVK" : "ASK";
 
