@@ -85,16 +85,21 @@ void print_text(const openstack_options& o, const os::check_result& r) {
     const auto& l = *r.launch;
     const bool snp = l.resolved == os::model::amd_sev_snp;
     std::cout << "\n  launch: " << os::model_name(l.resolved) << ", <launchSecurity type='" << (snp ? "sev-snp" : "sev")
-              << "'> policy " << hex::number(l.policy, snp ? 8 : 4) << ", kernel hashes " << (l.kernel_hashes ? "yes" : "no")
-              << ", " << l.vcpus << " vCPUs, vCPU type " << l.vcpu_type.value_or("(the node decides)") << "\n";
+              << "'> policy " << hex::number(l.policy, snp ? 8 : 4) << ", kernel hashes "
+              << (l.kernel_hashes ? "yes" : "no") << ", " << l.vcpus << " vCPUs, vCPU type "
+              << l.vcpu_type.value_or("(the node decides)") << "\n";
     if (l.cmdline) std::cout << "          command line \"" << *l.cmdline << "\"\n";
   }
   std::cout << "\n";
   const std::string got = r.resolved ? std::string(os::model_name(*r.resolved)) : "no encryption";
-  if (r.refused) std::cout << "REFUSED: Nova would not boot this flavor with this image\n";
-  else if (!r.launchable()) std::cout << "NOT AS REQUIRED: Nova would boot it with " << got << ", not " << os::model_name(*r.required) << "\n";
-  else if (!r.resolved) std::cout << "NOT ENCRYPTED: Nova boots it as an ordinary guest\n";
-  else std::cout << "LAUNCHABLE as " << got << "\n";
+  if (r.refused)
+    std::cout << "REFUSED: Nova would not boot this flavor with this image\n";
+  else if (!r.launchable())
+    std::cout << "NOT AS REQUIRED: Nova would boot it with " << got << ", not " << os::model_name(*r.required) << "\n";
+  else if (!r.resolved)
+    std::cout << "NOT ENCRYPTED: Nova boots it as an ordinary guest\n";
+  else
+    std::cout << "LAUNCHABLE as " << got << "\n";
 }
 
 // A path as the VM file should hold it: relative to the file's folder.
@@ -105,7 +110,8 @@ std::string path_for(const std::string& file, const std::string& vm_file) {
   return ec ? std::filesystem::absolute(file).string() : rel.generic_string();
 }
 
-std::optional<os::pinned_file> pin(const std::string& file, const std::string& option, const std::string& vm_file, int& code) {
+std::optional<os::pinned_file> pin(const std::string& file, const std::string& option, const std::string& vm_file,
+                                   int& code) {
   auto h = sha256_file(file, option.c_str() + 2);
   if (!h.digest) {
     std::cerr << me << option << " " << h.why << "\n";
@@ -118,7 +124,8 @@ std::optional<os::pinned_file> pin(const std::string& file, const std::string& o
 int emit_vm(const openstack_options& o, const os::check_result& r) {
   if (!r.launch) {
     std::cerr << me << "--emit-vm " << o.emit_vm << " not written: "
-              << (r.refused ? "Nova would refuse this flavor and image" : "the pair asks for no memory encryption") << "\n";
+              << (r.refused ? "Nova would refuse this flavor and image" : "the pair asks for no memory encryption")
+              << "\n";
     return check_failed;
   }
   int code = ok;
@@ -153,8 +160,10 @@ int run(const openstack_options& o) {
   auto im = read_document<os::image>(o.image, &os::parse_image, code);
   if (!im) return code;
   const auto r = os::check(*f, *im, *options);
-  if (o.json) std::cout << os::to_json(r).dump(2) << "\n";
-  else print_text(o, r);
+  if (o.json)
+    std::cout << os::to_json(r).dump(2) << "\n";
+  else
+    print_text(o, r);
   if (!o.emit_vm.empty()) {
     const int emitted = emit_vm(o, r);
     if (emitted != ok) return emitted;
@@ -167,28 +176,37 @@ int run(const openstack_options& o) {
 runner add_openstack(CLI::App& app) {
   app.require_subcommand(1);
   auto o = std::make_shared<openstack_options>();
-  auto* c = app.add_subcommand("check", "Would Nova boot this flavor + image as SEV/SEV-ES/SEV-SNP, and with which launch?");
+  auto* c =
+      app.add_subcommand("check", "Would Nova boot this flavor + image as SEV/SEV-ES/SEV-SNP, and with which launch?");
   c->footer(
       "Reads what `openstack flavor show -f json` and `openstack image show -f json` print (`properties` as an object\n"
-      "or as the older key='value' string), replays Nova's memory-encryption decision in Nova's order (mem_encryption,\n"
+      "or as the older key='value' string), replays Nova's memory-encryption decision in Nova's order "
+      "(mem_encryption,\n"
       "model, uefi, q35, stateless firmware) and prints the launch Nova asks libvirt for: policy, kernel hashes,\n"
       "command line, vCPUs. YAOOK's stricter recommendations come as warnings. Codes: docs/openstack.md.\n\n"
       "Examples:\n"
       "  openstack flavor show -f json m1.snp > flavor.json; openstack image show -f json ubuntu-snp > image.json\n"
       "  sevproof openstack check --flavor flavor.json --image image.json --require sev-snp\n"
-      "  sevproof openstack check --flavor flavor.json --image image.json --node machine_type=pc-q35-9.0,cpu_model=EPYC-Milan \\\n"
+      "  sevproof openstack check --flavor flavor.json --image image.json --node "
+      "machine_type=pc-q35-9.0,cpu_model=EPYC-Milan \\\n"
       "      --emit-vm vm.toml --ovmf OVMF.amdsev.fd --kernel vmlinuz --initrd initrd.img\n"
       "  sevproof vm measure vm.toml\n\n"
-      "Exit codes: 0 Nova boots it as resolved (and as --require says), 1 Nova refuses it or it resolves to another model,\n"
+      "Exit codes: 0 Nova boots it as resolved (and as --require says), 1 Nova refuses it or it resolves to another "
+      "model,\n"
       "2 usage error, 3 a file unreadable or not a flavor/image show.");
   c->add_option("--flavor", o->flavor, "`openstack flavor show -f json` output")->required();
   c->add_option("--image", o->image, "`openstack image show -f json` output")->required();
-  c->add_option("--node", o->node, "What the compute node knows: machine_type=pc-q35-9.0,cpu_mode=custom,cpu_model=EPYC-Milan,virt_type=kvm");
-  c->add_option("--root-device", o->root_device, "Root device in Nova's default kernel command line")->capture_default_str();
+  c->add_option(
+      "--node", o->node,
+      "What the compute node knows: machine_type=pc-q35-9.0,cpu_mode=custom,cpu_model=EPYC-Milan,virt_type=kvm");
+  c->add_option("--root-device", o->root_device, "Root device in Nova's default kernel command line")
+      ->capture_default_str();
   c->add_option("--require", o->require, "Exit 1 unless Nova resolves exactly this model: sev, sev-es or sev-snp");
   c->add_flag("--json", o->json, "Print JSON (schemas/openstack-check.schema.json)");
-  c->add_option("--emit-vm", o->emit_vm, "Write the VM definition (TOML) for the launch to FILE")->group("VM definition");
-  c->add_option("--ovmf", o->ovmf, "Firmware the compute node boots the guest with (with --emit-vm)")->group("VM definition");
+  c->add_option("--emit-vm", o->emit_vm, "Write the VM definition (TOML) for the launch to FILE")
+      ->group("VM definition");
+  c->add_option("--ovmf", o->ovmf, "Firmware the compute node boots the guest with (with --emit-vm)")
+      ->group("VM definition");
   c->add_option("--kernel", o->kernel, "The image's kernel_id file (`openstack image save`)")->group("VM definition");
   c->add_option("--initrd", o->initrd, "The image's ramdisk_id file")->group("VM definition");
   return [c, o] { return c->parsed() ? run(*o) : static_cast<int>(usage); };

@@ -2,14 +2,14 @@
 // (tests/data/openstack/cases.json: every rule of shared/spec/workflows.md §1, each case with its expected
 // model, refusal, finding codes in order and launch shape), the two `properties` forms, hostile documents,
 // the JSON schema, the code table in docs/openstack.md, and the VM file read back with toml++.
-#include <catch2/catch_test_macros.hpp>
+#include "sevproof/workflows/openstack.hpp"
 
+#include <catch2/catch_test_macros.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
-#include "sevproof/workflows/openstack.hpp"
 #include "support/json_schema.hpp"
 
 namespace os = sevproof::workflows::openstack;
@@ -54,7 +54,8 @@ json case_named(const json& cases, const std::string& name) {
 }
 
 os::check_result run_case(const json& c) {
-  auto r = os::check_documents(data(c["flavor"].get<std::string>()), data(c["image"].get<std::string>()), options_of(c));
+  auto r =
+      os::check_documents(data(c["flavor"].get<std::string>()), data(c["image"].get<std::string>()), options_of(c));
   INFO((r.ok() ? std::string() : r.err().to_string()));
   REQUIRE(r.ok());
   return *r;
@@ -69,7 +70,8 @@ TEST_CASE("openstack: every hand-written flavor/image pair resolves as Nova woul
   REQUIRE(cases.size() >= 30);
   const auto s = schema();
   for (const auto& c : cases) {
-    INFO(c["name"].get<std::string>() << ": " << c["flavor"].get<std::string>() << " + " << c["image"].get<std::string>());
+    INFO(c["name"].get<std::string>() << ": " << c["flavor"].get<std::string>() << " + "
+                                      << c["image"].get<std::string>());
     const auto r = run_case(c);
     const auto j = json::parse(os::to_json(r).dump());
     CHECK(j["model"] == c["model"]);
@@ -107,13 +109,13 @@ TEST_CASE("openstack: one changed input changes the answer", "[openstack]") {
   CHECK(*run(o).launch->cmdline == "root=/dev/sdb console=tty0 console=ttyS0 console=hvc0");
   image["properties"]["hw_firmware_stateless"] = "no";
   CHECK(run().refused);
-  image["properties"]["hw_firmware_stateless"] = true;   // a JSON boolean reads as the string would
+  image["properties"]["hw_firmware_stateless"] = true;  // a JSON boolean reads as the string would
   CHECK_FALSE(run().refused);
   image["properties"]["hw_machine_type"] = "pc-i440fx-9.0";
   CHECK(run().refused);
   image["properties"]["hw_machine_type"] = "pc-q35-9.0";
   image["properties"]["hw_mem_encryption_model"] = "amd-sev-es";
-  CHECK(run().refused);   // the flavor says amd-sev-snp
+  CHECK(run().refused);  // the flavor says amd-sev-snp
   flavor["properties"].erase("hw:mem_encryption_model");
   CHECK(run().resolved == os::model::amd_sev_es);
   CHECK_FALSE(run().launch->kernel_hashes);
@@ -169,7 +171,8 @@ TEST_CASE("openstack: the older properties string", "[openstack][properties]") {
   }
 }
 
-TEST_CASE("openstack: hostile and wrong documents are refused, naming the document and the problem", "[openstack][hostile]") {
+TEST_CASE("openstack: hostile and wrong documents are refused, naming the document and the problem",
+          "[openstack][hostile]") {
   struct bad {
     const char* file;
     bool as_flavor;
@@ -212,7 +215,8 @@ TEST_CASE("openstack: hostile and wrong documents are refused, naming the docume
   CHECK_FALSE(os::parse_image(R"({"disk_format": "raw", "kernel_id": "k", "properties": {"kernel_id": "j"}})").ok());
   CHECK_FALSE(os::parse_image(R"({"disk_format": "raw", "properties": {"kernel_id": true}})").ok());
   CHECK(os::parse_image(R"({"disk_format": "raw", "kernel_id": "k", "properties": {"kernel_id": "k"}})").ok());
-  CHECK(os::parse_image(R"({"disk_format": "raw", "properties": {"hw_mem_encryption": false, "other": [1, {"a": 2}]}})").ok());
+  CHECK(os::parse_image(R"({"disk_format": "raw", "properties": {"hw_mem_encryption": false, "other": [1, {"a": 2}]}})")
+            .ok());
   // Properties Nova does not read may hold anything; the ones it reads may not.
   CHECK(os::parse_flavor(R"({"name": "x", "vcpus": 1, "properties": {"quota:cpu": 5}})").ok());
 }
@@ -255,7 +259,8 @@ TEST_CASE("openstack: Nova's boolean spellings", "[openstack][boolean]") {
     auto r = os::check_documents(f.dump(), image);
     REQUIRE(r.ok());
     CHECK_FALSE(r->resolved.has_value());
-    const bool odd = std::string(t) == "enabled" || std::string(t).empty() || std::string(t) == "2" || std::string(t) == "truee";
+    const bool odd =
+        std::string(t) == "enabled" || std::string(t).empty() || std::string(t) == "2" || std::string(t) == "truee";
     CHECK((r->findings.front().code == "O003") == odd);
   }
 }
@@ -296,8 +301,9 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
     auto c = case_named(cases, "SNP direct boot: kernel hashes, Nova's default command line");
     c["node"] = "cpu_model=EPYC-Milan";
     const auto r = run_case(c);
-    auto text = os::vm_file_text(r, {{"OVMF.amdsev.fd", pin_a}, os::pinned_file{"../boot/vmlinuz", pin_b},
-                                     os::pinned_file{"initrd.img", pin_c}});
+    auto text = os::vm_file_text(
+        r,
+        {{"OVMF.amdsev.fd", pin_a}, os::pinned_file{"../boot/vmlinuz", pin_b}, os::pinned_file{"initrd.img", pin_c}});
     REQUIRE(text.ok());
     const auto t = parse_vm(*text);
     CHECK(t["format"].value<int64_t>() == 1);
@@ -318,12 +324,15 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
     // The launch needs the files behind kernel_id and ramdisk_id, and nothing else.
     CHECK_FALSE(os::vm_file_text(r, {{"OVMF.fd", pin_a}, std::nullopt, std::nullopt}).ok());
     CHECK_FALSE(os::vm_file_text(r, {{"OVMF.fd", pin_a}, os::pinned_file{"k", pin_b}, std::nullopt}).ok());
-    CHECK_FALSE(os::vm_file_text(r, {{"OVMF.fd", "0x" + pin_a.substr(2)}, os::pinned_file{"k", pin_b},
-                                     os::pinned_file{"i", pin_c}}).ok());
-    CHECK_FALSE(os::vm_file_text(r, {{"OVMF.fd", pin_a.substr(1)}, os::pinned_file{"k", pin_b}, os::pinned_file{"i", pin_c}}).ok());
+    CHECK_FALSE(os::vm_file_text(
+                    r, {{"OVMF.fd", "0x" + pin_a.substr(2)}, os::pinned_file{"k", pin_b}, os::pinned_file{"i", pin_c}})
+                    .ok());
+    CHECK_FALSE(
+        os::vm_file_text(r, {{"OVMF.fd", pin_a.substr(1)}, os::pinned_file{"k", pin_b}, os::pinned_file{"i", pin_c}})
+            .ok());
   }
   SECTION("SNP from disk: only the firmware, the node decides the vCPU type") {
-    const auto r = run_case(case_named(cases, "YAOOK example: SNP booting from disk"));   // cpu_model given
+    const auto r = run_case(case_named(cases, "YAOOK example: SNP booting from disk"));  // cpu_model given
     auto with_model = os::vm_file_text(r, {{"OVMF.fd", pin_a}, std::nullopt, std::nullopt});
     REQUIRE(with_model.ok());
     auto t = parse_vm(*with_model);
@@ -357,7 +366,8 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
   SECTION("no launch, no file") {
     for (const char* name : {"rule 1: nobody asks for encryption", "rule 7: SNP without hw_firmware_stateless"}) {
       INFO(name);
-      CHECK_FALSE(os::vm_file_text(run_case(case_named(cases, name)), {{"OVMF.fd", pin_a}, std::nullopt, std::nullopt}).ok());
+      CHECK_FALSE(
+          os::vm_file_text(run_case(case_named(cases, name)), {{"OVMF.fd", pin_a}, std::nullopt, std::nullopt}).ok());
     }
   }
   SECTION("hostile names and command lines stay inside their TOML strings") {
@@ -367,7 +377,8 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
     image["properties"].erase("ramdisk_id");
     auto r = os::check_documents(data("flavor-snp.json"), image.dump());
     REQUIRE(r.ok());
-    auto text = os::vm_file_text(*r, {{"dir with \"quote\"/OVMF.fd", pin_a}, os::pinned_file{"k", pin_b}, std::nullopt});
+    auto text =
+        os::vm_file_text(*r, {{"dir with \"quote\"/OVMF.fd", pin_a}, os::pinned_file{"k", pin_b}, std::nullopt});
     REQUIRE(text.ok());
     const auto t = parse_vm(*text);
     CHECK(t["format"].value<int64_t>() == 1);

@@ -31,23 +31,24 @@ inline constexpr std::size_t max_json_depth = 32;
 // The keys Nova reads for the decision, as they appear in each document.
 inline constexpr std::array<std::string_view, 2> flavor_keys{"hw:mem_encryption", "hw:mem_encryption_model"};
 inline constexpr std::array<std::string_view, 8> image_keys{
-    "hw_mem_encryption", "hw_mem_encryption_model", "hw_firmware_type", "hw_machine_type",
-    "hw_firmware_stateless", "kernel_id", "ramdisk_id", "os_command_line"};
+    "hw_mem_encryption", "hw_mem_encryption_model", "hw_firmware_type",
+    "hw_machine_type",   "hw_firmware_stateless",   "kernel_id",
+    "ramdisk_id",        "os_command_line"};
 inline constexpr std::array<std::string_view, 3> boolean_keys{"hw:mem_encryption", "hw_mem_encryption",
-                                                             "hw_firmware_stateless"};
+                                                              "hw_firmware_stateless"};
 
 using property_map = std::map<std::string, std::string>;
 
 struct flavor {
   std::string name;
   unsigned vcpus = 0;
-  property_map specs;           // hw:... extra specs Nova reads (only those)
+  property_map specs;  // hw:... extra specs Nova reads (only those)
   bool properties_as_string = false;
 };
 
 struct image {
-  std::string name, id;         // empty when the document has none
-  property_map props;           // hw_... properties and kernel_id/ramdisk_id/os_command_line (only those)
+  std::string name, id;  // empty when the document has none
+  property_map props;    // hw_... properties and kernel_id/ramdisk_id/os_command_line (only those)
   bool properties_as_string = false;
 };
 
@@ -82,8 +83,10 @@ inline bool next_property_starts(std::string_view s, std::size_t at) {
 }
 
 inline std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -129,8 +132,10 @@ inline result<nlohmann::json> parse_json(std::string_view text, const std::strin
   auto cb = [&](int depth, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
     deepest = std::max(deepest, static_cast<std::size_t>(depth));
     if (deepest > max_json_depth) return false;
-    if (ev == nlohmann::json::parse_event_t::object_start) seen.emplace_back();
-    else if (ev == nlohmann::json::parse_event_t::object_end && !seen.empty()) seen.pop_back();
+    if (ev == nlohmann::json::parse_event_t::object_start)
+      seen.emplace_back();
+    else if (ev == nlohmann::json::parse_event_t::object_end && !seen.empty())
+      seen.pop_back();
     else if (ev == nlohmann::json::parse_event_t::key && !seen.empty() && duplicate.empty() &&
              !seen.back().insert(parsed.get<std::string>()).second)
       duplicate = parsed.get<std::string>();
@@ -158,8 +163,9 @@ inline std::string guess_command(const nlohmann::json& j) {
 
 inline error wrong_command(const nlohmann::json& j, const std::string& doc, const std::string& missing) {
   auto guess = guess_command(j);
-  return input_error(doc, "", "not the output of `openstack " + doc + " show -f json` (no \"" + missing + "\")" +
-                                  (guess.empty() ? "" : "; it looks like " + guess));
+  return input_error(doc, "",
+                     "not the output of `openstack " + doc + " show -f json` (no \"" + missing + "\")" +
+                         (guess.empty() ? "" : "; it looks like " + guess));
 }
 
 // One property value: a string, a JSON boolean for boolean keys, null as absent; anything else refused.
@@ -169,8 +175,9 @@ inline result<std::optional<std::string>> property_value(const nlohmann::json& v
   if (v.is_string()) return std::optional<std::string>{v.get<std::string>()};
   const bool boolean = std::find(boolean_keys.begin(), boolean_keys.end(), key) != boolean_keys.end();
   if (v.is_boolean() && boolean) return std::optional<std::string>{v.get<bool>() ? "true" : "false"};
-  return input_error(doc, std::string(key), std::string("expected a string") + (boolean ? " or a boolean" : "") +
-                                                ", found JSON " + v.type_name());
+  return input_error(
+      doc, std::string(key),
+      std::string("expected a string") + (boolean ? " or a boolean" : "") + ", found JSON " + v.type_name());
 }
 
 // The keys Nova reads from `properties` (object or string); `also_top` lets image keys such as kernel_id
@@ -203,15 +210,18 @@ inline result<property_map> read_properties(const nlohmann::json& j, const std::
     if (!top) return top.err();
     if (inner->has_value() && top->has_value() && **inner != **top)
       return input_error(doc, k, "given at the top level and in properties with different values");
-    if (inner->has_value()) out.emplace(k, **inner);
-    else if (top->has_value()) out.emplace(k, **top);
+    if (inner->has_value())
+      out.emplace(k, **inner);
+    else if (top->has_value())
+      out.emplace(k, **top);
   }
   return out;
 }
 
 inline result<std::string> optional_string(const nlohmann::json& j, const std::string& doc, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return std::string();
-  if (!j[key].is_string()) return input_error(doc, key, std::string("expected a string, found JSON ") + j[key].type_name());
+  if (!j[key].is_string())
+    return input_error(doc, key, std::string("expected a string, found JSON ") + j[key].type_name());
   return j[key].get<std::string>();
 }
 
@@ -219,10 +229,9 @@ inline result<nlohmann::json> show_object(std::string_view text, const std::stri
   auto j = parse_json(text, doc);
   if (!j) return j.err();
   if (j->is_array())
-    return input_error(doc, "", "a JSON list, not one object: give `openstack " + doc + " show -f json`, not `" + doc +
-                                    " list`");
-  if (!j->is_object())
-    return input_error(doc, "", std::string("expected a JSON object, found JSON ") + j->type_name());
+    return input_error(
+        doc, "", "a JSON list, not one object: give `openstack " + doc + " show -f json`, not `" + doc + " list`");
+  if (!j->is_object()) return input_error(doc, "", std::string("expected a JSON object, found JSON ") + j->type_name());
   return j;
 }
 
@@ -236,7 +245,8 @@ inline result<flavor> parse_flavor(std::string_view text) {
   if (!j) return j.err();
   if (!j->contains("vcpus")) return detail::wrong_command(*j, doc, "vcpus");
   const auto& v = (*j)["vcpus"];
-  if (!v.is_number_integer()) return input_error(doc, "vcpus", std::string("expected an integer, found JSON ") + v.type_name());
+  if (!v.is_number_integer())
+    return input_error(doc, "vcpus", std::string("expected an integer, found JSON ") + v.type_name());
   const auto n = v.get<long long>();
   if (n < 1 || n > 4096) return input_error(doc, "vcpus", std::to_string(n) + ": a guest has 1 to 4096 vCPUs");
   flavor f;
@@ -283,7 +293,8 @@ inline result<node_facts> parse_node_facts(std::string_view text, node_facts bas
     const auto item = text.substr(at, comma - at);
     const auto eq = item.find('=');
     if (eq == std::string_view::npos)
-      return input_error("--node", std::string(item), "expected KEY=VALUE (machine_type, cpu_mode, cpu_model, virt_type)");
+      return input_error("--node", std::string(item),
+                         "expected KEY=VALUE (machine_type, cpu_mode, cpu_model, virt_type)");
     const std::string key(item.substr(0, eq)), value(item.substr(eq + 1));
     std::optional<std::string>* slot = key == "machine_type" ? &base.machine_type
                                        : key == "cpu_mode"   ? &base.cpu_mode
@@ -293,7 +304,8 @@ inline result<node_facts> parse_node_facts(std::string_view text, node_facts bas
     if (!slot) return input_error("--node", key, "unknown key; use machine_type, cpu_mode, cpu_model or virt_type");
     if (value.empty()) return input_error("--node", key, "empty value");
     if (slot->has_value()) return input_error("--node", key, "given twice");
-    static constexpr std::array<std::string_view, 5> modes{"host-model", "host-passthrough", "custom", "maximum", "none"};
+    static constexpr std::array<std::string_view, 5> modes{"host-model", "host-passthrough", "custom", "maximum",
+                                                           "none"};
     if (key == "cpu_mode" && std::find(modes.begin(), modes.end(), value) == modes.end())
       return input_error("--node", key, value + ": use host-model, host-passthrough, custom, maximum or none");
     if (key == "virt_type" && value != "kvm" && value != "qemu")
