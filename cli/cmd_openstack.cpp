@@ -42,26 +42,10 @@ std::optional<T> read_document(const std::string& path, result<T> (*parse)(std::
 
 // The options as library inputs; prints the problem and returns nullopt on a usage error.
 std::optional<os::check_options> to_check_options(const openstack_options& o) {
-  os::check_options c;
-  for (const auto& n : o.node) {
-    auto facts = os::parse_node_facts(n, c.node);
-    if (!facts) {
-      std::cerr << me << facts.err().to_string() << "\n";
-      return std::nullopt;
-    }
-    c.node = *facts;
-  }
-  if (o.root_device.empty() || o.root_device.find_first_of(" \t\n'\"") != std::string::npos) {
-    std::cerr << me << "--root-device '" << o.root_device << "': give a device path such as /dev/vda\n";
+  auto c = os::make_options(o.node, o.require, o.root_device);
+  if (!c) {
+    std::cerr << me << c.err().message << "\n";
     return std::nullopt;
-  }
-  c.root_device = o.root_device;
-  if (!o.require.empty()) {
-    c.require = os::model_from_short_name(o.require);
-    if (!c.require) {
-      std::cerr << me << "--require " << o.require << ": use sev, sev-es or sev-snp\n";
-      return std::nullopt;
-    }
   }
   if (o.emit_vm.empty() && (!o.ovmf.empty() || !o.kernel.empty() || !o.initrd.empty())) {
     std::cerr << me << "--ovmf, --kernel and --initrd describe the files of --emit-vm FILE; give it too\n";
@@ -71,7 +55,7 @@ std::optional<os::check_options> to_check_options(const openstack_options& o) {
     std::cerr << me << "--emit-vm needs --ovmf (the firmware the compute node boots the guest with)\n";
     return std::nullopt;
   }
-  return c;
+  return *c;
 }
 
 void print_text(const openstack_options& o, const os::check_result& r) {

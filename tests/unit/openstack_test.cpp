@@ -388,3 +388,26 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
   }
 }
 #endif
+
+TEST_CASE("openstack: the page's entry point takes texts and gives the --json object", "[openstack][page]") {
+  auto j = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "cpu_model=EPYC-Genoa", "sev-snp",
+                           "/dev/sda");
+  REQUIRE(j.ok());
+  CHECK((*j)["model"] == "amd-sev-snp");
+  CHECK((*j)["launch"]["vcpu_type"] == "EPYC-Genoa");
+  CHECK((*j)["launch"]["cmdline"] == "root=/dev/sda console=tty0 console=ttyS0 console=hvc0");
+  CHECK(schema_check::check(json::parse(j->dump()), schema()) == "");
+  auto bad_node = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "cpu_model=");
+  REQUIRE_FALSE(bad_node.ok());
+  CHECK(bad_node.err().message.find("--node: cpu_model empty value") != std::string::npos);
+  auto bad_require = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "", "snp");
+  REQUIRE_FALSE(bad_require.ok());
+  CHECK(bad_require.err().message == "--require snp: use sev, sev-es or sev-snp");
+  for (const char* dev : {"", "/dev/vda console=evil", "/dev/'vda'"}) {
+    INFO(dev);
+    CHECK_FALSE(os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "", "", dev).ok());
+  }
+  auto bad_image = os::check_texts(data("flavor-snp.json"), "{}");
+  REQUIRE_FALSE(bad_image.ok());
+  CHECK(bad_image.err().to_string().rfind("image: ", 0) == 0);
+}

@@ -487,6 +487,39 @@ inline result<check_result> check_documents(std::string_view flavor_json, std::s
   return check(*f, *im, o);
 }
 
+// The options as people type them (CLI flags, page fields): --node texts, --require, --root-device.
+// Errors have field "usage" and a message that names the option.
+inline result<check_options> make_options(const std::vector<std::string>& node, std::string_view require,
+                                          std::string_view root_device = "/dev/vda") {
+  check_options o;
+  for (const auto& n : node) {
+    auto facts = parse_node_facts(n, o.node);
+    if (!facts) return error{"--node", "usage", std::nullopt, facts.err().to_string()};
+    o.node = *facts;
+  }
+  if (root_device.empty() || root_device.find_first_of(" \t\n'\"") != std::string_view::npos)
+    return error{"--root-device", "usage", std::nullopt,
+                 "--root-device '" + std::string(root_device) + "': give a device path such as /dev/vda"};
+  o.root_device = std::string(root_device);
+  if (!require.empty()) {
+    o.require = model_from_short_name(require);
+    if (!o.require) return error{"--require", "usage", std::nullopt, "--require " + std::string(require) + ": use sev, sev-es or sev-snp"};
+  }
+  return o;
+}
+
+// For the page: the two documents and the option texts in, the --json object out. Errors name the input.
+inline result<nlohmann::ordered_json> check_texts(std::string_view flavor_json, std::string_view image_json,
+                                                  std::string_view node = "", std::string_view require = "",
+                                                  std::string_view root_device = "/dev/vda") {
+  auto o = make_options(node.empty() ? std::vector<std::string>{} : std::vector<std::string>{std::string(node)},
+                        require, root_device);
+  if (!o) return o.err();
+  auto r = check_documents(flavor_json, image_json, *o);
+  if (!r) return r.err();
+  return to_json(*r);
+}
+
 // ---- the VM definition for this launch (/work/coord/vm-file-format.md, format 1) ----
 
 struct pinned_file {
