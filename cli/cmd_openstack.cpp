@@ -178,21 +178,28 @@ runner add_openstack(CLI::App& app) {
       "Exit codes: 0 Nova boots it as resolved (and as --require says), 1 Nova refuses it or it resolves to another "
       "model,\n"
       "2 usage error, 3 a file unreadable or not a flavor/image show.");
-  c->add_option("--flavor", o->flavor, "`openstack flavor show -f json` output")->required();
-  c->add_option("--image", o->image, "`openstack image show -f json` output")->required();
+  c->add_option("--flavor", o->flavor, "`openstack flavor show -f json` output")->type_name("FILE")->required();
+  c->add_option("--image", o->image, "`openstack image show -f json` output")->type_name("FILE")->required();
   c->add_option(
-      "--node", o->node,
-      "What the compute node knows: machine_type=pc-q35-9.0,cpu_mode=custom,cpu_model=EPYC-Milan,virt_type=kvm");
+       "--node", o->node,
+       "What the compute node knows: machine_type=pc-q35-9.0,cpu_mode=custom,cpu_model=EPYC-Milan,virt_type=kvm")
+      ->type_name("KEY=VALUE,...");
   c->add_option("--root-device", o->root_device, "Root device in Nova's default kernel command line")
+      ->type_name("DEV")
       ->capture_default_str();
-  c->add_option("--require", o->require, "Exit 1 unless Nova resolves exactly this model: sev, sev-es or sev-snp");
+  c->add_option("--require", o->require, "Exit 1 unless Nova resolves exactly this model: sev, sev-es or sev-snp")
+      ->type_name("MODEL");
   c->add_flag("--json", o->json, "Print JSON (schemas/openstack-check.schema.json)");
   c->add_option("--emit-vm", o->emit_vm, "Write the VM definition (TOML) for the launch to FILE")
+      ->type_name("FILE")
       ->group("VM definition");
   c->add_option("--ovmf", o->ovmf, "Firmware the compute node boots the guest with (with --emit-vm)")
+      ->type_name("FILE")
       ->group("VM definition");
-  c->add_option("--kernel", o->kernel, "The image's kernel_id file (`openstack image save`)")->group("VM definition");
-  c->add_option("--initrd", o->initrd, "The image's ramdisk_id file")->group("VM definition");
+  c->add_option("--kernel", o->kernel, "The image's kernel_id file (`openstack image save`)")
+      ->type_name("FILE")
+      ->group("VM definition");
+  c->add_option("--initrd", o->initrd, "The image's ramdisk_id file")->type_name("FILE")->group("VM definition");
   return [c, o] { return c->parsed() ? run(*o) : static_cast<int>(usage); };
 }
 

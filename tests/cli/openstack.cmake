@@ -6,7 +6,7 @@ file(MAKE_DIRECTORY "${OSOUT}")
 
 # 0: launchable as resolved (and as required).
 cli_test("openstack check: the YAOOK SNP pair is launchable" 0
-         "O012 info +no kernel_id.*launch: amd-sev-snp, <launchSecurity type='sev-snp'> policy 0x00030000, kernel hashes no, 4 vCPUs, vCPU type EPYC-Milan.*LAUNCHABLE as amd-sev-snp"
+         "O012 info +image .ubuntu-24.04-snp. [^\n]* has no kernel_id.*launch: amd-sev-snp, <launchSecurity type='sev-snp'> policy 0x00030000, kernel hashes no, 4 vCPUs, vCPU type EPYC-Milan.*LAUNCHABLE as amd-sev-snp"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-yaook.json" --node cpu_model=EPYC-Milan --require sev-snp)
 cli_test("openstack check --json: SNP direct boot with Nova's command line" 0
          "\"schema_version\": 1,[^}]*\"model\": \"amd-sev-snp\",[^}]*\"refused\": false.*\"launch\": {[^}]*\"policy\": \"0x00030000\",[^}]*\"kernel_hashes\": true,[^}]*\"cmdline\": \"root=/dev/sda console=tty0 console=ttyS0 console=hvc0\",[^}]*\"vcpus\": 4"
