@@ -2,14 +2,15 @@
 // (tests/data/openstack/cases.json: every rule of shared/spec/workflows.md §1, each case with its expected
 // model, refusal, finding codes in order and launch shape), the two `properties` forms, hostile documents,
 // the JSON schema, the code table in docs/openstack.md, and the VM file read back with toml++.
-#include "sevproof/workflows/openstack.hpp"
-
 #include <catch2/catch_test_macros.hpp>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <toml++/toml.h>
 
+#include "sevproof/workflows/openstack.hpp"
 #include "support/json_schema.hpp"
 
 namespace os = sevproof::workflows::openstack;
@@ -277,8 +278,6 @@ TEST_CASE("docs/openstack.md documents exactly the finding codes", "[openstack][
   }
 }
 
-#if __has_include(<toml++/toml.h>)
-#include <toml++/toml.h>
 
 namespace {
 
@@ -387,7 +386,6 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
     CHECK_FALSE(os::vm_file_text(*r, {{"bad\xff.fd", pin_a}, os::pinned_file{"k", pin_b}, std::nullopt}).ok());
   }
 }
-#endif
 
 TEST_CASE("openstack: the page's entry point takes texts and gives the --json object", "[openstack][page]") {
   auto j = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "cpu_model=EPYC-Genoa", "sev-snp",

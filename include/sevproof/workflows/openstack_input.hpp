@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "sevproof/core/error.hpp"
-#include "sevproof/core/number.hpp"
 
 namespace sevproof::workflows::openstack {
 
