@@ -92,3 +92,24 @@ cli_test("openstack check --emit-vm: a missing firmware file" 3 "--ovmf .*no-suc
 cli_test("openstack check --emit-vm: an unwritable place" 3 "cannot write"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-yaook.json"
                          --emit-vm "${OSOUT}/no-such-dir/x.toml" --ovmf "${OS_OVMF}")
+
+# The emitted file gives the digest `sevproof measure` gives with the equivalent flags (once `sevproof vm` exists),
+# and a launch that differs in one input (2 vCPUs instead of the flavor's 4) does not.
+if(EXISTS "${PROJECT_SOURCE_DIR}/cli/cmd_vm.cpp" AND EXISTS "${OS_OVMF}")
+  set(nova_line "root=/dev/vda console=tty0 console=ttyS0 console=hvc0")
+  foreach(item "4|the same digest" "2|2 vCPUs instead of 4 give another digest")
+    string(REPLACE "|" ";" item "${item}")
+    list(GET item 0 vcpus)
+    list(GET item 1 what)
+    set(name "cli: openstack --emit-vm, vm measure vs sevproof measure: ${what}")
+    add_test(NAME "${name}"
+             COMMAND "${CMAKE_COMMAND}" "-DSEVPROOF=$<TARGET_FILE:sevproof_cli>" "-DVM=${OSOUT}/snp-direct.toml"
+                     -P "${CMAKE_CURRENT_SOURCE_DIR}/same_digest.cmake" --
+                     --mode snp --vcpus ${vcpus} --vcpu-type EPYC-Milan --ovmf "${OS_OVMF}" --kernel "${OS_KERNEL}"
+                     --initrd "${OS_INITRD}" --append "${nova_line}")
+    set_tests_properties("${name}" PROPERTIES FIXTURES_REQUIRED openstack_vm_file)
+    if(NOT vcpus EQUAL 4)   # the twin passes only by reaching the comparison and finding the digests differ
+      set_tests_properties("${name}" PROPERTIES PASS_REGULAR_EXPRESSION "the digests differ")
+    endif()
+  endforeach()
+endif()
