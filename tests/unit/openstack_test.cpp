@@ -235,7 +235,8 @@ TEST_CASE("openstack: --node facts", "[openstack][node]") {
   CHECK(merged->virt_type == "qemu");
   CHECK(os::parse_node_facts("machine_type=x86_64=q35")->machine_type == "x86_64=q35");
   for (const char* bad : {"", "cpu_model", "cpu_model=", "cpu_mode=fast", "virt_type=xen", "gpu=none",
-                          "cpu_model=EPYC,cpu_model=EPYC-Milan", "cpu_model=EPYC,", ",cpu_model=EPYC"}) {
+                          "cpu_model=EPYC,cpu_model=EPYC-Milan", "cpu_model=EPYC,", ",cpu_model=EPYC",
+                          "cpu_model=EPYC Milan", "cpu_model=EPYC\x1b[0m", "machine_type=q35'", "cpu_model=caf\xc3\xa9"}) {
     INFO(bad);
     CHECK_FALSE(os::parse_node_facts(bad).ok());
   }
@@ -405,6 +406,12 @@ TEST_CASE("openstack: the page's entry point takes texts and gives the --json ob
     INFO(dev);
     CHECK_FALSE(os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "", "", dev).ok());
   }
+  // Names reach terminals: control characters are shown, not sent.
+  auto image = json::parse(data("image-snp-not-stateless.json"));
+  image["name"] = "x\x1b]0;owned\x07";
+  auto shown = os::check_documents(data("flavor-snp.json"), image.dump());
+  REQUIRE(shown.ok());
+  CHECK(shown->findings.front().message.find("image 'x\\x1b]0;owned\\x07'") == 0);
   auto bad_image = os::check_texts(data("flavor-snp.json"), "{}");
   REQUIRE_FALSE(bad_image.ok());
   CHECK(bad_image.err().to_string().rfind("image: ", 0) == 0);

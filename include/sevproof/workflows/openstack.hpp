@@ -202,7 +202,21 @@ inline void add(check_result& r, const finding_info& f, std::string message) {
   r.findings.push_back({std::string(f.code), f.level, std::move(message)});
 }
 
-inline std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+// A value for a message, control characters shown as \xNN (names and IDs are not trusted with a terminal).
+inline std::string printable(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += hex::number(static_cast<unsigned char>(c), 2).substr(2);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+inline std::string in_quotes(std::string_view s) { return "'" + printable(s) + "'"; }
 
 // A boolean property as Nova reads it; reports spellings that are neither true nor false.
 inline std::optional<bool> read_bool(check_result& r, const property_map& m, std::string_view key,
@@ -224,7 +238,7 @@ struct sides {
 
 inline sides side_names(const flavor& f, const image& im) {
   std::string image_label = "image " + (im.name.empty() ? std::string("(unnamed)") : in_quotes(im.name));
-  if (!im.id.empty()) image_label += " (" + im.id + ")";
+  if (!im.id.empty()) image_label += " (" + printable(im.id) + ")";
   return {"flavor " + (f.name.empty() ? std::string("(unnamed)") : in_quotes(f.name)), image_label};
 }
 
@@ -347,14 +361,14 @@ inline void note_boot(check_result& r, const launch_shape& l, const image& im, c
       add(r, codes::cmdline_without_kernel,
           s.image + " os_command_line=" + in_quotes(*cmd) + " is ignored without kernel_id");
     if (const auto* rd = get(im.props, "ramdisk_id"))
-      add(r, codes::ramdisk_without_kernel, s.image + " ramdisk_id " + *rd + " is ignored without kernel_id");
+      add(r, codes::ramdisk_without_kernel, s.image + " ramdisk_id " + printable(*rd) + " is ignored without kernel_id");
     return;
   }
   if (cmd && cmd->empty())
     add(r, codes::empty_cmdline, s.image + " os_command_line is empty: Nova uses \"" + *l.cmdline + "\"");
   if (l.resolved != model::amd_sev_snp)
     add(r, codes::sev_kernel_unmeasured,
-        std::string(model_name(l.resolved)) + " boots kernel_id " + *kernel +
+        std::string(model_name(l.resolved)) + " boots kernel_id " + printable(*kernel) +
             " directly, but Nova asks no kernel hashes for SEV/SEV-ES: only the "
             "firmware is measured");
 }
@@ -497,7 +511,7 @@ inline result<check_options> make_options(const std::vector<std::string>& node, 
     if (!facts) return error{"--node", "usage", std::nullopt, facts.err().to_string()};
     o.node = *facts;
   }
-  if (root_device.empty() || root_device.find_first_of(" \t\n'\"") != std::string_view::npos)
+  if (!detail::plain_word(root_device))
     return error{"--root-device", "usage", std::nullopt,
                  "--root-device '" + std::string(root_device) + "': give a device path such as /dev/vda"};
   o.root_device = std::string(root_device);
@@ -603,16 +617,16 @@ inline std::optional<error> check_vm_inputs(const launch_shape& l, const vm_file
                           : "the image has no kernel_id, so no kernel is booted directly: drop --kernel and --initrd");
     return std::nullopt;
   }
-  if (!in.kernel)
-    return vm_usage("the image boots kernel_id " + *l.kernel_id +
-                    " directly and SNP measures it: give --kernel (the file "
-                    "`openstack image save --file vmlinuz " +
-                    *l.kernel_id + "` writes)");
-  if (l.ramdisk_id && !in.initrd)
-    return vm_usage("the image has ramdisk_id " + *l.ramdisk_id +
-                    ", measured with the kernel: give --initrd (`openstack "
-                    "image save --file initrd.img " +
-                    *l.ramdisk_id + "`)");
+  if (!in.kernel) {
+    const auto id = printable(*l.kernel_id);
+    return vm_usage("the image boots kernel_id " + id + " directly and SNP measures it: give --kernel (the file " +
+                    "`openstack image save --file vmlinuz " + id + "` writes)");
+  }
+  if (l.ramdisk_id && !in.initrd) {
+    const auto id = printable(*l.ramdisk_id);
+    return vm_usage("the image has ramdisk_id " + id + ", measured with the kernel: give --initrd (`openstack image " +
+                    "save --file initrd.img " + id + "`)");
+  }
   if (!l.ramdisk_id && in.initrd)
     return vm_usage("the image has no ramdisk_id: Nova boots no initrd, so --initrd would change the digest");
   return std::nullopt;
