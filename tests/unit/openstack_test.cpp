@@ -2,15 +2,16 @@
 // (tests/data/openstack/cases.json: every rule of shared/spec/workflows.md §1, each case with its expected
 // model, refusal, finding codes in order and launch shape), the two `properties` forms, hostile documents,
 // the JSON schema, the code table in docs/openstack.md, and the VM file read back with toml++.
-#include <catch2/catch_test_macros.hpp>
+#include "sevproof/workflows/openstack.hpp"
 
+#include <toml++/toml.h>
+
+#include <catch2/catch_test_macros.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <toml++/toml.h>
 
-#include "sevproof/workflows/openstack.hpp"
 #include "support/json_schema.hpp"
 
 namespace os = sevproof::workflows::openstack;
@@ -234,9 +235,10 @@ TEST_CASE("openstack: --node facts", "[openstack][node]") {
   CHECK(merged->cpu_model == "EPYC-Genoa");
   CHECK(merged->virt_type == "qemu");
   CHECK(os::parse_node_facts("machine_type=x86_64=q35")->machine_type == "x86_64=q35");
-  for (const char* bad : {"", "cpu_model", "cpu_model=", "cpu_mode=fast", "virt_type=xen", "gpu=none",
-                          "cpu_model=EPYC,cpu_model=EPYC-Milan", "cpu_model=EPYC,", ",cpu_model=EPYC",
-                          "cpu_model=EPYC Milan", "cpu_model=EPYC\x1b[0m", "machine_type=q35'", "cpu_model=caf\xc3\xa9"}) {
+  for (const char* bad :
+       {"", "cpu_model", "cpu_model=", "cpu_mode=fast", "virt_type=xen", "gpu=none",
+        "cpu_model=EPYC,cpu_model=EPYC-Milan", "cpu_model=EPYC,", ",cpu_model=EPYC", "cpu_model=EPYC Milan",
+        "cpu_model=EPYC\x1b[0m", "machine_type=q35'", "cpu_model=caf\xc3\xa9"}) {
     INFO(bad);
     CHECK_FALSE(os::parse_node_facts(bad).ok());
   }
@@ -278,7 +280,6 @@ TEST_CASE("docs/openstack.md documents exactly the finding codes", "[openstack][
                    std::string(c->title) + " |") != std::string::npos);
   }
 }
-
 
 namespace {
 

@@ -361,7 +361,8 @@ inline void note_boot(check_result& r, const launch_shape& l, const image& im, c
       add(r, codes::cmdline_without_kernel,
           s.image + " os_command_line=" + in_quotes(*cmd) + " is ignored without kernel_id");
     if (const auto* rd = get(im.props, "ramdisk_id"))
-      add(r, codes::ramdisk_without_kernel, s.image + " ramdisk_id " + printable(*rd) + " is ignored without kernel_id");
+      add(r, codes::ramdisk_without_kernel,
+          s.image + " ramdisk_id " + printable(*rd) + " is ignored without kernel_id");
     return;
   }
   if (cmd && cmd->empty())
@@ -517,7 +518,9 @@ inline result<check_options> make_options(const std::vector<std::string>& node, 
   o.root_device = std::string(root_device);
   if (!require.empty()) {
     o.require = model_from_short_name(require);
-    if (!o.require) return error{"--require", "usage", std::nullopt, "--require " + std::string(require) + ": use sev, sev-es or sev-snp"};
+    if (!o.require)
+      return error{"--require", "usage", std::nullopt,
+                   "--require " + std::string(require) + ": use sev, sev-es or sev-snp"};
   }
   return o;
 }

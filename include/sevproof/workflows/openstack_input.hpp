@@ -83,9 +83,8 @@ inline bool next_property_starts(std::string_view s, std::size_t at) {
 
 // Printable ASCII without spaces, quotes or backslashes: node facts and device names are such words.
 inline bool plain_word(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return c > ' ' && c < 0x7F && c != '\'' && c != '"' && c != '\\';
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c > ' ' && c < 0x7F && c != '\'' && c != '"' && c != '\\'; });
 }
 
 inline std::string_view trim(std::string_view s) {
@@ -309,7 +308,8 @@ inline result<node_facts> parse_node_facts(std::string_view text, node_facts bas
                                                              : nullptr;
     if (!slot) return input_error("--node", key, "unknown key; use machine_type, cpu_mode, cpu_model or virt_type");
     if (value.empty()) return input_error("--node", key, "empty value");
-    if (!detail::plain_word(value)) return input_error("--node", key, "expected printable ASCII without spaces or quotes");
+    if (!detail::plain_word(value))
+      return input_error("--node", key, "expected printable ASCII without spaces or quotes");
     if (slot->has_value()) return input_error("--node", key, "given twice");
     static constexpr std::array<std::string_view, 5> modes{"host-model", "host-passthrough", "custom", "maximum",
                                                            "none"};
