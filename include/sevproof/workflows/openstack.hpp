@@ -380,22 +380,25 @@ inline void note_node(check_result& r, model m, const node_facts& node) {
         "the node's virt_type=qemu is TCG emulation: Nova appends no_timer_check to its default "
         "command line, and no real SEV guest runs without kvm");
   if (m == model::amd_sev) return;  // no VMSA is measured for SEV: the vCPU type does not matter
-  if (node.cpu_model) {
-    if (!measure::vcpu_signature(*node.cpu_model))
-      add(r, codes::vcpu_model_unknown,
-          "the node's cpu_model=" + in_quotes(*node.cpu_model) +
-              " is not a vCPU type "
-              "sevproof knows; the VMSA signature must be given by hand");
-    if (node.cpu_mode == "host-passthrough")
-      add(r, codes::vcpu_model_node,
-          "cpu_mode=host-passthrough: the guest sees the host CPU's exact family, model "
-          "and stepping; " +
-              in_quotes(*node.cpu_model) + " matches only if they are its");
-  } else {
+  if (!node.cpu_model) {
     add(r, codes::vcpu_model_node,
-        "--node gives no cpu_model: the compute node's [libvirt] cpu_mode/cpu_models "
-        "decide the vCPU type the VMSA carries");
+        "--node gives no cpu_model: the compute node's [libvirt] cpu_mode" +
+            (node.cpu_mode ? "=" + *node.cpu_mode : std::string()) +
+            " (and cpu_models) decide the vCPU type the VMSA carries");
+    return;
   }
+  if (!measure::vcpu_signature(*node.cpu_model))
+    add(r, codes::vcpu_model_unknown,
+        "the node's cpu_model=" + in_quotes(*node.cpu_model) +
+            " is not a vCPU type sevproof knows; the VMSA signature must be given by hand");
+  if (node.cpu_mode == "host-passthrough")
+    add(r, codes::vcpu_model_node,
+        "cpu_mode=host-passthrough: the guest sees the host CPU's exact family, model and stepping; " +
+            in_quotes(*node.cpu_model) + " matches only if they are its");
+  else if (node.cpu_mode && node.cpu_mode != "custom")
+    add(r, codes::vcpu_model_node,
+        "cpu_mode=" + *node.cpu_mode + ": Nova reads cpu_models only with cpu_mode=custom, so the guest's vCPU is "
+        "not " + in_quotes(*node.cpu_model) + " unless that is what " + *node.cpu_mode + " gives; it is used as given");
 }
 
 inline void note_yaook(check_result& r, const image& im, const sides& s) {
