@@ -70,7 +70,7 @@ cli_test("hardening: no signer still lists V017" 1 "V016 skipped.*V017 pass.*NOT
 set(DEBIAN_PYTHON /usr/bin/python3)
 add_test(NAME "cli: every --json output validates against its schema"
          COMMAND ${DEBIAN_PYTHON} "${CMAKE_CURRENT_SOURCE_DIR}/json_contracts.py" $<TARGET_FILE:sevproof_cli> "${TD}"
-                 "${PROJECT_SOURCE_DIR}/schemas")
+                 "${PROJECT_SOURCE_DIR}/schemas" "${PROJECT_SOURCE_DIR}")
 set(BATCH_LINES 10000)
 if(CMAKE_CXX_FLAGS MATCHES "sanitize")
   set(BATCH_LINES 1000)

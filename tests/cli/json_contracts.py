@@ -40,6 +40,22 @@ for args, rc in cases:
 for report, rc in [("oak-genoa-v5/report.bin", 0), ("constellation-aws-milan-v3-vlek/report.bin", 0)]:
     check("kds-urls.schema.json", json.loads(run([sevproof, "kds-urls", "--json", f"{R}/{report}"], rc).stdout))
 
+import tempfile
+check("report.schema.json", json.loads(run([sevproof, "report", "show", "--json", f"{R}/oak-turin-v5/report.bin"], 0).stdout))
+check("measure.schema.json", json.loads(run([sevproof, "measure", "--json", "--mode", "snp", "--ovmf", f"{td}/ovmf/OVMF_CODE.fd",
+                                             "--vcpus", "2", "--vcpu-type", "EPYC-Milan"], 0).stdout))
+src = sys.argv[4] if len(sys.argv) > 4 else None
+if src:
+    m = "845f8680d7f810d6ee410706d1c845aeb83d18e9a30f59d1b519a7b2e2f2670aab3982a20fec61a85b6771922f44945b"
+    with tempfile.TemporaryDirectory() as out:
+        idb = json.loads(run([sevproof, "id-block", "--json", "--measurement", m, "--id-key",
+                              f"{src}/tests/data/idblock/id-key-sec1.pem", "--out-dir", out], 0).stdout)
+        check("id-block.schema.json", idb)
+        for rc, meas in [(0, m), (1, "00" * 48)]:
+            check("id-block-check.schema.json", json.loads(run(
+                [sevproof, "id-block", "check", "--json", "--id-block", f"{out}/id-block.base64", "--id-auth",
+                 f"{out}/id-auth.base64", "--measurement", meas, "--policy", "0x30000"], rc).stdout))
+
 batch = "\n".join(json.dumps(x) for x in [
     {"report": f"{R}/automata-milan-v2/report.bin", "vcek": f"{R}/automata-milan-v2/vcek.der", "vmpl": 0},
     {"report": f"{R}/oak-genoa-v5/report.bin", "vcek": f"{R}/oak-genoa-v5/vcek.der", "measurement": ["00" * 48]},
