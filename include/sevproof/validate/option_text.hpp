@@ -101,9 +101,9 @@ inline void apply_option(options& o, const std::string& name, const std::string&
   else if (name == "report-id") o.report_id = parse_hex_field(value, flag.c_str(), 32);
   else if (name == "report-id-ma") o.report_id_ma = parse_hex_field(value, flag.c_str(), 32);
   else if (name == "chip-id") o.chip_id = parse_hex_field(value, flag.c_str(), 64);
-  else if (name == "measurement") o.measurements.push_back(*parse_hex_field(value, flag.c_str(), 48));
-  else if (name == "id-key-digest") o.trusted_id_keys.push_back(*parse_hex_field(value, flag.c_str(), 48));
-  else if (name == "author-key-digest") o.trusted_author_keys.push_back(*parse_hex_field(value, flag.c_str(), 48));
+  else if (name == "measurement") o.measurements.push_back(need(parse_hex_field(value, flag.c_str(), 48), "empty; give 96 hex digits"));
+  else if (name == "id-key-digest") o.trusted_id_keys.push_back(need(parse_hex_field(value, flag.c_str(), 48), "empty; give 96 hex digits"));
+  else if (name == "author-key-digest") o.trusted_author_keys.push_back(need(parse_hex_field(value, flag.c_str(), 48), "empty; give 96 hex digits"));
   else if (name == "min-firmware") o.min_firmware = need(parse_version_pair(value), "expected MAJOR.MINOR");
   else if (name == "min-build") o.min_build = u8("expected 0-255");
   else if (name == "min-tcb") o.min_current_tcb = parse_tcb_min(value, flag.c_str());
