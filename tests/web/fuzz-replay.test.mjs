@@ -128,6 +128,13 @@ test('option text through verify expectations and measure', () => {
   }
 });
 
+test('an empty measurement in a list is refused naming the expectation (fuzz regression)', () => {
+  for (const name of ['measurement', 'id-key-digest', 'author-key-digest']) {
+    const r = answer(() => core.verify({ report: genuineReport(), vcek: genuineVcek(), now: at, expect: { [name]: [''] } }), name);
+    assert.equal(r.error?.input, `expectation ${name}`);
+  }
+});
+
 test('OVMF inputs through measure', () => {
   const modes = ['snp', 'seves', 'sev', 'snp:ovmf-hash'];
   for (const b of inputsOf('ovmf')) {
