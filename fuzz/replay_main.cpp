@@ -2,6 +2,7 @@
 // input given (files, or every file in a directory), then deterministic mutations of each (bit flips,
 // truncations, extensions, splices). A target that breaks a property aborts, and the test fails.
 //   fuzz_replay TARGET ITERATIONS PATH...     fuzz_replay --list
+// FUZZ_REPLAY_SAVE=FILE keeps the input being run in FILE, so a crashing one can be looked at.
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -69,6 +70,12 @@ int main(int argc, char** argv) {
   }
   const long iterations = std::strtol(argv[2], nullptr, 10);
   std::mt19937_64 rng(0x5e7);
+  // FUZZ_REPLAY_SAVE=FILE writes each input there before running it: after a crash, FILE holds it.
+  const char* save = std::getenv("FUZZ_REPLAY_SAVE");
+  auto run = [&](const input& in) {
+    if (save != nullptr) std::ofstream(save, std::ios::binary).write(reinterpret_cast<const char*>(in.data()), static_cast<std::streamsize>(in.size()));
+    it->fn(in.data(), in.size());
+  };
   long inputs = 0, runs = 0;
   for (int i = 3; i < argc; ++i) {
     if (!std::filesystem::exists(argv[i])) {
@@ -78,12 +85,12 @@ int main(int argc, char** argv) {
     for (const auto& path : files_of(argv[i])) {
       std::ifstream in(path, std::ios::binary);
       const input seed{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-      it->fn(seed.data(), seed.size());
+      run(seed);
       ++inputs;
       for (long k = 0; k < iterations; ++k, ++runs) {
         auto m = seed;
         mutate(m, rng);
-        it->fn(m.data(), m.size());
+        run(m);
       }
     }
   }

@@ -1,15 +1,14 @@
-// The whole appraisal of `sevproof verify` on a report file the host hands over, with a fixed genuine
-// VCEK and the AMD chain built into the program: read (any form), verify (V checks), validate (P
-// checks). The property: the verdict is genuine exactly when the report read is byte for byte the
-// original one. Mutating a single byte of a genuinely signed report must never keep it genuine; the
+// The whole appraisal of `sevproof verify` (pipeline::appraise, the one attestation entry point the
+// CLI, the batch mode and the page share) on a report file the host hands over, with a fixed genuine
+// VCEK and the AMD chain built into the library, sharing one link cache between runs as the batch
+// mode does. The property: the verdict is genuine exactly when the report read is byte for byte the
+// original one. Changing any byte of a genuinely signed report must never keep it genuine; the
 // original in another container or encoding (MSG_REPORT_RSP, hex, base64) stays genuine.
 // The real report and VCEK come from the shared test data at run time (fuzz/target.hpp).
 #include <algorithm>
 
 #include "../target.hpp"
-#include "sevproof/embedded_amd_chain.hpp"
-#include "sevproof/validate/validate_report.hpp"
-#include "sevproof/verify/evidence_builder.hpp"
+#include "sevproof/pipeline/appraise.hpp"
 
 using namespace sevproof;
 
@@ -39,31 +38,21 @@ const fixture& fixed() {
   return f;
 }
 
-verdict appraise(snp::parsed_report pr, const fixture& f) {
-  verify::evidence_builder eb(std::move(pr));
-  if (eb.signer(f.vcek, "fixed VCEK")) fuzz::fail("appraisal", "the fixed VCEK is refused");
-  for (const auto& c : embedded::amd_chain) eb.builtin(c.pem);
-  verify::evidence ev = eb.take();
-  verify::verify_options vo;
-  vo.now = f.now;
-  auto v = verify::verify_report(ev, verify::trust_anchors::amd(), vo);
-  verify::adopt_product(ev.report, verify::decided_product(ev, vo));
-  validate::options expect;
-  expect.allow_debug = true;
-  validate::validate_report(ev.report, expect, ev.report.layout, v);
-  return v;
-}
-
 }  // namespace
 
 SEVPROOF_FUZZ_TARGET(appraisal) {
+  static verify::link_cache cache;
   const fixture& f = fixed();
-  auto pr = snp::read_report(bytes_view(data, size));
-  if (!pr) return 0;
-  const auto raw = pr->report.raw();
+  pipeline::request rq;
+  rq.report = {"fuzz input", bytes(data, data + size)};
+  rq.evidence.push_back({pipeline::evidence_kind::vcek, {"fixed VCEK", f.vcek}, "--vcek"});
+  rq.now = f.now;
+  const auto a = pipeline::appraise(rq, &cache);
+  if (!a.report) return 0;  // refused as input (exit 3)
+  const auto raw = a.report->report.raw();
   const bool original = std::equal(raw.begin(), raw.end(), f.original.begin(), f.original.end());
-  const bool genuine = appraise(std::move(pr).value(), f).genuine();
+  const bool genuine = a.checks.genuine();
   if (genuine && !original) fuzz::fail("appraisal", "a report that differs from the signed original was judged genuine");
-  if (original && !genuine) fuzz::fail("appraisal", "the genuinely signed original was not judged genuine");
+  if (original && !genuine) fuzz::fail("appraisal", "the genuinely signed original was not judged genuine: " + a.headline);
   return 0;
 }
