@@ -5,3 +5,6 @@ cli_test("fuzz regression: an SEV chain whose ARK is not an RSA key is refused" 
          sev verify-chain "${FUZZ_REG}/sev_chain/invalid-rsa-ark-key.bin")
 # (The empty --measurement that fuzz_options found cannot come from the CLI, CLI11 refuses empty
 # values; the page can send one: tests/web/fuzz-replay.test.mjs holds that twin.)
+cli_test("fuzz regression: a CRL whose nextUpdate is before 1970 fails V010, no crash" 1 "V010 fail.*NOT VERIFIED"
+         verify --report "${TD}/reports/oak-genoa-v5/report.bin" --vcek "${TD}/reports/oak-genoa-v5/vcek.der"
+                --crl "${FUZZ_REG}/crl/next-update-before-1970.der")
