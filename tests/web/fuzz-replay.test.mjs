@@ -64,7 +64,7 @@ function answer(call, what) {
 
 const genuineReport = () => td('reports/oak-genoa-v5/report.bin');
 const genuineVcek = () => td('reports/oak-genoa-v5/vcek.der');
-const at = '2025-06-01';  // inside the validity of that VCEK and its chain
+const at = '2026-01-01';  // inside the validity of that VCEK (2025-08-07 to 2032) and its chain
 const text = (b) => new TextDecoder().decode(b);
 
 test('the fixed genuine report verifies (the property below is not vacuous)', () => {
