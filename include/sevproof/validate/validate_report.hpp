@@ -212,7 +212,7 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
     } else if (r.version() < 5) {
       v.add(*info, status::fail, std::string("a version ") + std::to_string(r.version()) + " report has no " + field + " (version 5 and later)");
     } else {
-      const auto have = r.uint_of(field);
+      const auto have = r.uint_of(snp::field_name::at_run_time(field));
       const auto missing = *want & ~have;
       v.add(*info, missing ? status::fail : status::pass,
             std::string(field) + " " + hex::number(have, 16) + (missing ? " lacks " + hex::number(missing, 16) : " has every bit of " + hex::number(*want, 16)));
