@@ -1,7 +1,8 @@
 // Runs a fuzz target without libFuzzer, for ctest (and so under the asan preset's sanitizers): every
 // input given (files, or every file in a directory), then deterministic mutations of each (bit flips,
-// truncations, extensions, splices). A target that breaks a property aborts, and the test fails.
-//   fuzz_replay TARGET ITERATIONS PATH...     fuzz_replay --list
+// truncations, extensions, splices), MUTATIONS in all, shared evenly (at least 20 per input). A target
+// that breaks a property fails the run (exit 70), a crash aborts it.
+//   fuzz_replay TARGET MUTATIONS PATH...     fuzz_replay --list
 // FUZZ_REPLAY_SAVE=FILE keeps the input being run in FILE, so a crashing one can be looked at.
 #include <algorithm>
 #include <cstring>
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc < 4) {
-    std::cerr << "usage: fuzz_replay TARGET ITERATIONS PATH...   (or --list)\n";
+    std::cerr << "usage: fuzz_replay TARGET MUTATIONS PATH...   (or --list)\n";
     return 2;
   }
   const auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return std::strcmp(t.name, argv[1]) == 0; });
@@ -68,7 +69,17 @@ int main(int argc, char** argv) {
     std::cerr << "fuzz_replay: unknown target " << argv[1] << " (see --list)\n";
     return 2;
   }
-  const long iterations = std::strtol(argv[2], nullptr, 10);
+  const long budget = std::strtol(argv[2], nullptr, 10);
+  std::vector<std::filesystem::path> paths;
+  for (int i = 3; i < argc; ++i) {
+    if (!std::filesystem::exists(argv[i])) {
+      std::cerr << "fuzz_replay: " << argv[i] << ": no such file or directory\n";
+      return 3;
+    }
+    for (auto& p : files_of(argv[i])) paths.push_back(std::move(p));
+  }
+  // The mutations are a budget for the whole run, shared evenly (at least 20 per input).
+  const long iterations = paths.empty() ? 0 : std::max(20L, budget / static_cast<long>(paths.size()));
   std::mt19937_64 rng(0x5e7);
   // FUZZ_REPLAY_SAVE=FILE writes each input there before running it: after a crash, FILE holds it.
   const char* save = std::getenv("FUZZ_REPLAY_SAVE");
@@ -77,21 +88,15 @@ int main(int argc, char** argv) {
     it->fn(in.data(), in.size());
   };
   long inputs = 0, runs = 0;
-  for (int i = 3; i < argc; ++i) {
-    if (!std::filesystem::exists(argv[i])) {
-      std::cerr << "fuzz_replay: " << argv[i] << ": no such file or directory\n";
-      return 3;
-    }
-    for (const auto& path : files_of(argv[i])) {
-      std::ifstream in(path, std::ios::binary);
-      const input seed{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-      run(seed);
-      ++inputs;
-      for (long k = 0; k < iterations; ++k, ++runs) {
-        auto m = seed;
-        mutate(m, rng);
-        run(m);
-      }
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    const input seed{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    run(seed);
+    ++inputs;
+    for (long k = 0; k < iterations; ++k, ++runs) {
+      auto m = seed;
+      mutate(m, rng);
+      run(m);
     }
   }
   if (inputs == 0) {

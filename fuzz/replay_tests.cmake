@@ -1,7 +1,7 @@
 # ctest: each target replays its hand-made seeds (fuzz/seeds/TARGET), every regression input
 # (fuzz/regressions/TARGET) and, when the shared test data is there, the real seeds that
-# real_seeds.txt lists without a transform, each followed by deterministic mutations.
-set(SEVPROOF_FUZZ_REPLAY_MUTATIONS 300 CACHE STRING "Mutations the ctest replay runs per fuzz input")
+# real_seeds.txt lists without a transform, then deterministic mutations of them (4000 per target).
+set(SEVPROOF_FUZZ_REPLAY_BUDGET 4000 CACHE STRING "Mutations the ctest replay runs per fuzz target, shared by its inputs")
 file(STRINGS "${CMAKE_CURRENT_SOURCE_DIR}/real_seeds.txt" _lines REGEX "^[a-z]")
 foreach(t IN LISTS SEVPROOF_FUZZ_TARGETS)
   set(_inputs "${CMAKE_CURRENT_SOURCE_DIR}/seeds/${t}")
@@ -21,7 +21,7 @@ foreach(t IN LISTS SEVPROOF_FUZZ_TARGETS)
   if(t STREQUAL "appraisal" AND NOT EXISTS "${SEVPROOF_TESTDATA_DIR}/reports/oak-genoa-v5/vcek.der")
     continue()  # its fixed genuine report and VCEK are real data
   endif()
-  add_test(NAME "fuzz replay: ${t}" COMMAND fuzz_replay ${t} ${SEVPROOF_FUZZ_REPLAY_MUTATIONS} ${_inputs})
+  add_test(NAME "fuzz replay: ${t}" COMMAND fuzz_replay ${t} ${SEVPROOF_FUZZ_REPLAY_BUDGET} ${_inputs})
   set_tests_properties("fuzz replay: ${t}" PROPERTIES LABELS fuzz)
 endforeach()
 
