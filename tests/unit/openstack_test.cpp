@@ -2,16 +2,15 @@
 // (tests/data/openstack/cases.json: every rule of shared/spec/workflows.md §1, each case with its expected
 // model, refusal, finding codes in order and launch shape), the two `properties` forms, hostile documents,
 // the JSON schema, the code table in docs/openstack.md, and the VM file read back with toml++.
-#include "sevproof/workflows/openstack.hpp"
-
-#include <toml++/toml.h>
-
 #include <catch2/catch_test_macros.hpp>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "sevproof/core/toml.hpp"
+#include "sevproof/workflows/openstack.hpp"
 #include "support/json_schema.hpp"
 
 namespace os = sevproof::workflows::openstack;
