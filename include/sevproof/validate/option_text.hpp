@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/core/number.hpp"
 #include "sevproof/validate/options.hpp"
@@ -33,14 +34,17 @@ inline std::optional<std::pair<std::uint8_t, std::uint8_t>> parse_version_pair(c
   return std::pair{static_cast<std::uint8_t>(*a), static_cast<std::uint8_t>(*b)};
 }
 
+// A fixed-size byte field as tools print it: hex (spaces and line breaks allowed, as snpguest prints
+// it; optional 0x) or base64 (as `sev-snp-measure --output-format base64` prints it). The two cannot
+// be confused: hex of N bytes has 2N digits, base64 of N bytes 4*ceil(N/3) characters.
 inline std::optional<bytes> parse_hex_field(const std::string& s, const char* flag, std::size_t size) {
   if (s.empty()) return std::nullopt;
   auto b = hex::decode(s);
-  if (!b) throw option_error(std::string(flag) + ": not hex");
-  if (b->size() != size)
-    throw option_error(std::string(flag) + ": " + std::to_string(b->size()) + " bytes given, the field is " + std::to_string(size) +
-                       " bytes (" + std::to_string(2 * size) + " hex digits)");
-  return b;
+  if (b && b->size() == size) return b;
+  if (auto b64 = base64::decode(s); b64 && b64->size() == size) return b64;
+  if (!b) throw option_error(std::string(flag) + ": neither hex nor base64 of " + std::to_string(size) + " bytes");
+  throw option_error(std::string(flag) + ": " + std::to_string(b->size()) + " bytes given, the field is " + std::to_string(size) +
+                     " bytes (" + std::to_string(2 * size) + " hex digits)");
 }
 
 // "bl=3,tee=0,snp=8,ucode=115[,fmc=0]" (also bootloader=, microcode=)
