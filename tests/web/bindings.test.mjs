@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { requireTestdata, td, flipBit } from './common.mjs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireTestdata, td, flipBit, makeIdBlock } from './common.mjs';
 
 requireTestdata();
 const createSevproof = createRequire(import.meta.url)(process.env.SEVPROOF_CORE_JS);
@@ -20,6 +23,7 @@ test('built-in roots are the pinned AMD keys of three products', () => {
   assert.equal(roots.length, 9);
   assert.ok(roots.every((r) => r.pinned));
   assert.deepEqual([...new Set(roots.map((r) => r.product))], ['milan', 'genoa', 'turin']);
+  assert.deepEqual([...new Set(roots.map((r) => r.role))], ['ark', 'ask', 'asvk']);
 });
 
 for (const dir of ['automata-milan-v2', 'oak-genoa-v5', 'oak-turin-v5']) {
@@ -75,4 +79,107 @@ test('hostile input is refused with a reason, not a crash', () => {
   assert.equal(r2.error.input, 'vcek');
   const shown = JSON.parse(core.showReport(td('reports/oak-turin-v5/report.bin'), ''));
   assert.equal(shown.product.name, 'Turin');
+});
+
+// ---- files recognised by content (the page routes dropped files with this, never by name) ----
+const kind = (rel) => JSON.parse(core.classify(td(rel))).kind;
+test('every real evidence file is recognised by its content', () => {
+  for (const [rel, want] of [
+    ['reports/automata-milan-v2/report.bin', 'report'], ['reports/lit-milan-v2-novcek/msg_report_rsp.bin', 'report'],
+    ['reports/trustee-azure-milan-v2-hcl/hcl-report.bin', 'report'], ['reports/automata-milan-v2/vcek.der', 'vcek'],
+    ['reports/oak-turin-v5/vcek.der', 'vcek'], ['reports/oak-genoa-v5/vcek.der', 'vcek'],
+    ['reports/trustee-aws-milan-v3-vlek/vlek.der', 'vlek'], ['reports/constellation-aws-milan-v2-vlek-b/vlek-mismatched.pem', 'vlek'],
+    ['amd/milan/ark.pem', 'ark'], ['amd/genoa/ask.pem', 'ask'], ['amd/turin/asvk.pem', 'asvk'],
+    ['reports/virtee-sev-milan-v2/chain.pem', 'chain'], ['crl/milan-vcek-crl.der', 'crl'],
+    ['reports/constellation-aws-milan-v2-vlek-certtable/certs.bin', 'cert_table'],
+    ['reports/trustee-genoa-a0-v3-fromjson/evidence.json', 'json'], ['ovmf/OVMF_CODE.fd', 'unknown'],
+  ]) assert.equal(kind(rel), want, rel);
+});
+
+test('a broken file is not recognised as what it resembles', () => {
+  const der = td('reports/automata-milan-v2/vcek.der');
+  assert.equal(JSON.parse(core.classify(der.subarray(0, der.length - 40))).kind, 'unknown');
+  assert.equal(JSON.parse(core.classify(td('reports/lit-milan-v2-novcek/guest_report_bad_sig-1185.bin'))).kind, 'unknown');
+  assert.equal(JSON.parse(core.classify(new Uint8Array(0))).kind, 'unknown');
+});
+
+// ---- the verdict's words are the CLI's: VERIFIED / GENUINE, BUT POLICY FAILED / NOT VERIFIED ----
+test('summary wording per case, as `sevproof verify` decides it', () => {
+  const milan = { report: td('reports/automata-milan-v2/report.bin'), vcek: td('reports/automata-milan-v2/vcek.der') };
+  const cases = [
+    [milan, 'verified', /^VERIFIED: genuine AMD SEV-SNP report \(no expectations given/],
+    [{ ...milan, expect: { vmpl: '3' } }, 'policy', /^GENUINE, BUT POLICY FAILED/],
+    [{ report: milan.report }, 'not_verified', /^NOT VERIFIED/],                         // no VCEK
+    [{ report: td('reports/trustee-aws-milan-v3-vlek/report.bin'), vcek: td('reports/trustee-aws-milan-v3-vlek/vlek.der'),
+       now: '2035-01-01' }, 'not_verified', /^NOT VERIFIED/],                             // expired VLEK
+    [{ ...milan, report: flipBit(milan.report, 0x90) }, 'not_verified', /^NOT VERIFIED/],  // tampered
+  ];
+  for (const [req, state, text] of cases) {
+    const r = verify(req);
+    assert.equal(r.summary.state, state, JSON.stringify(r.summary));
+    assert.match(r.summary.text, text);
+    assert.equal(r.summary.state === 'verified', r.verified);
+    assert.equal(r.summary.state !== 'not_verified', r.genuine);
+  }
+});
+
+test('report offset and strictness are the CLI options --offset and --strict', () => {
+  const rsp = td('reports/lit-milan-v2-novcek/msg_report_rsp.bin');
+  const padded = new Uint8Array(rsp.length + 7);
+  padded.set(rsp, 7);
+  assert.equal(verify({ report: padded }).error.input, 'report');
+  assert.equal(verify({ report: padded, offset: String(7 + 0x20) }).report.version, 2);
+  assert.equal(verify({ report: padded, offset: '7x' }).error.input, 'offset');
+});
+
+test('KDS URLs and key digests, as the CLI prints them', () => {
+  const u = JSON.parse(core.kdsUrls(td('reports/oak-turin-v5/report.bin'), ''));
+  assert.match(u.vcek, /^https:\/\/kdsintf\.amd\.com\/vcek\/v1\/Turin\/[0-9a-f]{16}\?fmcSPL=/);
+  assert.equal(JSON.parse(core.kdsUrls(td('reports/automata-milan-v2/report.bin'), '')).error.input, 'product');
+  const key = new Uint8Array(readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/id-key-sec1.pem')));
+  assert.equal(JSON.parse(core.keyDigest(key)).sha384,
+               '619c6d24263b02ad39282ec1ef107375faf443a027ba3c6718e165798cbfdfedb386048ed168a213b448c02fcfc7f0f8');
+  assert.equal(JSON.parse(core.keyDigest(key.subarray(0, 60))).error.input, 'key');
+});
+
+test('sha256 of the inputs (recorded in the export) equals Node\'s', () => {
+  const b = td('reports/oak-genoa-v5/vcek.der');
+  assert.equal(core.sha256(b), createHash('sha256').update(b).digest('hex'));
+});
+
+// ---- the measurement module (the page's worker runs it); Botan and WebCrypto-style hashes agree ----
+const createMeasure = createRequire(import.meta.url)(process.env.SEVPROOF_MEASURE_JS);
+const measureCore = await createMeasure();
+test('measurement module: vector m07 with the kernel and initrd hashed by Botan and by Node crypto', () => {
+  const botan = (bytes) => { const h = new measureCore.Sha256(); h.update(bytes); const x = h.finish(); h.delete(); return x; };
+  const node = (bytes) => createHash('sha256').update(bytes).digest('hex');
+  const kernel = td('measure/kernel-a.bin');
+  const initrd = td('measure/initrd-a.bin');
+  assert.equal(botan(kernel), node(kernel));
+  assert.equal(botan(initrd), node(initrd));
+  const req = { ovmf: td('ovmf/OVMF.amdsev.fd'), mode: 'snp', vcpus: '2', vcpuType: 'EPYC-Genoa', guestFeatures: '0x21',
+                kernelSha256: botan(kernel), initrdSha256: botan(initrd), cmdline: 'console=ttyS0 root=/dev/vda1' };
+  const m = JSON.parse(measureCore.measure(req));
+  assert.equal(m.measurement, 'ac72d4805af472137a1f02fa66f2615c460c0b0c295d35418ebf09cd9bf8227e4dedb4be7fa1584f7f697790383c7d3b');
+  const other = JSON.parse(measureCore.measure({ ...req, initrdSha256: node(kernel) }));
+  assert.notEqual(other.measurement, m.measurement);
+  assert.match(JSON.parse(measureCore.measure({ ...req, vcpus: '2x' })).error.message, /vcpus/);
+});
+
+test('id-block check: an ID block signed by its ID key is accepted; a changed byte, LD or policy is refused', async () => {
+  const key = readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/id-key-sec1.pem'));
+  const ld = Buffer.from('7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb', 'hex');
+  const { block, auth } = await makeIdBlock(key, ld, 0x30000);
+  const check = (req) => JSON.parse(core.idBlockCheck(req));
+  const ok = check({ idBlock: block, idAuth: auth, measurement: ld.toString('base64'), policy: '0x30000' });
+  assert.equal(ok.accepted, true, JSON.stringify(ok.checks));
+  const asText = (b) => new TextEncoder().encode(Buffer.from(b).toString('base64'));
+  assert.equal(check({ idBlock: asText(block), idAuth: asText(auth) }).accepted, true);  // base64 files, as QEMU takes them
+  const tampered = check({ idBlock: flipBit(block, 0x31), idAuth: auth });
+  assert.equal(tampered.accepted, false);
+  assert.equal(tampered.checks.find((c) => c.check === 'ID block signature').ok, false);
+  const other = check({ idBlock: block, idAuth: auth, measurement: '00'.repeat(48), policy: '0xb0000' });
+  assert.deepEqual(other.checks.filter((c) => !c.ok).map((c) => c.check), ['LD', 'POLICY']);
+  assert.equal(check({ idBlock: block.subarray(1), idAuth: auth }).error.input, 'idBlock');
+  assert.equal(check({ idBlock: block, idAuth: auth, policy: '3x' }).error.input, 'idPolicy');
 });
