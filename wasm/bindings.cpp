@@ -24,9 +24,9 @@
 #include "sevproof/kds/urls.hpp"
 #include "sevproof/measure/vcpu.hpp"
 #include "sevproof/snp/cert_table.hpp"
+#include "sevproof/pipeline/appraise.hpp"
 #include "sevproof/validate/option_text.hpp"
-#include "sevproof/validate/validate_report.hpp"
-#include "sevproof/verify/evidence_builder.hpp"
+#include "sevproof/validate/reference_values.hpp"
 #include "sevproof/version.hpp"
 
 namespace {
@@ -43,19 +43,6 @@ std::string input_error(const std::string& input, const std::string& message) {
   return json{{"error", {{"input", input}, {"message", message}}}}.dump();
 }
 
-// The built-in AMD chain, parsed once per page load (not once per verification). Which of these
-// certificates is trusted is still decided by the pins in every verification.
-const std::vector<crypto::certificate>& builtin_certificates() {
-  static const std::vector<crypto::certificate> certs = [] {
-    std::vector<crypto::certificate> out;
-    for (const auto& f : embedded::amd_chain)
-      if (auto cs = crypto::certificate::load_all(bytes_view(reinterpret_cast<const byte*>(f.pem.data()), f.pem.size())))
-        for (auto& c : *cs) out.push_back(c);
-    return out;
-  }();
-  return certs;
-}
-
 // showReport(bytes, product) -> the report as `sevproof report show --json` prints it, or {error}
 std::string show_report(const val& report_js, const std::string& product) {
   snp::read_options ro;
@@ -65,47 +52,37 @@ std::string show_report(const val& report_js, const std::string& product) {
   return format::report_json(*pr).dump();
 }
 
-// How the report is read: product hint, offset and strictness, as `sevproof verify` reads it.
-struct read_request {
-  snp::read_options ro;
-  verify::verify_options vo;
-};
-
-std::optional<std::string> read_request_of(const val& in, read_request& r) {
+// The verification options of the form: time, product, report offset, strictness, built-in chain.
+std::optional<std::string> request_options(const val& in, pipeline::request& rq) {
   if (const auto now = text_of(in, "now"); !now.empty()) {
-    auto t = utc::parse(now);
-    if (!t) return input_error("now", "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or @UNIXSECONDS");
-    r.vo.now = *t;
+    auto t = utc::parse_explained(now);
+    if (!t.seconds) return input_error("now", now + ": " + t.problem);
+    rq.now = t.seconds;
   }
   if (const auto p = text_of(in, "product"); !p.empty()) {
-    r.vo.product = snp::product_from_name(p);
-    if (!r.vo.product) return input_error("product", p + ": use milan, genoa or turin");
+    rq.product = snp::product_from_name(p);
+    if (!rq.product) return input_error("product", p + ": use milan, genoa or turin");
   }
   if (const auto off = text_of(in, "offset"); !off.empty()) {
-    r.ro.offset = parse_uint(off);
-    if (!r.ro.offset) return input_error("offset", off + ": not a number (decimal or 0x hex)");
+    auto v = parse_uint(off);
+    if (!v) return input_error("offset", off + ": " + number_syntax_problem(off));
+    rq.offset = static_cast<std::size_t>(*v);
   }
-  r.ro.given_product = r.vo.product;
-  r.ro.product_is_hint = true;  // a contradiction with the CPUID is judged by check V013
-  r.ro.reserved = present(in, "strict") && in["strict"].as<bool>() ? snp::mbz_policy::error : snp::mbz_policy::warn;
+  rq.strict = present(in, "strict") && in["strict"].as<bool>();
+  rq.builtin_chain = !present(in, "builtin") || in["builtin"].as<bool>();
   return std::nullopt;
 }
 
-// Hands each evidence file to the builder; a refusal names the page's input.
-std::optional<std::string> add_evidence(const val& in, verify::evidence_builder& eb) {
-  struct source {
-    const char* key;
-    std::optional<error> (verify::evidence_builder::*add)(bytes_view, std::string_view);
-  };
-  for (const source& s : {source{"vcek", &verify::evidence_builder::signer}, source{"certTable", &verify::evidence_builder::cert_table},
-                          source{"ark", &verify::evidence_builder::chain}, source{"ask", &verify::evidence_builder::chain},
-                          source{"chain", &verify::evidence_builder::chain}, source{"crl", &verify::evidence_builder::crl}})
-    if (present(in, s.key))
-      if (auto err = (eb.*s.add)(to_bytes(in[s.key]), s.key)) return input_error(s.key, err->to_string());
-  return std::nullopt;
+// The evidence slots of the form, as the pipeline's evidence items (the slot names the input).
+void request_evidence(const val& in, pipeline::request& rq) {
+  using k = pipeline::evidence_kind;
+  const std::pair<const char*, k> slots[] = {{"vcek", k::vcek}, {"certTable", k::cert_table}, {"chain", k::chain},
+                                             {"ark", k::chain}, {"ask", k::chain}, {"crl", k::crl}};
+  for (const auto& [slot, kind] : slots)
+    if (present(in, slot)) rq.evidence.push_back({kind, {slot, to_bytes(in[slot])}, slot});
 }
 
-// Expectations by their option names, through the library's option text parser (as the CLI).
+// Reference values by their option names, through the library's option table (as the CLI's flags).
 std::optional<std::string> expectations_of(const val& in, validate::options& out) {
   if (!present(in, "expect")) return std::nullopt;
   const val expect = in["expect"];
@@ -118,7 +95,7 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
         for (unsigned k = 0, m = v["length"].as<unsigned>(); k < m; ++k) validate::apply_option(out, name, v[k].as<std::string>());
       } else if (v.isTrue() || v.isFalse()) {
         validate::apply_option(out, name, v.isTrue() ? "true" : "false");
-      } else if (!v.isNull() && !v.isUndefined() && !v.as<std::string>().empty()) {
+      } else {
         validate::apply_option(out, name, v.as<std::string>());
       }
     } catch (const validate::option_error& e) {
@@ -128,70 +105,43 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
   return std::nullopt;
 }
 
-// The verdict in the CLI's words: VERIFIED, GENUINE, BUT POLICY FAILED, or NOT VERIFIED, decided by
-// verdict::passed() and verdict::genuine() exactly as `sevproof verify` decides them.
-json headline(const verdict& v) {
-  bool expectations = false;
-  for (const auto& c : v.checks)
-    expectations |= c.requested && c.code[0] == 'P' && c.code != checks::policy_debug.code && c.code != checks::provisional_firmware.code;
-  if (v.passed())
-    return {{"state", "verified"},
-            {"text", std::string("VERIFIED: genuine AMD SEV-SNP report") +
-                         (expectations ? ", and it meets every expectation given"
-                                       : " (no expectations given: fill in Measurement, Report data, Minimum TCB, ... to check what it runs)")}};
-  if (v.genuine())
-    return {{"state", "policy"}, {"text", "GENUINE, BUT POLICY FAILED: signed by AMD hardware, yet not what you expect (see the failed P checks)"}};
-  return {{"state", "not_verified"}, {"text", "NOT VERIFIED: see the failed or skipped V checks"}};
-}
-
-json signer_certificate_json(const crypto::certificate& signer) {
-  json c = json::object();
-  auto e = kds::read_amd_extensions(signer);
-  if (!e) return c;
-  auto put = [&](const char* k, const std::optional<std::uint8_t>& v) { if (v) c[k] = *v; };
-  put("fmc", e->fmc);
-  put("boot_loader", e->bl);
-  put("tee", e->tee);
-  put("snp", e->snp);
-  put("microcode", e->ucode);
-  if (e->product_name) c["product_name"] = *e->product_name;
-  if (e->hwid) c["hwid"] = hex::encode(*e->hwid);
-  if (e->csp_id) c["csp_id"] = *e->csp_id;
-  c["subject"] = signer.subject_cn();
-  c["issuer"] = signer.issuer_cn();
-  c["not_after"] = utc::format(signer.not_after());
-  return c;
-}
-
-// verify({report, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, offset?, strict?, builtin?, expect?})
-// -> the CLI's verdict JSON (+ summary, signer_certificate) or {error: {input, message}}
+// verify({report, reportName?, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, offset?, strict?,
+//         builtin?, expect?}) -> the library's verdict JSON (`sevproof verify --json`) or {error: {input, message}}.
+// Verified certificate links are remembered for the page's lifetime: the built-in chain is checked
+// once per page load; each report's signature and bindings are always checked afresh.
 std::string verify_js(const val& in) {
   if (!present(in, "report")) return input_error("report", "no attestation report was given");
-  read_request rq;
-  if (auto err = read_request_of(in, rq)) return *err;
-  auto pr = snp::read_report(to_bytes(in["report"]), rq.ro);
-  if (!pr) return input_error("report", pr.err().to_string());
-  verify::evidence_builder eb(std::move(pr).value());
-  if (auto err = add_evidence(in, eb)) return *err;
-  validate::options val_opts;
-  if (auto err = expectations_of(in, val_opts)) return *err;
-  auto ev = eb.take();
-  if (!present(in, "builtin") || in["builtin"].as<bool>())
-    ev.offered.insert(ev.offered.end(), builtin_certificates().begin(), builtin_certificates().end());
+  pipeline::request rq;
+  if (auto err = request_options(in, rq)) return *err;
+  if (auto err = expectations_of(in, rq.expect)) return *err;
+  rq.report = {"report", to_bytes(in["report"])};
+  request_evidence(in, rq);
+  static verify::link_cache links;
+  const auto a = pipeline::appraise(rq, &links);
+  if (a.input_error) return input_error(a.input_option, a.input_error->to_string());
+  const auto name = text_of(in, "reportName");
+  return pipeline::appraisal_json(a, name.empty() ? "report" : name).dump();
+}
 
-  auto verdict = verify::verify_report(ev, verify::trust_anchors::amd(), rq.vo);
-  const auto prod = verify::decided_product(ev, rq.vo);
-  verify::adopt_product(ev.report, prod);
-  validate::validate_report(ev.report, val_opts, ev.report.layout, verdict);
+// readReferenceValues(text, name) -> the reference values of a TOML or JSON file, by option name
+// (what the page puts into its form), or {error}.
+std::string read_reference_values_js(const std::string& text, const std::string& name) {
+  try {
+    return validate::to_json(validate::read_reference_values(text, name)).dump();
+  } catch (const validate::option_error& e) {
+    return input_error("referenceValues", e.what());
+  }
+}
 
-  json j = format::verdict_json(verdict);
-  j["verification_time"] = utc::format(rq.vo.now);
-  j["product"] = prod ? json(std::string(snp::product_name(*prod))) : json(nullptr);
-  j["signer"] = verify::signer_name(ev);
-  j["summary"] = headline(verdict);
-  j["report"] = format::report_json(ev.report);
-  if (ev.signer) j["signer_certificate"] = signer_certificate_json(*ev.signer);  // for the side-by-side TCB table
-  return j.dump();
+// optionTable() -> [{name, kind, group, help}]: the reference values the page's form offers, from the
+// library's one option table (the CLI's flags and the files' keys), so page and CLI cannot drift.
+std::string option_table_js() {
+  static constexpr const char* kinds[] = {"flag", "allow_deny", "number", "hex", "hex_list", "tcb", "version"};
+  json out = json::array();
+  for (const auto& spec : validate::option_table)
+    out.push_back({{"name", std::string(spec.name)}, {"kind", kinds[static_cast<int>(spec.kind)]},
+                   {"group", std::string(spec.group)}, {"help", std::string(spec.help)}});
+  return out.dump();
 }
 
 // What a dropped file is, judged by its content (never its name):
@@ -239,7 +189,7 @@ std::string classify_js(const val& data) { return classify(to_bytes(data)).dump(
 std::string builtin_roots() {
   json out = json::array();
   const auto trust = verify::trust_anchors::amd();
-  for (const auto& c : builtin_certificates()) {
+  for (const auto& c : pipeline::builtin_chain()) {
     const auto pin = trust.identify(c);
     auto lower = [](std::string_view s) {
       std::string out(s);
@@ -300,9 +250,10 @@ std::string id_block_check_js(const val& in) {
   if (!auth) return input_error("idAuth", "neither 4096 raw bytes nor base64 of them");
   idblock::finish_expectations want;
   try {
-    if (auto m = validate::parse_hex_field(text_of(in, "measurement"), "measurement", 48)) {
+    if (const auto text = text_of(in, "measurement"); !text.empty()) {
+      const auto m = validate::parse_hex_field(text, "--id-measurement", 48);
       want.ld.emplace();
-      std::copy(m->begin(), m->end(), want.ld->begin());
+      std::copy(m.begin(), m.end(), want.ld->begin());
     }
   } catch (const validate::option_error& e) {
     return input_error("idMeasurement", e.what());
@@ -340,6 +291,8 @@ std::string version() {
 
 EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("verify", &verify_js);
+  emscripten::function("readReferenceValues", &read_reference_values_js);
+  emscripten::function("optionTable", &option_table_js);
   emscripten::function("showReport", &show_report);
   emscripten::function("classify", &classify_js);
   emscripten::function("builtinRoots", &builtin_roots);

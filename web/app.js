@@ -42,6 +42,7 @@
     return document.querySelector(`[data-flag~="${CSS.escape(name)}"]`) || document.querySelector(`[data-expect="${CSS.escape(name)}"]`);
   }
   function labelOf(field) {
+    if (field && field.dataset.expect) return field.dataset.expect;  // reference values are named as the CLI's options
     const label = field && field.closest('label');
     const span = label && (label.querySelector('span') || label);
     const text = span ? (span.firstChild && span.firstChild.nodeType === 3 ? span.firstChild.textContent : span.textContent) : '';
@@ -170,12 +171,69 @@
     for (const input of document.querySelectorAll('[data-expect]')) {
       const name = input.dataset.expect;
       if (input.type === 'checkbox') {
-        if (input.checked) out[name] = input.dataset.value || true;
+        if (input.checked) out[name] = true;
       } else if (input.value.trim() !== '') {
         out[name] = 'list' in input.dataset ? listItems(input.value) : input.value.trim();
       }
     }
     return out;
+  }
+
+  // ---- the expectations form, generated from the library's option table (the CLI's flags) ----
+  const groupTitles = { evidence: 'Verification', policy: 'Guest policy', identity: 'What the guest is and says',
+                        keys: 'ID block and keys', firmware: 'Firmware and TCB', platform: 'Platform' };
+  const placeholders = { number: 'decimal or 0x…', hex: 'hex (spaced as snpguest prints it, too) or base64',
+                         hex_list: 'hex or base64; several separated by commas', tcb: 'bl=3,tee=0,snp=8,ucode=115',
+                         version: 'MAJOR.MINOR' };
+  function optionField(o) {
+    const attrs = { 'data-expect': o.name, id: 'expect-' + o.name };
+    if (o.kind === 'flag') {
+      const label = el('label', { class: 'check' });
+      label.append(el('input', Object.assign({ type: 'checkbox' }, attrs)), ' ' + o.name + ' ', el('small', {}, o.help));
+      return label;
+    }
+    const span = el('span', {}, o.name);
+    span.appendChild(el('small', {}, o.help));
+    let input;
+    if (o.kind === 'allow_deny') {
+      input = el('select', attrs);
+      input.append(el('option', { value: '' }, 'not checked'), el('option', {}, 'allow'), el('option', {}, 'deny'));
+    } else {
+      input = el('input', Object.assign({ type: 'text', placeholder: placeholders[o.kind] || '' }, attrs));
+      if (o.kind === 'hex_list') input.dataset.list = '';
+    }
+    const label = el('label');
+    label.append(span, input);
+    return label;
+  }
+  function buildExpectationForm(options) {
+    const form = $('expect-form');
+    const groups = new Map();
+    for (const o of options) {
+      if (!groups.has(o.group)) {
+        const fs = el('fieldset', { 'data-group': o.group });
+        fs.appendChild(el('legend', {}, groupTitles[o.group] || o.group));
+        groups.set(o.group, fs);
+        form.appendChild(fs);
+      }
+      groups.get(o.group).appendChild(optionField(o));
+    }
+  }
+  // A reference-values file fills the form (the form is what is checked, and what the export records).
+  async function loadReferenceValues() {
+    const f = $('reference-values').files[0];
+    if (!f) return;
+    const r = JSON.parse(core.readReferenceValues(await f.text(), f.name));
+    if (r.error) { setStatus('error', 'Cannot use the reference values: ' + markError(r.error.input, r.error.message)); return; }
+    for (const input of document.querySelectorAll('[data-expect]')) {
+      if (input.type === 'checkbox') input.checked = false; else input.value = '';
+    }
+    for (const [name, value] of Object.entries(r)) {
+      const input = document.querySelector(`[data-expect="${CSS.escape(name)}"]`);
+      if (!input) continue;
+      if (input.type === 'checkbox') input.checked = value === true;
+      else input.value = Array.isArray(value) ? value.join(', ') : String(value);
+    }
   }
 
   const evidenceSlots = ['report', 'vcek', 'certTable', 'chain', 'crl'];
@@ -213,7 +271,7 @@
     }
     setStatus('working', 'Verifying…');
     const { files, inputs } = await readEvidence();
-    const request = { report: files.report[0], now: $('now').value.trim(), product: $('product').value,
+    const request = { report: files.report[0], reportName: $('report').files[0].name, now: $('now').value.trim(), product: $('product').value,
                       offset: $('offset').value.trim(), strict: $('strict').checked, expect: expectations() };
     if (files.vcek[0]) request.vcek = files.vcek[0];
     if (files.certTable[0]) request.certTable = files.certTable[0];
@@ -232,31 +290,27 @@
     }
     lastVerdict = result;
     lastInputs = inputs;
-    lastVerdict.reference_values = request.expect;
     showChecks(result.checks);
     showTcb(result);
     showFields(result.report);
     showEvidence(inputs);
     $('export-json').disabled = false;
     $('print').disabled = false;
-    setStatus(result.summary.state, pageWords(result.summary.text) + ' — ' + (result.product || 'unknown product') + ', signer ' +
+    const state = { verified: 'verified', policy_failed: 'policy', not_verified: 'not_verified' }[result.outcome] || 'error';
+    setStatus(state, pageWords(result.summary) + ' — ' + (result.product || 'unknown product') + ', signer ' +
               result.signer + ', verification time ' + result.verification_time + '.');
     status.scrollIntoView({ block: 'start' });
   }
 
   // ---- export: the library's verdict JSON, with what an auditor needs to reproduce it ----
   function exportDocument() {
-    const v = Object.assign({}, lastVerdict);
-    delete v.reference_values;
-    return Object.assign({
-      tool: { name: 'sevproof web page', version: core.version(),
-              build_sha256: document.querySelector('meta[name="sevproof-build-sha256"]').content,
-              verifier_wasm_sha256: $('sevproof-core-wasm').dataset.sha256 },
+    return Object.assign({}, lastVerdict, {
+      build: { version: core.version(), sha256: document.querySelector('meta[name="sevproof-build-sha256"]').content,
+               verifier_wasm_sha256: $('sevproof-core-wasm').dataset.sha256 },
       inputs: lastInputs,
       options: { verification_time: $('now').value.trim() || 'now', product: $('product').value || 'from the report and certificate',
                  offset: $('offset').value.trim() || null, strict: $('strict').checked },
-      reference_values: lastVerdict.reference_values,
-    }, v);
+    });
   }
   function exportJson() {
     const blob = new Blob([JSON.stringify(exportDocument(), null, 2)], { type: 'application/json' });
@@ -442,6 +496,7 @@
     $(section).addEventListener('change', (e) => {
       clearVerdict();
       if (e.target.type === 'file' && evidenceSlots.includes(e.target.id)) checkSlot(e.target.id);
+      if (e.target.id === 'reference-values') loadReferenceValues();
     });
   }
   for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) $(id).addEventListener('change', measureWorker);  // compile while the user fills the form
@@ -457,6 +512,7 @@
 
   coreReady.then((m) => {
     core = m;
+    buildExpectationForm(JSON.parse(m.optionTable()));
     $('version').textContent = m.version() + ' · build ' + document.querySelector('meta[name="sevproof-build-sha256"]').content;
     for (const t of JSON.parse(m.vcpuTypes())) {
       const o = el('option', {}, t);
