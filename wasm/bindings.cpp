@@ -105,6 +105,60 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
   return std::nullopt;
 }
 
+// The identity of one ECDSA question (signer key, message, r, s): a WebCrypto answer is used only for
+// the exact question it was computed for.
+std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s) {
+  crypto::sha256 h;
+  const auto n = static_cast<std::uint32_t>(spki.size());
+  const byte len[4] = {static_cast<byte>(n), static_cast<byte>(n >> 8), static_cast<byte>(n >> 16), static_cast<byte>(n >> 24)};
+  h.update(bytes_view(len, 4));
+  h.update(spki);
+  h.update(message);
+  h.update(bytes_view(r.data(), r.size()));
+  h.update(bytes_view(s.data(), s.size()));
+  return hex::encode(h.finish());
+}
+
+// signatureInput(same request as verify) -> {id, spki, message, r, s} (base64): the report signature
+// question the library will ask in verify (the signer and bytes it will use), for the page to put
+// to WebCrypto first; {} when there is none (no signer, unreadable input: verify will say why).
+std::string signature_input_js(const val& in) {
+  if (!present(in, "report")) return "{}";
+  pipeline::request rq;
+  if (request_options(in, rq)) return "{}";
+  rq.report = {"report", to_bytes(in["report"])};
+  request_evidence(in, rq);
+  snp::read_options ro;
+  ro.given_product = rq.product;
+  ro.product_is_hint = true;
+  ro.offset = rq.offset;
+  auto pr = snp::read_report(rq.report.data, ro);
+  if (!pr) return "{}";
+  verify::evidence_builder eb(std::move(pr).value());
+  for (const auto& it : rq.evidence)
+    if (pipeline::detail::add_evidence(eb, it)) return "{}";
+  const auto& ev = eb.peek();
+  const auto sig = snp::read_signature(ev.report.report);
+  if (!ev.signer || !sig) return "{}";
+  const bytes spki = ev.signer->spki_der();
+  const auto message = ev.report.report.signed_bytes();
+  return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)}, {"spki", base64::encode(spki)},
+              {"message", base64::encode(message)}, {"r", base64::encode(sig->r_be)}, {"s", base64::encode(sig->s_be)}}.dump();
+}
+
+// {webcrypto: {id, valid}} -> the answer WebCrypto gave for that question, used by V016 if (and only
+// if) the library asks exactly that question; otherwise Botan verifies.
+verify::ecdsa_verifier webcrypto_answer(const val& in) {
+  if (!present(in, "webcrypto")) return {};
+  const val w = in["webcrypto"];
+  if (!present(w, "id") || !present(w, "valid")) return {};
+  return [id = w["id"].as<std::string>(), valid = w["valid"].as<bool>()](bytes_view spki, bytes_view message, std::span<const byte, 48> r,
+                                                                        std::span<const byte, 48> s) -> std::optional<bool> {
+    if (ecdsa_question_id(spki, message, r, s) != id) return std::nullopt;
+    return valid;
+  };
+}
+
 // verify({report, reportName?, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, offset?, strict?,
 //         builtin?, expect?}) -> the library's verdict JSON (`sevproof verify --json`) or {error: {input, message}}.
 // Verified certificate links are remembered for the page's lifetime: the built-in chain is checked
@@ -116,6 +170,7 @@ std::string verify_js(const val& in) {
   if (auto err = expectations_of(in, rq.expect)) return *err;
   rq.report = {"report", to_bytes(in["report"])};
   request_evidence(in, rq);
+  rq.ecdsa = webcrypto_answer(in);
   static verify::link_cache links;
   const auto a = pipeline::appraise(rq, &links);
   if (a.input_error) return input_error(a.input_option, a.input_error->to_string());
@@ -291,6 +346,7 @@ std::string version() {
 
 EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("verify", &verify_js);
+  emscripten::function("signatureInput", &signature_input_js);
   emscripten::function("readReferenceValues", &read_reference_values_js);
   emscripten::function("optionTable", &option_table_js);
   emscripten::function("showReport", &show_report);

@@ -263,6 +263,30 @@
     }
   }
 
+  // ---- the report signature (V016) by WebCrypto, for exactly the question the library will ask ----
+  // The library names the signer key, message and r, s; the browser's ECDSA answers; the library uses
+  // the answer only for that question (else Botan verifies). "WebAssembly library only" skips this.
+  const b64bytes = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
+  const keys = new Map();
+  async function webcryptoAnswer(request) {
+    if ($('opt-botan-sig').checked || !(self.crypto && crypto.subtle)) return;
+    const q = JSON.parse(core.signatureInput(request));
+    if (!q.id) return;
+    try {
+      let key = keys.get(q.spki);
+      if (!key) {
+        key = await crypto.subtle.importKey('spki', b64bytes(q.spki), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']);
+        keys.set(q.spki, key);
+      }
+      const rs = new Uint8Array(96);
+      rs.set(b64bytes(q.r), 0);
+      rs.set(b64bytes(q.s), 48);
+      request.webcrypto = { id: q.id, valid: await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, key, rs, b64bytes(q.message)) };
+    } catch (e) {
+      // not a P-384 key, or no WebCrypto: the library verifies with Botan
+    }
+  }
+
   async function verify() {
     clearVerdict();
     if (!$('report').files.length) {
@@ -277,6 +301,7 @@
     if (files.certTable[0]) request.certTable = files.certTable[0];
     if (files.crl[0]) request.crl = files.crl[0];
     joinedChain(files.chain, request);
+    await webcryptoAnswer(request);
     let result;
     try {
       result = JSON.parse(core.verify(request));

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTestdata, td, flipBit, makeIdBlock } from './common.mjs';
 
@@ -201,4 +201,53 @@ test('--require-crl: without a CRL the report is NOT VERIFIED; with a current on
   const milan = { report: td('reports/automata-milan-v2/report.bin'), vcek: td('reports/automata-milan-v2/vcek.der'), now: '2026-07-01' };
   assert.equal(verify({ ...milan, expect: { 'require-crl': true } }).outcome, 'not_verified');
   assert.equal(verify({ ...milan, crl: td('crl/milan-vcek-crl.der'), expect: { 'require-crl': true } }).outcome, 'verified');
+});
+
+// ---- V016 by WebCrypto (the page's default) and by Botan (the reference) agree on all real data ----
+const b64 = (t) => Uint8Array.from(Buffer.from(t, 'base64'));
+async function withWebCrypto(req) {
+  const q = JSON.parse(core.signatureInput(req));
+  if (!q.id) return req;
+  const key = await crypto.subtle.importKey('spki', b64(q.spki), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']);
+  const rs = new Uint8Array([...b64(q.r), ...b64(q.s)]);
+  return { ...req, webcrypto: { id: q.id, valid: await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, key, rs, b64(q.message)) } };
+}
+const statuses = (r) => r.checks.map((c) => `${c.code} ${c.status}`).join(', ');
+const signed = [];
+for (const dir of readdirSync(join(process.env.SEVPROOF_TESTDATA_DIR || '.', 'reports'))) {
+  for (const f of readdirSync(join(process.env.SEVPROOF_TESTDATA_DIR || '.', 'reports', dir))) {
+    if (/^(report.*|hcl-report)\.bin$/.test(f))
+      for (const c of readdirSync(join(process.env.SEVPROOF_TESTDATA_DIR || '.', 'reports', dir)).filter((x) => /^v[cl]ek.*\.(der|pem)$/.test(x)))
+        signed.push([`reports/${dir}/${f}`, `reports/${dir}/${c}`]);
+  }
+}
+test(`WebCrypto and Botan give the same verdict on every real report and certificate (${signed.length} pairs) and on tampered ones`, async () => {
+  assert.ok(signed.length >= 25, String(signed.length));
+  let webcryptoUsed = 0;
+  for (const [report, cert] of signed) {
+    for (const bytes of [td(report), flipBit(td(report), 0x2a0 - 1)]) {
+      const req = { report: bytes, vcek: td(cert), now: '2025-06-01' };
+      const botan = verify(req);
+      const webReq = await withWebCrypto(req);
+      const web = verify(webReq);
+      if (botan.error) { assert.deepEqual(web.error, botan.error); continue; }
+      assert.equal(statuses(web), statuses(botan), `${report} + ${cert}`);
+      if (webReq.webcrypto) {
+        webcryptoUsed++;
+        assert.match(web.checks.find((c) => c.code === 'V016').message, /\(WebCrypto\)/);
+      }
+    }
+  }
+  assert.ok(webcryptoUsed >= 40, String(webcryptoUsed));
+});
+
+test('a WebCrypto answer counts only for the question it was asked: it cannot vouch for other bytes', async () => {
+  const req = { report: td('reports/automata-milan-v2/report.bin'), vcek: td('reports/automata-milan-v2/vcek.der') };
+  const answered = await withWebCrypto(req);
+  assert.equal(answered.webcrypto.valid, true);
+  const tampered = verify({ ...answered, report: flipBit(req.report, 0x90) });  // the answer for the original bytes
+  assert.equal(status(tampered, 'V016'), 'fail');
+  assert.doesNotMatch(tampered.checks.find((c) => c.code === 'V016').message, /WebCrypto/);
+  const lie = verify({ ...req, webcrypto: { id: answered.webcrypto.id, valid: false } });  // the page's browser says no: not verified
+  assert.equal(status(lie, 'V016'), 'fail');
 });

@@ -96,7 +96,7 @@ test('page loads from file:// with the library, its version, build digest and th
   const { page, errors } = await openPage();
   assert.equal(await page.getAttribute('#status', 'data-state'), 'ready');
   assert.match(await page.textContent('#version'), /Botan 3\.7\.1, WebAssembly\) · build [0-9a-f]{64}/);
-  await page.waitForSelector('#roots tbody tr');
+  await page.waitForSelector('#roots tbody tr', { state: 'attached' });
   assert.equal(await page.locator('#roots tbody tr').count(), 9);
   assert.deepEqual(errors, []);
   await page.close();
@@ -134,6 +134,27 @@ for (const [dir, product, measurement] of [
     await page.close();
   });
 }
+
+test('the report signature: WebCrypto by default, Botan when the page is told so; the same verdict', async () => {
+  const { page, errors } = await openPage();
+  const v016 = () => page.textContent('#checks li[data-code="V016"] .detail');
+  const web = await verifyOnPage(page, MILAN);
+  assert.equal(web.state, 'verified', web.text);
+  assert.match(await v016(), /\(WebCrypto\)/);
+  await page.check('#opt-botan-sig');
+  const botan = await verifyOnPage(page, {});
+  assert.equal(botan.state, 'verified', botan.text);
+  assert.doesNotMatch(await v016(), /WebCrypto/);
+  assert.deepEqual(botan.checks, web.checks);
+  // twin: a tampered report fails on both paths
+  const bad = await verifyOnPage(page, { report: flipBit(td(MILAN.report), 0x90) });
+  assert.equal(bad.checks.V016, 'fail');
+  await page.uncheck('#opt-botan-sig');
+  const bad2 = await verifyOnPage(page, {});
+  assert.equal(bad2.checks.V016, 'fail');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 // ---- wording: the CLI's three verdicts, decided by the library; never "NOT GENUINE" ----
 test('wording per case is the CLI\'s: tampered, no VCEK and expired VLEK are NOT VERIFIED', async () => {
