@@ -105,6 +105,41 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
   return std::nullopt;
 }
 
+// Verified certificate links, remembered for the page's lifetime (the library's link cache, keyed by
+// certificate and issuer-key fingerprints): each report's own signature and bindings are always
+// checked afresh.
+verify::link_cache& page_links() {
+  static verify::link_cache links;
+  return links;
+}
+
+// checkBuiltinChain() -> [{product, link, valid, detail}]: each built-in ARK's self-signature and its
+// ASK and ASVK signatures, checked once per page load (the page calls it as soon as it is idle, and
+// shows the result beside the roots); later verifications find these links in the cache.
+std::string check_builtin_chain_js() {
+  const auto trust = verify::trust_anchors::amd();
+  json out = json::array();
+  for (const auto p : {snp::product::milan, snp::product::genoa, snp::product::turin}) {
+    const crypto::certificate* ark = nullptr;
+    std::vector<const crypto::certificate*> inter;
+    for (const auto& c : pipeline::builtin_chain()) {
+      const auto pin = trust.identify(c);
+      if (!pin || pin->product != p) continue;
+      if (pin->role == verify::ca_role::ark) ark = &c;
+      else inter.push_back(&c);
+    }
+    if (!ark) continue;
+    auto add = [&](const crypto::certificate& subject) {
+      const auto s = page_links().signed_by(subject, *ark);
+      out.push_back({{"product", std::string(snp::product_name(p))}, {"link", subject.subject_cn() + " by " + ark->subject_cn()},
+                     {"valid", s.valid}, {"detail", s.detail}});
+    };
+    add(*ark);
+    for (const auto* c : inter) add(*c);
+  }
+  return out.dump();
+}
+
 // The identity of one ECDSA question (signer key, message, r, s): a WebCrypto answer is used only for
 // the exact question it was computed for.
 std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s) {
@@ -171,8 +206,7 @@ std::string verify_js(const val& in) {
   rq.report = {"report", to_bytes(in["report"])};
   request_evidence(in, rq);
   rq.ecdsa = webcrypto_answer(in);
-  static verify::link_cache links;
-  const auto a = pipeline::appraise(rq, &links);
+  const auto a = pipeline::appraise(rq, &page_links());
   if (a.input_error) return input_error(a.input_option, a.input_error->to_string());
   const auto name = text_of(in, "reportName");
   return pipeline::appraisal_json(a, name.empty() ? "report" : name).dump();
@@ -347,6 +381,7 @@ std::string version() {
 EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("verify", &verify_js);
   emscripten::function("signatureInput", &signature_input_js);
+  emscripten::function("checkBuiltinChain", &check_builtin_chain_js);
   emscripten::function("readReferenceValues", &read_reference_values_js);
   emscripten::function("optionTable", &option_table_js);
   emscripten::function("showReport", &show_report);

@@ -407,6 +407,13 @@
       body.appendChild(tr);
     }
   }
+  // The built-in chain's signatures, checked once per page load while the user chooses files (the
+  // library keeps the verified links; every report still has its own chain link and signature checked).
+  function checkBuiltinChain() {
+    const list = $('builtin-links');
+    for (const l of JSON.parse(core.checkBuiltinChain()))
+      list.appendChild(el('li', { 'data-status': l.valid ? 'pass' : 'fail' }, `${l.valid ? 'pass' : 'FAIL'}  ${l.link}: ${l.detail}`));
+  }
 
   // ---- tools: KDS URLs for the report, digest of a key file ----
   async function kdsUrls() {
@@ -546,6 +553,6 @@
     }
     for (const id of ['verify', 'm-compute', 'kds-show', 'key-show', 'id-check']) $(id).disabled = false;
     setStatus('ready', 'Ready. Choose the files and press Verify.');
-    showRoots();
+    setTimeout(() => { showRoots(); checkBuiltinChain(); }, 0);
   }, (e) => setStatus('error', 'The verifier failed to load: ' + e));
 })();

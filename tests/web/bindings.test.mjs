@@ -251,3 +251,10 @@ test('a WebCrypto answer counts only for the question it was asked: it cannot vo
   const lie = verify({ ...req, webcrypto: { id: answered.webcrypto.id, valid: false } });  // the page's browser says no: not verified
   assert.equal(status(lie, 'V016'), 'fail');
 });
+
+test('the built-in chain is checked once per load: every ARK self-signed, every ASK/ASVK signed by its ARK', () => {
+  const links = JSON.parse(core.checkBuiltinChain());
+  assert.equal(links.length, 9);
+  assert.ok(links.every((l) => l.valid), JSON.stringify(links.filter((l) => !l.valid)));
+  assert.deepEqual([...new Set(links.map((l) => l.product))], ['Milan', 'Genoa', 'Turin']);
+});
