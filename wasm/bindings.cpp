@@ -113,13 +113,14 @@ verify::link_cache& page_links() {
   return links;
 }
 
-// checkBuiltinChain() -> [{product, link, valid, detail}]: each built-in ARK's self-signature and its
+// checkBuiltinChain(product or "" for all) -> [{product, link, valid, detail}]: each built-in ARK's self-signature and its
 // ASK and ASVK signatures, checked once per page load (the page calls it as soon as it is idle, and
 // shows the result beside the roots); later verifications find these links in the cache.
-std::string check_builtin_chain_js() {
+std::string check_builtin_chain_js(const std::string& product) {
   const auto trust = verify::trust_anchors::amd();
   json out = json::array();
   for (const auto p : {snp::product::milan, snp::product::genoa, snp::product::turin}) {
+    if (!product.empty() && snp::product_from_name(product) != p) continue;
     const crypto::certificate* ark = nullptr;
     std::vector<const crypto::certificate*> inter;
     for (const auto& c : pipeline::builtin_chain()) {
