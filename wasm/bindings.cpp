@@ -1,22 +1,32 @@
-// WebAssembly bindings: the same header-only library the CLI uses, exposed to JavaScript through
-// Embind. Bytes and plain strings go in, JSON text comes out. Nothing is re-implemented in JS.
+// WebAssembly bindings of the verifier module: the same header-only library the CLI uses, exposed to
+// JavaScript through Embind. Bytes and plain strings go in, JSON text comes out. Nothing is
+// re-implemented in JS. The measurement engine is a second module (measure_bindings.cpp), compiled
+// by the page only when a measurement is first asked for, so this one stays small and starts fast.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/time.hpp"
 #include "sevproof/crypto/botan.hpp"
+#include "sevproof/crypto/crl.hpp"
+#include "sevproof/crypto/keys.hpp"
+#include "sevproof/crypto/public_key.hpp"
 #include "sevproof/embedded_amd_chain.hpp"
 #include "sevproof/format/report_json.hpp"
 #include "sevproof/format/verdict_json.hpp"
+#include "sevproof/idblock/id_block.hpp"
 #include "sevproof/kds/extensions.hpp"
-#include "sevproof/measure/request.hpp"
+#include "sevproof/kds/urls.hpp"
+#include "sevproof/measure/vcpu.hpp"
+#include "sevproof/snp/cert_table.hpp"
+#include "sevproof/pipeline/appraise.hpp"
 #include "sevproof/validate/option_text.hpp"
-#include "sevproof/validate/validate_report.hpp"
-#include "sevproof/verify/evidence_builder.hpp"
+#include "sevproof/validate/reference_values.hpp"
 #include "sevproof/version.hpp"
 
 namespace {
@@ -27,15 +37,10 @@ using json = nlohmann::ordered_json;
 
 bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
 bool present(const val& obj, const char* key) { return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined(); }
+std::string text_of(const val& obj, const char* key) { return present(obj, key) ? obj[key].as<std::string>() : std::string(); }
 
 std::string input_error(const std::string& input, const std::string& message) {
   return json{{"error", {{"input", input}, {"message", message}}}}.dump();
-}
-
-std::optional<snp::product> product_of(const val& in) {
-  if (!present(in, "product")) return std::nullopt;
-  const auto name = in["product"].as<std::string>();
-  return name.empty() ? std::nullopt : snp::product_from_name(name);
 }
 
 // showReport(bytes, product) -> the report as `sevproof report show --json` prints it, or {error}
@@ -47,188 +52,326 @@ std::string show_report(const val& report_js, const std::string& product) {
   return format::report_json(*pr).dump();
 }
 
-// verify({report, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, builtin?, expect?})
-// -> {verification_time, product, verdict..., report} or {error: {input, message}}
+// The verification options of the form: time, product, report offset, strictness, built-in chain.
+std::optional<std::string> request_options(const val& in, pipeline::request& rq) {
+  if (const auto now = text_of(in, "now"); !now.empty()) {
+    auto t = utc::parse_explained(now);
+    if (!t.seconds) return input_error("now", now + ": " + t.problem);
+    rq.now = t.seconds;
+  }
+  if (const auto p = text_of(in, "product"); !p.empty()) {
+    rq.product = snp::product_from_name(p);
+    if (!rq.product) return input_error("product", p + ": use milan, genoa or turin");
+  }
+  if (const auto off = text_of(in, "offset"); !off.empty()) {
+    auto v = parse_uint(off);
+    if (!v) return input_error("offset", off + ": " + number_syntax_problem(off));
+    rq.offset = static_cast<std::size_t>(*v);
+  }
+  rq.strict = present(in, "strict") && in["strict"].as<bool>();
+  rq.builtin_chain = !present(in, "builtin") || in["builtin"].as<bool>();
+  return std::nullopt;
+}
+
+// The evidence slots of the form, as the pipeline's evidence items (the slot names the input).
+void request_evidence(const val& in, pipeline::request& rq) {
+  using k = pipeline::evidence_kind;
+  const std::pair<const char*, k> slots[] = {{"vcek", k::vcek}, {"certTable", k::cert_table}, {"chain", k::chain},
+                                             {"ark", k::chain}, {"ask", k::chain}, {"crl", k::crl}};
+  for (const auto& [slot, kind] : slots)
+    if (present(in, slot)) rq.evidence.push_back({kind, {slot, to_bytes(in[slot])}, slot});
+}
+
+// Reference values by their option names, through the library's option table (as the CLI's flags).
+std::optional<std::string> expectations_of(const val& in, validate::options& out) {
+  if (!present(in, "expect")) return std::nullopt;
+  const val expect = in["expect"];
+  const val keys = val::global("Object").call<val>("keys", expect);
+  for (unsigned i = 0, n = keys["length"].as<unsigned>(); i < n; ++i) {
+    const auto name = keys[i].as<std::string>();
+    const val v = expect[name];
+    try {
+      if (v.isArray()) {
+        for (unsigned k = 0, m = v["length"].as<unsigned>(); k < m; ++k) validate::apply_option(out, name, v[k].as<std::string>());
+      } else if (v.isTrue() || v.isFalse()) {
+        validate::apply_option(out, name, v.isTrue() ? "true" : "false");
+      } else {
+        validate::apply_option(out, name, v.as<std::string>());
+      }
+    } catch (const validate::option_error& e) {
+      return input_error("expectation " + name, e.what());
+    }
+  }
+  return std::nullopt;
+}
+
+// Verified certificate links, remembered for the page's lifetime (the library's link cache, keyed by
+// certificate and issuer-key fingerprints): each report's own signature and bindings are always
+// checked afresh.
+verify::link_cache& page_links() {
+  static verify::link_cache links;
+  return links;
+}
+
+// checkBuiltinChain(product or "" for all) -> [{product, link, valid, detail}]: each built-in ARK's self-signature and its
+// ASK and ASVK signatures, checked once per page load (the page calls it as soon as it is idle, and
+// shows the result beside the roots); later verifications find these links in the cache.
+std::string check_builtin_chain_js(const std::string& product) {
+  const auto trust = verify::trust_anchors::amd();
+  json out = json::array();
+  for (const auto p : {snp::product::milan, snp::product::genoa, snp::product::turin}) {
+    if (!product.empty() && snp::product_from_name(product) != p) continue;
+    const crypto::certificate* ark = nullptr;
+    std::vector<const crypto::certificate*> inter;
+    for (const auto& c : pipeline::builtin_chain()) {
+      const auto pin = trust.identify(c);
+      if (!pin || pin->product != p) continue;
+      if (pin->role == verify::ca_role::ark) ark = &c;
+      else inter.push_back(&c);
+    }
+    if (!ark) continue;
+    auto add = [&](const crypto::certificate& subject) {
+      const auto s = page_links().signed_by(subject, *ark);
+      out.push_back({{"product", std::string(snp::product_name(p))}, {"link", subject.subject_cn() + " by " + ark->subject_cn()},
+                     {"valid", s.valid}, {"detail", s.detail}});
+    };
+    add(*ark);
+    for (const auto* c : inter) add(*c);
+  }
+  return out.dump();
+}
+
+// The identity of one ECDSA question (signer key, message, r, s): a WebCrypto answer is used only for
+// the exact question it was computed for.
+std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s) {
+  crypto::sha256 h;
+  const auto n = static_cast<std::uint32_t>(spki.size());
+  const byte len[4] = {static_cast<byte>(n), static_cast<byte>(n >> 8), static_cast<byte>(n >> 16), static_cast<byte>(n >> 24)};
+  h.update(bytes_view(len, 4));
+  h.update(spki);
+  h.update(message);
+  h.update(bytes_view(r.data(), r.size()));
+  h.update(bytes_view(s.data(), s.size()));
+  return hex::encode(h.finish());
+}
+
+// signatureInput(same request as verify) -> {id, spki, message, r, s} (base64): the report signature
+// question the library will ask in verify (the signer and bytes it will use), for the page to put
+// to WebCrypto first; {} when there is none (no signer, unreadable input: verify will say why).
+std::string signature_input_js(const val& in) {
+  if (!present(in, "report")) return "{}";
+  pipeline::request rq;
+  if (request_options(in, rq)) return "{}";
+  rq.report = {"report", to_bytes(in["report"])};
+  request_evidence(in, rq);
+  snp::read_options ro;
+  ro.given_product = rq.product;
+  ro.product_is_hint = true;
+  ro.offset = rq.offset;
+  auto pr = snp::read_report(rq.report.data, ro);
+  if (!pr) return "{}";
+  verify::evidence_builder eb(std::move(pr).value());
+  for (const auto& it : rq.evidence)
+    if (pipeline::detail::add_evidence(eb, it)) return "{}";
+  const auto& ev = eb.peek();
+  const auto sig = snp::read_signature(ev.report.report);
+  if (!ev.signer || !sig) return "{}";
+  const bytes spki = ev.signer->spki_der();
+  const auto message = ev.report.report.signed_bytes();
+  return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)}, {"spki", base64::encode(spki)},
+              {"message", base64::encode(message)}, {"r", base64::encode(sig->r_be)}, {"s", base64::encode(sig->s_be)}}.dump();
+}
+
+// {webcrypto: {id, valid}} -> the answer WebCrypto gave for that question, used by V016 if (and only
+// if) the library asks exactly that question; otherwise Botan verifies.
+verify::ecdsa_verifier webcrypto_answer(const val& in) {
+  if (!present(in, "webcrypto")) return {};
+  const val w = in["webcrypto"];
+  if (!present(w, "id") || !present(w, "valid")) return {};
+  return [id = w["id"].as<std::string>(), valid = w["valid"].as<bool>()](bytes_view spki, bytes_view message, std::span<const byte, 48> r,
+                                                                        std::span<const byte, 48> s) -> std::optional<bool> {
+    if (ecdsa_question_id(spki, message, r, s) != id) return std::nullopt;
+    return valid;
+  };
+}
+
+// verify({report, reportName?, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, offset?, strict?,
+//         builtin?, expect?}) -> the library's verdict JSON (`sevproof verify --json`) or {error: {input, message}}.
+// Verified certificate links are remembered for the page's lifetime: the built-in chain is checked
+// once per page load; each report's signature and bindings are always checked afresh.
 std::string verify_js(const val& in) {
   if (!present(in, "report")) return input_error("report", "no attestation report was given");
-  const bytes report = to_bytes(in["report"]);
-  verify::verify_options vo;
-  if (present(in, "now") && !in["now"].as<std::string>().empty()) {
-    auto t = utc::parse(in["now"].as<std::string>());
-    if (!t) return input_error("now", "verification time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-    vo.now = *t;
-  }
-  vo.product = product_of(in);
-  if (present(in, "product") && !in["product"].as<std::string>().empty() && !vo.product)
-    return input_error("product", "use milan, genoa or turin");
-
-  snp::read_options ro;
-  ro.given_product = vo.product;
-  ro.product_is_hint = true;  // a contradiction with the CPUID is judged by check V013
-  auto pr = snp::read_report(report, ro);
-  if (!pr) return input_error("report", pr.err().to_string());
-
-  verify::evidence_builder eb(std::move(pr).value());
-  struct source {
-    const char* key;
-    std::optional<error> (verify::evidence_builder::*add)(bytes_view, std::string_view);
-  };
-  for (const source& s : {source{"vcek", &verify::evidence_builder::signer}, source{"certTable", &verify::evidence_builder::cert_table},
-                          source{"ark", &verify::evidence_builder::chain}, source{"ask", &verify::evidence_builder::chain},
-                          source{"chain", &verify::evidence_builder::chain}, source{"crl", &verify::evidence_builder::crl}})
-    if (present(in, s.key))
-      if (auto err = (eb.*s.add)(to_bytes(in[s.key]), s.key)) return input_error(s.key, err->to_string());
-  if (!present(in, "builtin") || in["builtin"].as<bool>())
-    for (const auto& f : embedded::amd_chain) eb.builtin(f.pem);
-  auto ev = eb.take();
-
-  validate::options val_opts;
-  if (present(in, "expect")) {
-    const val expect = in["expect"];
-    const val keys = val::global("Object").call<val>("keys", expect);
-    for (unsigned i = 0, n = keys["length"].as<unsigned>(); i < n; ++i) {
-      const auto name = keys[i].as<std::string>();
-      const val v = expect[name];
-      try {
-        if (v.isArray()) {
-          for (unsigned k = 0, m = v["length"].as<unsigned>(); k < m; ++k) validate::apply_option(val_opts, name, v[k].as<std::string>());
-        } else if (v.isTrue() || v.isFalse()) {
-          validate::apply_option(val_opts, name, v.isTrue() ? "true" : "false");
-        } else if (!v.isNull() && !v.isUndefined() && !v.as<std::string>().empty()) {
-          validate::apply_option(val_opts, name, v.as<std::string>());
-        }
-      } catch (const validate::option_error& e) {
-        return input_error("expectation " + name, e.what());
-      }
-    }
-  }
-
-  auto verdict = verify::verify_report(ev, verify::trust_anchors::amd(), vo);
-  const auto prod = verify::decided_product(ev, vo);
-  verify::adopt_product(ev.report, prod);
-  validate::validate_report(ev.report, val_opts, ev.report.layout, verdict);
-
-  json j = format::verdict_json(verdict);
-  j["verification_time"] = utc::format(vo.now);
-  j["product"] = prod ? json(std::string(snp::product_name(*prod))) : json(nullptr);
-  j["signer"] = verify::signer_name(ev);
-  j["report"] = format::report_json(ev.report);
-  if (ev.signer) {  // what the certificate encodes, for the side-by-side TCB table
-    if (auto e = kds::read_amd_extensions(*ev.signer)) {
-      json c = json::object();
-      auto put = [&](const char* k, const std::optional<std::uint8_t>& v) { if (v) c[k] = *v; };
-      put("fmc", e->fmc);
-      put("boot_loader", e->bl);
-      put("tee", e->tee);
-      put("snp", e->snp);
-      put("microcode", e->ucode);
-      if (e->product_name) c["product_name"] = *e->product_name;
-      if (e->hwid) c["hwid"] = hex::encode(*e->hwid);
-      if (e->csp_id) c["csp_id"] = *e->csp_id;
-      c["subject"] = ev.signer->subject_cn();
-      c["issuer"] = ev.signer->issuer_cn();
-      c["not_after"] = utc::format(ev.signer->not_after());
-      j["signer_certificate"] = c;
-    }
-  }
-  return j.dump();
+  pipeline::request rq;
+  if (auto err = request_options(in, rq)) return *err;
+  if (auto err = expectations_of(in, rq.expect)) return *err;
+  rq.report = {"report", to_bytes(in["report"])};
+  request_evidence(in, rq);
+  rq.ecdsa = webcrypto_answer(in);
+  const auto a = pipeline::appraise(rq, &page_links());
+  if (a.input_error) return input_error(a.input_option, a.input_error->to_string());
+  const auto name = text_of(in, "reportName");
+  return pipeline::appraisal_json(a, name.empty() ? "report" : name).dump();
 }
+
+// readReferenceValues(text, name) -> the reference values of a TOML or JSON file, by option name
+// (what the page puts into its form), or {error}.
+std::string read_reference_values_js(const std::string& text, const std::string& name) {
+  try {
+    return validate::to_json(validate::read_reference_values(text, name)).dump();
+  } catch (const validate::option_error& e) {
+    return input_error("referenceValues", e.what());
+  }
+}
+
+// optionTable() -> [{name, kind, group, help}]: the reference values the page's form offers, from the
+// library's one option table (the CLI's flags and the files' keys), so page and CLI cannot drift.
+std::string option_table_js() {
+  static constexpr const char* kinds[] = {"flag", "allow_deny", "number", "hex", "hex_list", "tcb", "version"};
+  json out = json::array();
+  for (const auto& spec : validate::option_table)
+    out.push_back({{"name", std::string(spec.name)}, {"kind", kinds[static_cast<int>(spec.kind)]},
+                   {"group", std::string(spec.group)}, {"help", std::string(spec.help)}});
+  return out.dump();
+}
+
+// What a dropped file is, judged by its content (never its name):
+// report | vcek | vlek | ark | ask | asvk | chain | crl | cert_table | json | unknown.
+std::string certificate_kind(const crypto::certificate& c) {
+  if (auto e = kds::read_amd_extensions(c)) {
+    if (e->hwid) return "vcek";
+    if (e->csp_id) return "vlek";
+  }
+  const auto cn = c.subject_cn();
+  if (cn == "SEV-VCEK") return "vcek";
+  if (cn == "SEV-VLEK") return "vlek";
+  if (cn.rfind("ARK-", 0) == 0) return "ark";
+  if (cn.rfind("SEV-VLEK-", 0) == 0) return "asvk";
+  if (cn.rfind("SEV-", 0) == 0) return "ask";
+  return "certificate";
+}
+
+json classify(const bytes& d) {
+  const bool pem = crypto::detail::looks_like_pem(d);
+  const std::string_view text(reinterpret_cast<const char*>(d.data()), d.size());
+  if ((pem && text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) || (!pem && !d.empty() && d[0] == 0x30)) {
+    if (auto cs = crypto::certificate::load_all(d)) {
+      if (cs->size() > 1) return {{"kind", "chain"}, {"detail", std::to_string(cs->size()) + " certificates"}};
+      return {{"kind", certificate_kind(cs->front())}, {"detail", cs->front().subject_cn()}};
+    }
+  }
+  if (auto c = crypto::crl::load(d)) return {{"kind", "crl"}, {"detail", c->issuer_cn()}};
+  snp::read_options ro;
+  ro.product_is_hint = true;
+  if (auto r = snp::read_report(d, ro)) return {{"kind", "report"}, {"detail", std::string(snp::container_name(r->source)) + ", " + r->encoding}};
+  if (auto t = snp::parse_cert_table(d))
+    if (std::any_of(t->begin(), t->end(), [](const auto& e) { return e.role != snp::cert_role::unknown; }))
+      return {{"kind", "cert_table"}, {"detail", std::to_string(t->size()) + " entries"}};
+  if (!d.empty() && (d[0] == '{' || d[0] == '[')) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_discarded()) return {{"kind", "json"}, {"detail", j.is_object() && j.contains("properties") ? "OpenStack" : "JSON"}};
+  }
+  return {{"kind", "unknown"}, {"detail", std::to_string(d.size()) + " bytes"}};
+}
+
+std::string classify_js(const val& data) { return classify(to_bytes(data)).dump(); }
 
 // builtinRoots() -> [{product, role, subject, spki_sha256, pinned, not_after}]
 std::string builtin_roots() {
   json out = json::array();
   const auto trust = verify::trust_anchors::amd();
-  for (const auto& f : embedded::amd_chain) {
-    if (f.pem.empty()) continue;
-    auto c = crypto::certificate::load(bytes_view(reinterpret_cast<const byte*>(f.pem.data()), f.pem.size()));
-    if (!c) continue;
-    out.push_back({{"product", std::string(f.product)}, {"role", std::string(f.role)}, {"subject", c->subject_cn()},
-                   {"spki_sha256", verify::spki_fingerprint(*c)}, {"pinned", trust.identify(*c).has_value()},
-                   {"not_after", utc::format(c->not_after())}});
+  for (const auto& c : pipeline::builtin_chain()) {
+    const auto pin = trust.identify(c);
+    auto lower = [](std::string_view s) {
+      std::string out(s);
+      for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return out;
+    };
+    out.push_back({{"product", pin ? lower(snp::product_name(pin->product)) : std::string("?")},
+                   {"role", pin ? lower(verify::ca_role_name(pin->role)) : std::string("?")}, {"subject", c.subject_cn()},
+                   {"spki_sha256", verify::spki_fingerprint(c)}, {"pinned", pin.has_value()}, {"not_after", utc::format(c.not_after())}});
   }
   return out.dump();
 }
 
-// measure({ovmf, mode, vcpus, vcpuType | vcpuSig | vcpuFamily+vcpuModel+vcpuStepping, vmmType,
-//          guestFeatures, snpOvmfHash, fpuInit, kernelSha256?, initrdSha256?, cmdline?})
-// -> {measurement, measurement_base64, inputs[]} or {error: {input, message}}. Kernel and initrd
-// arrive as SHA-256 digests: the page hashes the files in a worker with the Sha256 binding.
-std::string measure_js(const val& in) {
-  auto str = [&](const char* k, const char* fallback = "") { return present(in, k) ? in[k].as<std::string>() : std::string(fallback); };
-  auto num = [&](const char* k) -> std::optional<long long> {
-    if (!present(in, k) || str(k).empty()) return std::nullopt;
-    try {
-      return std::stoll(str(k), nullptr, 0);
-    } catch (const std::exception&) {
-      return -1;  // refused below as out of range
-    }
-  };
-  measure::request r;
-  r.mode = str("mode", "snp");
-  r.vcpus = num("vcpus");
-  r.vcpu_type = str("vcpuType");
-  r.vcpu_sig = str("vcpuSig");
-  r.vcpu_family = num("vcpuFamily");
-  r.vcpu_model = num("vcpuModel");
-  r.vcpu_stepping = num("vcpuStepping");
-  r.vmm_type = str("vmmType", "QEMU");
-  r.guest_features = str("guestFeatures", "0x1");
-  r.snp_ovmf_hash = str("snpOvmfHash");
-  r.fpu_init = str("fpuInit", "modern");
-  r.kernel = present(in, "kernelSha256");
-  r.initrd = present(in, "initrdSha256");
-  r.append = present(in, "cmdline") && !str("cmdline").empty();
-  auto inputs = measure::to_inputs(r);
-  if (!inputs) return input_error("options", inputs.err().message);
-  if (!present(in, "ovmf")) return input_error("ovmf", "no OVMF firmware image was given");
-  auto fw = measure::parse_ovmf(to_bytes(in["ovmf"]));
-  if (!fw) return input_error("ovmf", fw.err().to_string());
-  if (r.kernel) {
-    measure::boot_hashes h;
-    auto digest = [&](const char* k, crypto::sha256_digest& out) {
-      auto b = hex::decode(str(k));
-      if (!b || b->size() != 32) return false;
-      std::copy(b->begin(), b->end(), out.begin());
-      return true;
-    };
-    if (!digest("kernelSha256", h.kernel)) return input_error("kernel", "kernel digest is not 64 hex digits");
-    if (r.initrd && !digest("initrdSha256", h.initrd)) return input_error("initrd", "initrd digest is not 64 hex digits");
-    h.cmdline = measure::boot_hashes::cmdline_hash(str("cmdline"));
-    inputs->kernel = h;
+// kdsUrls(report, product) -> {product, vcek, cert_chain, crl} or {error}: what to fetch on a connected machine.
+std::string kds_urls_js(const val& report_js, const std::string& product) {
+  snp::read_options ro;
+  if (!product.empty()) {
+    ro.given_product = snp::product_from_name(product);
+    if (!ro.given_product) return input_error("product", product + ": use milan, genoa or turin");
   }
-  measure::trace t;
-  bytes d;
-  if (inputs->mode == measure::guest_mode::snp || inputs->mode == measure::guest_mode::snp_ovmf_hash) {
-    auto x = measure::snp_launch_digest(*fw, *inputs, &t);
-    if (!x) return input_error("measurement", x.err().message);
-    d.assign(x->begin(), x->end());
-  } else {
-    auto x = measure::sev_launch_digest(*fw, *inputs, &t);
-    if (!x) return input_error("measurement", x.err().message);
-    d.assign(x->begin(), x->end());
-  }
-  if (inputs->mode == measure::guest_mode::snp) t.insert(t.begin(), "guest features " + hex::number(inputs->guest_features) + " = " + measure::feature_names(inputs->guest_features));
-  return json{{"measurement", hex::encode(d)}, {"measurement_base64", base64::encode(d)}, {"inputs", t}}.dump();
+  auto pr = snp::read_report(to_bytes(report_js), ro);
+  if (!pr) return input_error("report", pr.err().to_string());
+  if (!pr->prod)
+    return input_error("product", "a version " + std::to_string(pr->report.version()) +
+                                      " report carries no CPUID, so the product (and the URL) is unknown: choose the product");
+  auto u = kds::vcek_urls(pr->report, *pr->prod);
+  if (!u) return input_error("report", u.err().to_string());
+  return json{{"product", std::string(snp::product_name(*pr->prod))}, {"vcek", u->vcek}, {"cert_chain", u->cert_chain}, {"crl", u->crl}}.dump();
 }
 
+// keyDigest(bytes) -> {sha384, base64} of a P-384 key's AMD public-key structure, or {error}.
+std::string key_digest_js(const val& key_js) {
+  const bytes data = to_bytes(key_js);
+  result<idblock::key_structure> ks = error{"key", "", std::nullopt, "neither a P-384 private nor public key"};
+  if (auto priv = crypto::private_key::load(data)) ks = idblock::key_structure_of(*priv);
+  else if (auto pub = crypto::public_key::load(data)) ks = idblock::key_structure_of(*pub);
+  else ks = error{"key", "", std::nullopt, "neither a private nor a public key: " + pub.err().to_string()};
+  if (!ks) return input_error("key", ks.err().to_string());
+  const auto d = idblock::key_digest(*ks);
+  return json{{"sha384", hex::encode(d)}, {"base64", base64::encode(d)}}.dump();
+}
+
+// A structure given raw or as base64 text (as QEMU takes ID block and ID auth).
+std::optional<bytes> structure_of(const bytes& data, std::size_t size) {
+  if (data.size() == size) return data;
+  if (auto b = base64::decode(std::string_view(reinterpret_cast<const char*>(data.data()), data.size())); b && b->size() == size) return b;
+  return std::nullopt;
+}
+
+// idBlockCheck({idBlock, idAuth, measurement?, policy?}) -> {accepted, checks[{check, ok, detail}]} or {error}:
+// would SNP_LAUNCH_FINISH accept them (as `sevproof id-block check`)?
+std::string id_block_check_js(const val& in) {
+  if (!present(in, "idBlock")) return input_error("idBlock", "no ID block was given");
+  if (!present(in, "idAuth")) return input_error("idAuth", "no ID auth was given");
+  const auto block = structure_of(to_bytes(in["idBlock"]), 0x60);
+  if (!block) return input_error("idBlock", "neither 96 raw bytes nor base64 of them");
+  const auto auth = structure_of(to_bytes(in["idAuth"]), 0x1000);
+  if (!auth) return input_error("idAuth", "neither 4096 raw bytes nor base64 of them");
+  idblock::finish_expectations want;
+  try {
+    if (const auto text = text_of(in, "measurement"); !text.empty()) {
+      const auto m = validate::parse_hex_field(text, "--id-measurement", 48);
+      want.ld.emplace();
+      std::copy(m.begin(), m.end(), want.ld->begin());
+    }
+  } catch (const validate::option_error& e) {
+    return input_error("idMeasurement", e.what());
+  }
+  if (const auto p = text_of(in, "policy"); !p.empty()) {
+    want.policy = parse_uint(p);
+    if (!want.policy) return input_error("idPolicy", p + ": not a number (decimal or 0x hex)");
+  }
+  auto r = idblock::check_for_launch_finish(*block, *auth, want);
+  if (!r) return input_error("idBlock", r.err().to_string());
+  json checks = json::array();
+  bool all = true;
+  for (const auto& c : *r) {
+    all = all && c.ok;
+    checks.push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
+  }
+  return json{{"accepted", all}, {"checks", checks}}.dump();
+}
+
+// sha256(bytes) -> hex: the input hashes recorded in the exported verdict.
+std::string sha256_js(const val& data) { return hex::encode(crypto::sha256_of(to_bytes(data))); }
+
+// vcpuTypes() -> the names the measurement form offers (the table only; the engine is the other module).
 std::string vcpu_types_js() {
   json out = json::array();
   for (const auto& t : measure::vcpu_types) out.push_back(std::string(t.name));
   return out.dump();
 }
-
-// Incremental SHA-256 for large files, fed chunk by chunk from a Web Worker.
-class sha256_js {
- public:
-  void update(const val& chunk) {
-    const auto b = to_bytes(chunk);
-    h_.update(b);
-  }
-  std::string finish() { return hex::encode(h_.finish()); }
-
- private:
-  crypto::sha256 h_;
-};
 
 std::string version() {
   return std::string("sevproof ") + version_string + " (" + crypto::backend_version() + ", WebAssembly)";
@@ -238,10 +381,17 @@ std::string version() {
 
 EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("verify", &verify_js);
+  emscripten::function("signatureInput", &signature_input_js);
+  emscripten::function("checkBuiltinChain", &check_builtin_chain_js);
+  emscripten::function("readReferenceValues", &read_reference_values_js);
+  emscripten::function("optionTable", &option_table_js);
   emscripten::function("showReport", &show_report);
+  emscripten::function("classify", &classify_js);
   emscripten::function("builtinRoots", &builtin_roots);
-  emscripten::function("version", &version);
-  emscripten::function("measure", &measure_js);
+  emscripten::function("kdsUrls", &kds_urls_js);
+  emscripten::function("keyDigest", &key_digest_js);
+  emscripten::function("idBlockCheck", &id_block_check_js);
+  emscripten::function("sha256", &sha256_js);
   emscripten::function("vcpuTypes", &vcpu_types_js);
-  emscripten::class_<sha256_js>("Sha256").constructor<>().function("update", &sha256_js::update).function("finish", &sha256_js::finish);
+  emscripten::function("version", &version);
 }

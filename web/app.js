@@ -1,27 +1,34 @@
 'use strict';
 // The page's behaviour: read the chosen files, hand their bytes to the WebAssembly library, show
-// its verdict. Every check runs in the library (the same C++ the CLI runs); this only presents.
+// its verdict. Every check, every decision and every verdict word comes from the library (the same
+// C++ the CLI runs); this script only routes inputs and presents.
 (function () {
   const $ = (id) => document.getElementById(id);
   const status = $('status');
   let core = null;
   let lastVerdict = null;
+  let lastInputs = [];
 
-  function setStatus(state, text) {
-    status.dataset.state = state;
-    status.textContent = text;
-  }
-
-  async function bytesOf(input) {
-    if (!input.files || input.files.length === 0) return null;
-    return new Uint8Array(await input.files[0].arrayBuffer());
-  }
-
-  async function concatenated(input) {  // several chain files: concatenate PEM/DER as separate inputs
-    const out = [];
-    for (const f of input.files || []) out.push(new Uint8Array(await f.arrayBuffer()));
+  // ---- the verifier module: gzip-compressed wasm inlined in the page, compiled while it streams ----
+  function packedBytes(id) {
+    const text = $(id).textContent;
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    const bin = atob(text);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
+  function instantiatePacked(packed, imports) {
+    const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return WebAssembly.instantiateStreaming(new Response(stream, { headers: { 'Content-Type': 'application/wasm' } }), imports);
+  }
+  const coreReady = createSevproof({
+    instantiateWasm(imports, receive) {
+      instantiatePacked(packedBytes('sevproof-core-wasm'), imports).then((r) => receive(r.instance, r.module),
+        (e) => setStatus('error', 'The verifier failed to load: ' + e));
+      return {};
+    },
+  });
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -30,6 +37,68 @@
     return e;
   }
 
+  // ---- the page's own names: the library speaks of options (--measurement); the page of its fields ----
+  function fieldFor(name) {  // name: the library's input or option name
+    return document.querySelector(`[data-flag~="${CSS.escape(name)}"]`) || document.querySelector(`[data-expect="${CSS.escape(name)}"]`);
+  }
+  function labelOf(field) {
+    if (field && field.dataset.expect) return field.dataset.expect;  // reference values are named as the CLI's options
+    const label = field && field.closest('label');
+    const span = label && (label.querySelector('span') || label);
+    const text = span ? (span.firstChild && span.firstChild.nodeType === 3 ? span.firstChild.textContent : span.textContent) : '';
+    return text.trim();
+  }
+  const phrases = [
+    [/give --certs DIR or a chain file/g, 'add them to "ARK / ASK / ASVK"'],
+    [/`sevproof kds-urls` prints/g, '"KDS URLs" shows'],
+    [/--certs DIR/g, '"ARK / ASK / ASVK"'],
+  ];
+  function pageWords(text) {
+    let out = String(text);
+    for (const [re, words] of phrases) out = out.replace(re, words);
+    return out.replace(/--([a-z0-9][a-z0-9-]*)/g, (m, name) => {
+      const f = fieldFor(name);
+      return f ? '"' + labelOf(f) + '"' : m;
+    });
+  }
+
+  // ---- state: a verdict is only ever shown for the inputs it was computed from ----
+  function setStatus(state, text) {
+    status.dataset.state = state;
+    status.textContent = text;
+  }
+  function clearMarks() {
+    for (const f of document.querySelectorAll('[aria-invalid="true"]')) f.removeAttribute('aria-invalid');
+    for (const m of document.querySelectorAll('.field-error')) m.remove();
+  }
+  function clearVerdict() {
+    const hadVerdict = lastVerdict !== null || ['verified', 'policy', 'not_verified', 'error'].includes(status.dataset.state);
+    lastVerdict = null;
+    $('export-json').disabled = true;
+    $('print').disabled = true;
+    $('checks').replaceChildren();
+    $('tcb').tBodies[0].replaceChildren();
+    $('fields').tBodies[0].replaceChildren();
+    $('print-evidence').replaceChildren();
+    clearMarks();
+    if (hadVerdict && core) setStatus('stale', 'Inputs changed: the previous verdict was cleared. Press Verify to check these inputs.');
+  }
+  // Marks the field an error is about, puts the message beside it, and brings it into view.
+  function markError(input, message) {
+    const name = input.startsWith('expectation ') ? input.slice('expectation '.length) : input;
+    const field = fieldFor(name);
+    const text = pageWords(message);
+    if (!field) return text;
+    field.setAttribute('aria-invalid', 'true');
+    const note = el('p', { class: 'field-error', id: 'error-' + name, role: 'alert' }, text);
+    field.closest('label').after(note);
+    field.setAttribute('aria-describedby', note.id);
+    field.scrollIntoView({ block: 'center' });
+    field.focus({ preventScroll: true });
+    return text;
+  }
+
+  // ---- rendering ----
   function showChecks(checks) {
     const list = $('checks');
     list.replaceChildren();
@@ -38,7 +107,7 @@
       const li = el('li', { 'data-status': c.status, 'data-code': c.code });
       li.appendChild(el('span', { class: 'code' }, c.code + ' ' + c.status));
       li.appendChild(document.createTextNode(c.title));
-      li.appendChild(el('span', { class: 'detail' }, c.message));
+      li.appendChild(el('span', { class: 'detail' }, pageWords(c.message)));
       list.appendChild(li);
     }
   }
@@ -50,12 +119,8 @@
       if (k === 'warnings' || k === 'notes' || k === 'container') continue;
       const tr = el('tr', { 'data-field': k });
       tr.appendChild(el('td', {}, k));
-      let text;
-      if (v && typeof v === 'object') {
-        text = Object.entries(v).map(([a, b]) => a + ' ' + (b === true ? '✓' : b === false ? '·' : b)).join(', ');
-      } else {
-        text = String(v);
-      }
+      const text = v && typeof v === 'object'
+        ? Object.entries(v).map(([a, b]) => a + ' ' + (b === true ? '✓' : b === false ? '·' : b)).join(', ') : String(v);
       const isHex = typeof v === 'string' && /^[0-9a-f]{16,}$/.test(v);
       const td = el('td', isHex ? { class: 'hex', title: 'click to copy' } : {}, text);
       if (isHex) td.addEventListener('click', () => { navigator.clipboard && navigator.clipboard.writeText(v).then(() => { td.dataset.copied = '1'; }, () => {}); });
@@ -82,44 +147,161 @@
     }
   }
 
+  function showEvidence(inputs) {  // what the printed summary lists: each input with its SHA-256
+    const list = $('print-evidence');
+    list.replaceChildren();
+    for (const i of inputs) list.appendChild(el('li', {}, `${i.field}: ${i.name} (${i.bytes} bytes, SHA-256 ${i.sha256})`));
+  }
+
+  // ---- inputs ----
+  // A list field holds one value or several: separated by commas, or by spaces when each part is a
+  // whole value. Spaced hex as snpguest prints it (84 5f 86 …) is one value.
+  function listItems(text) {
+    const items = [];
+    for (const part of text.split(/[,;]/)) {
+      const tokens = part.trim().split(/\s+/).filter(Boolean);
+      if (tokens.length === 0) continue;
+      if (tokens.every((t) => t.length >= 24)) items.push(...tokens);
+      else items.push(tokens.join(''));
+    }
+    return items;
+  }
   function expectations() {
     const out = {};
     for (const input of document.querySelectorAll('[data-expect]')) {
       const name = input.dataset.expect;
       if (input.type === 'checkbox') {
-        if (input.checked) out[name] = input.dataset.value || true;
+        if (input.checked) out[name] = true;
       } else if (input.value.trim() !== '') {
-        out[name] = 'list' in input.dataset ? input.value.trim().split(/[\s,]+/) : input.value.trim();
+        out[name] = 'list' in input.dataset ? listItems(input.value) : input.value.trim();
       }
     }
     return out;
   }
 
-  async function verify() {
-    setStatus('working', 'Verifying…');
-    const report = await bytesOf($('report'));
-    if (!report) { setStatus('error', 'Choose the attestation report first.'); return; }
-    const chain = await concatenated($('chain'));
-    const request = { report, now: $('now').value.trim(), product: $('product').value, expect: expectations() };
-    const vcek = await bytesOf($('vcek'));
-    if (vcek) request.vcek = vcek;
-    const table = await bytesOf($('certTable'));
-    if (table) request.certTable = table;
-    const crl = await bytesOf($('crl'));
-    if (crl) request.crl = crl;
-    if (chain.length > 0) {  // the library takes one chain blob per call; PEM concatenates cleanly, DER one by one
-      const total = chain.reduce((n, c) => n + c.length + 1, 0);
-      const pemLike = chain.every((c) => c[0] === 0x2d);
-      if (pemLike) {
-        const joined = new Uint8Array(total);
-        let at = 0;
-        for (const c of chain) { joined.set(c, at); at += c.length; joined[at++] = 0x0a; }
-        request.chain = joined;
-      } else {
-        request.ark = chain[0];
-        if (chain[1]) request.ask = chain[1];
+  // ---- the expectations form, generated from the library's option table (the CLI's flags) ----
+  const groupTitles = { evidence: 'Verification', policy: 'Guest policy', identity: 'What the guest is and says',
+                        keys: 'ID block and keys', firmware: 'Firmware and TCB', platform: 'Platform' };
+  const placeholders = { number: 'decimal or 0x…', hex: 'hex (spaced as snpguest prints it, too) or base64',
+                         hex_list: 'hex or base64; several separated by commas', tcb: 'bl=3,tee=0,snp=8,ucode=115',
+                         version: 'MAJOR.MINOR' };
+  function optionField(o) {
+    const attrs = { 'data-expect': o.name, id: 'expect-' + o.name };
+    if (o.kind === 'flag') {
+      const label = el('label', { class: 'check' });
+      label.append(el('input', Object.assign({ type: 'checkbox' }, attrs)), ' ' + o.name + ' ', el('small', {}, o.help));
+      return label;
+    }
+    const span = el('span', {}, o.name);
+    span.appendChild(el('small', {}, o.help));
+    let input;
+    if (o.kind === 'allow_deny') {
+      input = el('select', attrs);
+      input.append(el('option', { value: '' }, 'not checked'), el('option', {}, 'allow'), el('option', {}, 'deny'));
+    } else {
+      input = el('input', Object.assign({ type: 'text', placeholder: placeholders[o.kind] || '' }, attrs));
+      if (o.kind === 'hex_list') input.dataset.list = '';
+    }
+    const label = el('label');
+    label.append(span, input);
+    return label;
+  }
+  function buildExpectationForm(options) {
+    const form = $('expect-form');
+    const groups = new Map();
+    for (const o of options) {
+      if (!groups.has(o.group)) {
+        const fs = el('fieldset', { 'data-group': o.group });
+        fs.appendChild(el('legend', {}, groupTitles[o.group] || o.group));
+        groups.set(o.group, fs);
+        form.appendChild(fs);
+      }
+      groups.get(o.group).appendChild(optionField(o));
+    }
+  }
+  // A reference-values file fills the form (the form is what is checked, and what the export records).
+  async function loadReferenceValues() {
+    const f = $('reference-values').files[0];
+    if (!f) return;
+    const r = JSON.parse(core.readReferenceValues(await f.text(), f.name));
+    if (r.error) { setStatus('error', 'Cannot use the reference values: ' + markError(r.error.input, r.error.message)); return; }
+    for (const input of document.querySelectorAll('[data-expect]')) {
+      if (input.type === 'checkbox') input.checked = false; else input.value = '';
+    }
+    for (const [name, value] of Object.entries(r)) {
+      const input = document.querySelector(`[data-expect="${CSS.escape(name)}"]`);
+      if (!input) continue;
+      if (input.type === 'checkbox') input.checked = value === true;
+      else input.value = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+  }
+
+  const evidenceSlots = ['report', 'vcek', 'certTable', 'chain', 'crl'];
+  async function readEvidence() {
+    const files = {};
+    const inputs = [];
+    for (const id of evidenceSlots) {
+      files[id] = [];
+      for (const f of $(id).files || []) {
+        const bytes = new Uint8Array(await f.arrayBuffer());
+        files[id].push(bytes);
+        inputs.push({ field: labelOf($(id)), name: f.name, bytes: bytes.length, sha256: core.sha256(bytes) });
       }
     }
+    return { files, inputs };
+  }
+  function joinedChain(chain, request) {  // the library takes one chain blob per call; PEM concatenates, DER one by one
+    if (chain.length === 0) return;
+    if (chain.every((c) => c[0] === 0x2d)) {
+      const joined = new Uint8Array(chain.reduce((n, c) => n + c.length + 1, 0));
+      let at = 0;
+      for (const c of chain) { joined.set(c, at); at += c.length; joined[at++] = 0x0a; }
+      request.chain = joined;
+    } else {
+      request.ark = chain[0];
+      if (chain[1]) request.ask = chain[1];
+    }
+  }
+
+  // ---- the report signature (V016) by WebCrypto, for exactly the question the library will ask ----
+  // The library names the signer key, message and r, s; the browser's ECDSA answers; the library uses
+  // the answer only for that question (else Botan verifies). "WebAssembly library only" skips this.
+  const b64bytes = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
+  const keys = new Map();
+  async function webcryptoAnswer(request) {
+    if ($('opt-botan-sig').checked || !(self.crypto && crypto.subtle)) return;
+    const q = JSON.parse(core.signatureInput(request));
+    if (!q.id) return;
+    try {
+      let key = keys.get(q.spki);
+      if (!key) {
+        key = await crypto.subtle.importKey('spki', b64bytes(q.spki), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']);
+        keys.set(q.spki, key);
+      }
+      const rs = new Uint8Array(96);
+      rs.set(b64bytes(q.r), 0);
+      rs.set(b64bytes(q.s), 48);
+      request.webcrypto = { id: q.id, valid: await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-384' }, key, rs, b64bytes(q.message)) };
+    } catch (e) {
+      // not a P-384 key, or no WebCrypto: the library verifies with Botan
+    }
+  }
+
+  async function verify() {
+    clearVerdict();
+    if (!$('report').files.length) {
+      setStatus('error', markError('report', 'choose the attestation report first'));
+      return;
+    }
+    setStatus('working', 'Verifying…');
+    const { files, inputs } = await readEvidence();
+    const request = { report: files.report[0], reportName: $('report').files[0].name, now: $('now').value.trim(), product: $('product').value,
+                      offset: $('offset').value.trim(), strict: $('strict').checked, expect: expectations() };
+    if (files.vcek[0]) request.vcek = files.vcek[0];
+    if (files.certTable[0]) request.certTable = files.certTable[0];
+    if (files.crl[0]) request.crl = files.crl[0];
+    joinedChain(files.chain, request);
+    await webcryptoAnswer(request);
     let result;
     try {
       result = JSON.parse(core.verify(request));
@@ -127,32 +309,70 @@
       setStatus('error', 'Internal error: ' + e);
       return;
     }
-    lastVerdict = result;
-    $('export-json').disabled = false;
-    $('print').disabled = false;
     if (result.error) {
-      showChecks([]);
-      showTcb({});
-      showFields({});
-      setStatus('error', 'Cannot use the ' + result.error.input + ': ' + result.error.message);
+      setStatus('error', 'Cannot verify: ' + markError(result.error.input, result.error.message));
       return;
     }
+    lastVerdict = result;
+    lastInputs = inputs;
     showChecks(result.checks);
     showTcb(result);
     showFields(result.report);
+    showEvidence(inputs);
+    $('export-json').disabled = false;
+    $('print').disabled = false;
+    const state = { verified: 'verified', policy_failed: 'policy', not_verified: 'not_verified' }[result.outcome] || 'error';
+    setStatus(state, pageWords(result.summary) + ' — ' + (result.product || 'unknown product') + ', signer ' +
+              result.signer + ', verification time ' + result.verification_time + '.');
     status.scrollIntoView({ block: 'start' });
-    if (result.verified) setStatus('verified', 'GENUINE — signed by AMD ' + (result.product || '') + ' hardware (' + result.signer + '), and every expectation is met. Verification time ' + result.verification_time + '.');
-    else if (result.genuine) setStatus('policy', 'GENUINE, BUT POLICY FAILED — signed by AMD hardware, yet not what you expect (see the failed P checks).');
-    else setStatus('failed', 'NOT GENUINE — the report could not be verified as signed by AMD hardware (see the failed or skipped V checks).');
   }
 
+  // ---- export: the library's verdict JSON, with what an auditor needs to reproduce it ----
+  function exportDocument() {
+    return Object.assign({}, lastVerdict, {
+      build: { version: core.version(), sha256: document.querySelector('meta[name="sevproof-build-sha256"]').content,
+               verifier_wasm_sha256: $('sevproof-core-wasm').dataset.sha256 },
+      inputs: lastInputs,
+      options: { verification_time: $('now').value.trim() || 'now', product: $('product').value || 'from the report and certificate',
+                 offset: $('offset').value.trim() || null, strict: $('strict').checked },
+    });
+  }
   function exportJson() {
-    const blob = new Blob([JSON.stringify(lastVerdict, null, 2)], { type: 'application/json' });
+    const blob = new Blob([JSON.stringify(exportDocument(), null, 2)], { type: 'application/json' });
     const a = el('a', { href: URL.createObjectURL(blob), download: 'sevproof-verdict.json' });
     a.click();
-    URL.revokeObjectURL(a.href);
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
+  // ---- files placed by content, never by name ----
+  const slotOfKind = { report: 'report', vcek: 'vcek', vlek: 'vcek', ark: 'chain', ask: 'chain', asvk: 'chain', chain: 'chain',
+                       certificate: 'chain', crl: 'crl', cert_table: 'certTable' };
+  const kindWords = { report: 'attestation report', vcek: 'VCEK certificate', vlek: 'VLEK certificate', ark: 'ARK certificate',
+                      ask: 'ASK certificate', asvk: 'ASVK certificate', chain: 'certificate bundle', certificate: 'certificate',
+                      crl: 'CRL', cert_table: 'certificate table', json: 'JSON file', unknown: 'unrecognized file' };
+  async function classify(file) {
+    await coreReady;
+    return JSON.parse(core.classify(new Uint8Array(await file.arrayBuffer())));
+  }
+  async function routeDrop(fileList) {
+    const zone = $('dropzone');
+    const route = Object.fromEntries(evidenceSlots.map((id) => [id, new DataTransfer()]));
+    const lines = [];
+    for (const f of fileList) {
+      const c = await classify(f);
+      const slot = slotOfKind[c.kind];
+      const taken = slot && slot !== 'chain' && route[slot].files.length > 0;
+      if (slot && !taken) route[slot].items.add(f);
+      const where = !slot ? 'not used by this page' : taken ? 'not placed: a second one for "' + labelOf($(slot)) + '"' : '→ "' + labelOf($(slot)) + '"';
+      lines.push(el('li', { 'data-kind': c.kind, 'data-slot': slot && !taken ? slot : '' }, `${f.name}: ${kindWords[c.kind]} (${c.detail}) ${where}`));
+    }
+    for (const [id, dt] of Object.entries(route)) if (dt.files.length) $(id).files = dt.files;
+    clearVerdict();
+    for (const id of evidenceSlots) checkSlot(id);
+    const list = el('ul', { id: 'drop-result' });
+    list.append(...lines);
+    zone.replaceChildren(el('span', {}, 'Placed by content; check the fields below, then Verify.'), list);
+  }
   function wireDrop() {
     const zone = $('dropzone');
     zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
@@ -160,17 +380,23 @@
     zone.addEventListener('drop', (e) => {
       e.preventDefault();
       zone.classList.remove('over');
-      // Route each dropped file by its name: report*, vcek*/vlek*, cert*/auxblob*, crl*, else chain.
-      const route = { report: new DataTransfer(), vcek: new DataTransfer(), certTable: new DataTransfer(), crl: new DataTransfer(), chain: new DataTransfer() };
-      for (const f of e.dataTransfer.files) {
-        const n = f.name.toLowerCase();
-        const key = /crl/.test(n) ? 'crl' : /^(vcek|vlek)/.test(n) ? 'vcek' : /(certs|cert_table|auxblob)/.test(n) ? 'certTable'
-          : /(ark|ask|asvk|chain)/.test(n) ? 'chain' : 'report';
-        route[key].items.add(f);
-      }
-      for (const [id, dt] of Object.entries(route)) if (dt.files.length) $(id).files = dt.files;
-      zone.textContent = 'Placed ' + e.dataTransfer.files.length + ' file(s); check the fields below, then Verify.';
+      routeDrop([...e.dataTransfer.files]);
     });
+  }
+  // A file chosen for a field it does not fit is flagged at once (it would only fail later).
+  async function checkSlot(id) {
+    const input = $(id);
+    for (const f of input.files || []) {
+      const c = await classify(f);
+      const slot = slotOfKind[c.kind];
+      if (slot !== id) {
+        input.setAttribute('aria-invalid', 'true');
+        const note = el('p', { class: 'field-error', id: 'error-' + id, role: 'alert' },
+                        `${f.name} is a ${kindWords[c.kind]}` + (slot ? `; it belongs in "${labelOf($(slot))}"` : ''));
+        input.closest('label').after(note);
+        input.setAttribute('aria-describedby', note.id);
+      }
+    }
   }
 
   function showRoots() {
@@ -181,53 +407,68 @@
       body.appendChild(tr);
     }
   }
+  // The built-in chain's signatures, checked once per page load while the user chooses files (the
+  // library keeps the verified links; every report still has its own chain link and signature checked).
+  function checkBuiltinChain(products) {  // one product per idle moment, so a Verify click never waits long
+    if (products.length === 0) return;
+    const idle = self.requestIdleCallback || ((f) => setTimeout(f, 0));
+    idle(() => {
+      for (const l of JSON.parse(core.checkBuiltinChain(products[0])))
+        $('builtin-links').appendChild(el('li', { 'data-status': l.valid ? 'pass' : 'fail' }, `${l.valid ? 'pass' : 'FAIL'}  ${l.link}: ${l.detail}`));
+      checkBuiltinChain(products.slice(1));
+    }, { timeout: 2000 });
+  }
 
-  // ---- expected measurement: hashing in a Web Worker running the same WebAssembly library ----
-  // The worker is built from this page's own inline code (the library glue + the code below), so it
-  // needs no file of its own and works from file://.
-  const workerMain = function () {
-    let core = null;
-    const ready = createSevproof().then((m) => { core = m; });
-    async function hashFile(file, label, progress) {
-      const h = new core.Sha256();
-      const chunk = 4 << 20;
-      for (let at = 0; at < file.size; at += chunk) {
-        h.update(new Uint8Array(await file.slice(at, at + chunk).arrayBuffer()));
-        progress(label, Math.min(file.size, at + chunk), file.size);
-      }
-      const hex = h.finish();
-      h.delete();
-      return hex;
+  // ---- tools: KDS URLs for the report, digest of a key file ----
+  async function kdsUrls() {
+    const out = $('kds-out');
+    const f = $('report').files[0];
+    if (!f) { out.dataset.state = 'error'; out.textContent = 'Choose the attestation report first.'; return; }
+    const r = JSON.parse(core.kdsUrls(new Uint8Array(await f.arrayBuffer()), $('product').value));
+    out.dataset.state = r.error ? 'error' : 'done';
+    out.textContent = r.error ? pageWords(r.error.message)
+      : `# fetch these on a connected machine, then bring the files here\nvcek        ${r.vcek}\ncert_chain  ${r.cert_chain}\ncrl         ${r.crl}\n`;
+  }
+  async function keyDigest() {
+    const out = $('key-out');
+    const f = $('key-file').files[0];
+    if (!f) { out.dataset.state = 'error'; out.textContent = 'Choose a key file first.'; return; }
+    const r = JSON.parse(core.keyDigest(new Uint8Array(await f.arrayBuffer())));
+    out.dataset.state = r.error ? 'error' : 'done';
+    out.textContent = r.error ? pageWords(r.error.message) : r.sha384;
+  }
+
+  async function idBlockCheck() {
+    const out = $('id-out');
+    out.replaceChildren();
+    const file = async (id) => ($(id).files[0] ? new Uint8Array(await $(id).files[0].arrayBuffer()) : undefined);
+    const r = JSON.parse(core.idBlockCheck({ idBlock: await file('id-block'), idAuth: await file('id-auth'),
+                                             measurement: $('id-measurement').value.trim(), policy: $('id-policy').value.trim() }));
+    if (r.error) {
+      out.dataset.state = 'error';
+      out.appendChild(el('li', { 'data-status': 'fail' }, pageWords(r.error.message)));
+      return;
     }
-    self.onmessage = async (e) => {
-      await ready;
-      const { files, options } = e.data;
-      const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
-      try {
-        const req = Object.assign({}, options);
-        if (files.kernel) req.kernelSha256 = await hashFile(files.kernel, 'kernel', post);
-        if (files.initrd) req.initrdSha256 = await hashFile(files.initrd, 'initrd', post);
-        req.ovmf = new Uint8Array(await files.ovmf.arrayBuffer());
-        self.postMessage({ result: JSON.parse(core.measure(req)) });
-      } catch (err) {
-        self.postMessage({ result: { error: { input: 'worker', message: String(err) } } });
-      }
-    };
-  };
+    out.dataset.state = r.accepted ? 'accepted' : 'refused';
+    for (const c of r.checks) out.appendChild(el('li', { 'data-status': c.ok ? 'pass' : 'fail', 'data-check': c.check }, `${c.ok ? 'pass' : 'fail'}  ${c.check}: ${c.detail}`));
+    out.appendChild(el('li', {}, r.accepted ? 'SNP_LAUNCH_FINISH would accept this ID block and ID auth'
+      : 'SNP_LAUNCH_FINISH would refuse this ID block and ID auth (see the failed checks)'));
+  }
+
+  // ---- expected measurement: computed by the measurement module, compiled in its worker on first use ----
   let worker = null;
   function measureWorker() {
     if (!worker) {
-      const glue = $('sevproof-core').textContent;
-      const src = glue + '\n;(' + workerMain.toString() + ')();';
+      const src = $('sevproof-measure-glue').textContent + '\n;' + $('sevproof-worker').textContent;
       worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+      worker.postMessage({ init: packedBytes('sevproof-measure-wasm') });
     }
     return worker;
   }
 
-  function computeMeasurement() {
-    const out = $('m-result');
+  function measureRequest(out) {
     const ovmf = $('m-ovmf').files[0];
-    if (!ovmf) { out.dataset.state = 'error'; out.textContent = 'Choose the OVMF firmware image first.'; return; }
+    if (!ovmf) { out.dataset.state = 'error'; out.textContent = 'Choose the OVMF firmware image first.'; return null; }
     const files = { ovmf, kernel: $('m-kernel').files[0], initrd: $('m-initrd').files[0] };
     const options = { mode: $('m-mode').value, vcpus: $('m-vcpus').value.trim(), vcpuType: $('m-vcpu-type').value,
                       vmmType: $('m-vmm').value, guestFeatures: $('m-features').value.trim() };
@@ -235,8 +476,35 @@
     if (!files.kernel && (files.initrd || options.cmdline)) {
       out.dataset.state = 'error';
       out.textContent = 'An initrd or command line is only measured together with a kernel.';
-      return;
+      return null;
     }
+    return { files, options, botanOnly: $('opt-botan-only').checked };
+  }
+
+  function showMeasurement(out, r) {
+    if (r.error) { out.dataset.state = 'error'; out.textContent = 'Cannot compute: ' + pageWords(r.error.message); return; }
+    const field = $('expect-measurement');
+    field.value = r.measurement;
+    clearVerdict();  // the expectations changed
+    const reported = lastReportMeasurement;
+    out.dataset.hashing = r.hashing;
+    if (reported) {
+      const same = reported === r.measurement;
+      out.dataset.state = same ? 'match' : 'mismatch';
+      out.textContent = r.measurement + (same ? ' — equals the report\'s MEASUREMENT' : ' — differs from the report\'s MEASUREMENT ' + reported);
+    } else {
+      out.dataset.state = 'done';
+      out.textContent = r.measurement + ' (set as the expected measurement; press Verify to check the report)';
+    }
+    out.title = r.inputs.join('\n');
+  }
+
+  let lastReportMeasurement = null;
+  function computeMeasurement() {
+    const out = $('m-result');
+    const req = measureRequest(out);
+    if (!req) return;
+    lastReportMeasurement = lastVerdict && lastVerdict.report && lastVerdict.report.measurement;
     const bar = $('m-progress');
     bar.hidden = false;
     bar.value = 0;
@@ -253,40 +521,42 @@
       }
       $('m-compute').disabled = false;
       bar.hidden = true;
-      const r = e.data.result;
-      if (r.error) { out.dataset.state = 'error'; out.textContent = 'Cannot compute: ' + r.error.message; return; }
-      $('expect-measurement').value = r.measurement;
-      const reported = lastVerdict && lastVerdict.report && lastVerdict.report.measurement;
-      if (reported) {
-        const same = reported === r.measurement;
-        out.dataset.state = same ? 'match' : 'mismatch';
-        out.textContent = r.measurement + (same ? ' — equals the report\'s MEASUREMENT' : ' — differs from the report\'s MEASUREMENT ' + reported);
-      } else {
-        out.dataset.state = 'done';
-        out.textContent = r.measurement + ' (set as the expected measurement; press Verify to check the report)';
-      }
-      out.title = r.inputs.join('\n');
+      showMeasurement(out, e.data.result);
     };
-    w.postMessage({ files, options });
+    w.postMessage(req);
   }
 
+  // ---- wiring ----
+  for (const section of ['evidence', 'expectations']) {
+    $(section).addEventListener('input', clearVerdict);
+    $(section).addEventListener('change', (e) => {
+      clearVerdict();
+      if (e.target.type === 'file' && evidenceSlots.includes(e.target.id)) checkSlot(e.target.id);
+      if (e.target.id === 'reference-values') loadReferenceValues();
+    });
+  }
+  for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) $(id).addEventListener('change', measureWorker);  // compile while the user fills the form
   $('verify').addEventListener('click', () => { verify(); });
   $('m-compute').addEventListener('click', computeMeasurement);
   $('export-json').addEventListener('click', exportJson);
   $('print').addEventListener('click', () => window.print());
+  $('kds-show').addEventListener('click', () => { kdsUrls(); });
+  $('key-show').addEventListener('click', () => { keyDigest(); });
+  $('id-check').addEventListener('click', () => { idBlockCheck(); });
   wireDrop();
+  window.sevproofPage = { exportDocument, listItems };  // for the page's own tests
 
-  createSevproof().then((m) => {
+  coreReady.then((m) => {
     core = m;
-    $('version').textContent = m.version();
-    showRoots();
+    buildExpectationForm(JSON.parse(m.optionTable()));
+    $('version').textContent = m.version() + ' · build ' + document.querySelector('meta[name="sevproof-build-sha256"]').content;
     for (const t of JSON.parse(m.vcpuTypes())) {
       const o = el('option', {}, t);
       if (t === 'EPYC-Milan') o.selected = true;
       $('m-vcpu-type').appendChild(o);
     }
-    $('verify').disabled = false;
-    $('m-compute').disabled = false;
+    for (const id of ['verify', 'm-compute', 'kds-show', 'key-show', 'id-check']) $(id).disabled = false;
     setStatus('ready', 'Ready. Choose the files and press Verify.');
+    setTimeout(() => { showRoots(); checkBuiltinChain(['genoa', 'milan', 'turin']); }, 0);
   }, (e) => setStatus('error', 'The verifier failed to load: ' + e));
 })();

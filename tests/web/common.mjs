@@ -20,3 +20,26 @@ export function flipBit(bytes, offset, mask = 0x01) {
   copy[offset] ^= mask;
   return copy;
 }
+
+// An ID block and ID auth signed with a P-384 key, built here with Node's crypto (independently of
+// the library) from the SNP firmware ABI layout: what `sevproof id-block check` reads.
+export async function makeIdBlock(keyPem, ld, policy) {
+  const { createPrivateKey, sign } = await import('node:crypto');
+  const key = createPrivateKey(keyPem);
+  const block = new Uint8Array(0x60);
+  block.set(ld, 0x00);
+  new DataView(block.buffer).setUint32(0x50, 1, true);                  // VERSION
+  new DataView(block.buffer).setBigUint64(0x58, BigInt(policy), true);  // POLICY
+  const auth = new Uint8Array(0x1000);
+  const view = new DataView(auth.buffer);
+  view.setUint32(0x000, 1, true);                                       // ID_KEY_ALGO: ECDSA P-384 SHA-384
+  const le = (be) => Uint8Array.from(be).reverse();
+  const rs = sign('sha384', block, { key, dsaEncoding: 'ieee-p1363' });
+  auth.set(le(rs.subarray(0, 48)), 0x040);                              // ID_BLOCK_SIG.R
+  auth.set(le(rs.subarray(48)), 0x040 + 0x48);                          // ID_BLOCK_SIG.S
+  const jwk = key.export({ format: 'jwk' });
+  view.setUint32(0x240, 2, true);                                       // ID_KEY.CURVE: P-384
+  auth.set(le(Buffer.from(jwk.x, 'base64url')), 0x240 + 0x04);          // ID_KEY.QX
+  auth.set(le(Buffer.from(jwk.y, 'base64url')), 0x240 + 0x4C);          // ID_KEY.QY
+  return { block, auth };
+}

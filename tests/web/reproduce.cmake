@@ -1,6 +1,6 @@
 # Assembles the page a second time and compares it with the built one, byte for byte.
 execute_process(COMMAND "${NODE}" "${TOOL}" --template "${WEB}/index.html" --css "${WEB}/style.css" --app "${WEB}/app.js"
-                        --core "${CORE}" --out "${OUT}" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+                        --worker "${WEB}/worker.js" --core "${CORE}" --measure "${MEASURE}" --out "${OUT}" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
 message("${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "assembly failed")

@@ -53,6 +53,7 @@ struct request {
   std::optional<std::int64_t> now;          // verification time; default: the current time
   bool builtin_chain = true;                // offer the AMD chain built in (still checked against the pins)
   validate::options expect;                 // reference values (P checks, require-crl, host reports)
+  verify::ecdsa_verifier ecdsa;             // V016 by another ECDSA implementation (the page's WebCrypto); empty: Botan
 };
 
 enum class outcome : std::uint8_t { verified, policy_failed, not_verified, input_error };
@@ -139,6 +140,7 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
   vo.now = a.now;
   vo.product = rq.product;
   vo.require_crl = rq.expect.require_crl;
+  vo.ecdsa = rq.ecdsa;
   a.checks = verify::verify_report(ev, verify::trust_anchors::amd(), vo, cache);
   a.product = verify::decided_product(ev, vo);
   verify::adopt_product(ev.report, a.product);

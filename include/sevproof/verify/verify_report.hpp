@@ -49,6 +49,7 @@ struct verify_options {
   std::int64_t now = utc::now();        // verification time (Unix seconds, UTC)
   std::optional<snp::product> product;  // the product the caller says this is
   bool require_crl = false;             // a missing or unusable CRL fails V009-V011
+  ecdsa_verifier ecdsa;                 // V016 by another ECDSA implementation (the page's WebCrypto); empty: Botan
 };
 
 // Verified certificate links (issuer key, certificate) remembered by fingerprint, so a fleet of
@@ -390,10 +391,10 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
 }
 
 // ---- V016: the signature over the received bytes ----
-inline void check_signature(const evidence& ev, std::optional<snp::product> prod, verdict& v) {
+inline void check_signature(const evidence& ev, std::optional<snp::product> prod, verdict& v, const ecdsa_verifier& ecdsa = {}) {
   using namespace detail;
   const snp::report& rep = ev.report.report;
-  auto sig = report_signed_by(rep, *ev.signer);
+  auto sig = report_signed_by(rep, *ev.signer, ecdsa);
   if (sig.valid) {
     v.add(checks::report_signature, status::pass, sig.detail + " with the " + signer_name(ev));
     return;
@@ -435,7 +436,7 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
     const auto ch = check_chain(ev, trust, prod, opt, v, cache);
     check_revocation(ev, ch, opt, v);
     check_binding(ev, prod, v);
-    check_signature(ev, prod, v);
+    check_signature(ev, prod, v, opt.ecdsa);
   }
   check_reserved(ev, v);
   std::stable_sort(v.checks.begin(), v.checks.end(), [](const auto& a, const auto& b) { return a.code < b.code; });

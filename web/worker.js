@@ -1,0 +1,74 @@
+'use strict';
+// The measurement worker. The page builds it from its own inline blocks (the measurement module's
+// glue, then this script) and sends the module's compressed bytes first, so it needs no file of
+// its own and works from file://. Kernel and initrd are hashed here (SHA-256), by WebCrypto or by
+// the library's Botan (the reference; the page's "WebAssembly only" option forces it); the launch
+// digest itself is always the library's.
+/* global createSevproofMeasure */
+(function () {
+  let ready = null;
+
+  function instantiate(packed, imports) {
+    const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const response = new Response(stream, { headers: { 'Content-Type': 'application/wasm' } });
+    return WebAssembly.instantiateStreaming(response, imports);
+  }
+
+  function load(packed) {
+    ready = ready || createSevproofMeasure({
+      instantiateWasm(imports, receive) {
+        instantiate(packed, imports).then((r) => receive(r.instance, r.module));
+        return {};
+      },
+    });
+    return ready;
+  }
+
+  const toHex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+
+  async function hashWithBotan(core, file, label, progress) {
+    const h = new core.Sha256();
+    const chunk = 8 << 20;
+    try {
+      for (let at = 0; at < file.size; at += chunk) {
+        h.update(new Uint8Array(await file.slice(at, at + chunk).arrayBuffer()));
+        progress(label, Math.min(file.size, at + chunk), file.size);
+      }
+      return h.finish();
+    } finally {
+      h.delete();
+    }
+  }
+
+  async function hashWithWebCrypto(file, label, progress) {
+    const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+    progress(label, file.size, file.size);
+    return toHex(digest);
+  }
+
+  self.onmessage = async (e) => {
+    if (e.data.init) { load(e.data.init); return; }
+    const { files, options, botanOnly } = e.data;
+    const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
+    try {
+      const core = await ready;
+      const webCrypto = !botanOnly && self.crypto && self.crypto.subtle;
+      const hash = (f, label) => (webCrypto ? hashWithWebCrypto(f, label, post) : hashWithBotan(core, f, label, post));
+      const req = Object.assign({}, options);
+      const [kernel, initrd, ovmf] = await Promise.all([
+        files.kernel ? hash(files.kernel, 'kernel') : null,
+        files.initrd ? hash(files.initrd, 'initrd') : null,
+        files.ovmf.arrayBuffer()]);
+      if (kernel) req.kernelSha256 = kernel;
+      if (initrd) req.initrdSha256 = initrd;
+      req.ovmf = new Uint8Array(ovmf);
+      const result = JSON.parse(core.measure(req));
+      result.hashing = webCrypto ? 'WebCrypto' : 'WebAssembly (Botan)';
+      if (kernel) result.kernel_sha256 = kernel;
+      if (initrd) result.initrd_sha256 = initrd;
+      self.postMessage({ result });
+    } catch (err) {
+      self.postMessage({ result: { error: { input: 'worker', message: String(err) } } });
+    }
+  };
+})();
