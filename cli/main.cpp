@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   commands.emplace_back(kd, sevproof::cli::add_key_digest(*kd));
   auto* sev = app.add_subcommand("sev", "Legacy SEV / SEV-ES guest owner: validate, verify-chain, secret");
   commands.emplace_back(sev, sevproof::cli::add_sev(*sev));
+  auto* vm = app.add_subcommand("vm", "One VM definition file: init, measure, id-block, launch-args, verify");
+  commands.emplace_back(vm, sevproof::cli::add_vm(*vm));
 
   try {
     app.parse(argc, argv);
