@@ -93,7 +93,7 @@ int run_id_block_create(const create_options& o, const measure_cli& m) {
   if (!svn || *svn > 0xFFFFFFFFu) return std::cerr << "sevproof id-block: --guest-svn: expected a 32-bit number\n", static_cast<int>(usage);
   v.guest_svn = static_cast<std::uint32_t>(*svn);
   auto pol = parse_uint(o.policy);
-  if (!pol) return std::cerr << "sevproof id-block: --policy: not a number\n", static_cast<int>(usage);
+  if (!pol) return std::cerr << "sevproof id-block: --policy: " << number_syntax_problem(o.policy) << "\n", static_cast<int>(usage);
   if (!(*pol & bits::find(snp::guest_policy_bits, "RESERVED_MBO").mask()))
     return std::cerr << "sevproof id-block: --policy " << o.policy << ": bit 17 is reserved and must be one (e.g. 0x30000)\n", static_cast<int>(usage);
   if (*pol & bits::find(snp::guest_policy_bits, "RESERVED").mask())
@@ -157,7 +157,7 @@ int run_check(const check_options& o) {
   }
   if (!o.policy.empty()) {
     want.policy = parse_uint(o.policy);
-    if (!want.policy) return std::cerr << "sevproof id-block check: --policy: not a number\n", static_cast<int>(usage);
+    if (!want.policy) return std::cerr << "sevproof id-block check: --policy: " << number_syntax_problem(o.policy) << "\n", static_cast<int>(usage);
   }
   auto r = idblock::check_for_launch_finish(*block, *auth, want);
   if (!r) return std::cerr << "sevproof id-block check: " << r.err().to_string() << "\n", static_cast<int>(bad_input);

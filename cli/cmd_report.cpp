@@ -102,14 +102,12 @@ int run_show(const show_options& o) {
     }
   }
   if (!o.offset.empty()) {
-    try {
-      std::size_t used = 0;
-      ro.offset = std::stoull(o.offset, &used, 0);
-      if (used != o.offset.size()) throw std::invalid_argument("trailing characters");
-    } catch (const std::exception&) {
-      std::cerr << "sevproof report show: --offset " << o.offset << ": not a number (decimal or 0x-hex)\n";
+    const auto off = parse_uint(o.offset);
+    if (!off) {
+      std::cerr << "sevproof report show: --offset: " << number_syntax_problem(o.offset) << "\n";
       return usage;
     }
+    ro.offset = static_cast<std::size_t>(*off);
   }
   ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
 

@@ -47,24 +47,36 @@ std::optional<vmw::definition> load_vm(const std::string& path, int& code) {
   return std::move(d).value();
 }
 
-std::optional<vm_files> read_vm_files(const vmw::definition& d, int& code) {
+namespace {
+
+// The firmware's bytes and the kernel's and initrd's SHA-256, each checked against its pin; the
+// refusal, or an empty string.
+std::string read_launch_files(const vmw::definition& d, vmw::launch_files& out) {
+  auto fw = read_file(d.ovmf.resolved);
+  if (!fw.data) return d.where(d.ovmf.key) + ": " + fw.why;
+  if (auto e = vmw::check_pin(d, d.ovmf, crypto::sha256_of(*fw.data))) return e->to_string();
+  out.ovmf = std::move(*fw.data);
+  for (auto [ref, digest] : {std::pair{&d.kernel, &out.kernel}, std::pair{&d.initrd, &out.initrd}}) {
+    if (!*ref) continue;
+    auto h = sha256_file((*ref)->resolved, (*ref)->key.c_str());
+    if (!h.digest) return d.where((*ref)->key) + ": " + h.why;
+    if (auto e = vmw::check_pin(d, **ref, *h.digest)) return e->to_string();
+    *digest = *h.digest;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<vm_files> read_vm_files(const vmw::definition& d, int& code, bool launch) {
   auto fail = [&](const std::string& why) {
     std::cerr << "sevproof vm: " << why << "\n";
     code = bad_input;
     return std::optional<vm_files>{};
   };
   vm_files out;
-  auto fw = read_file(d.ovmf.resolved);
-  if (!fw.data) return fail(d.where(d.ovmf.key) + ": " + fw.why);
-  if (auto e = vmw::check_pin(d, d.ovmf, crypto::sha256_of(*fw.data))) return fail(e->to_string());
-  out.launch.ovmf = std::move(*fw.data);
-  for (auto [ref, digest] : {std::pair{&d.kernel, &out.launch.kernel}, std::pair{&d.initrd, &out.launch.initrd}}) {
-    if (!*ref) continue;
-    auto h = sha256_file((*ref)->resolved, (*ref)->key.c_str());
-    if (!h.digest) return fail(d.where((*ref)->key) + ": " + h.why);
-    if (auto e = vmw::check_pin(d, **ref, *h.digest)) return fail(e->to_string());
-    *digest = *h.digest;
-  }
+  if (launch)
+    if (auto why = read_launch_files(d, out.launch); !why.empty()) return fail(why);
   if (d.id_block)
     for (auto [ref, bytes_out] : {std::pair{&d.id_block->id_key, &out.id_key}, std::pair{&d.id_block->author_key, &out.author_key}}) {
       if (!*ref) continue;
@@ -451,7 +463,7 @@ runner add_vm(CLI::App& app) {
   la->footer("Examples:\n  sevproof vm launch-args vm.toml --for qemu\n  sevproof vm launch-args vm.toml --for libvirt --name guest1 --memory 4096 > guest1.xml");
   subs.emplace_back(la, [lo] { return run_launch_args(*lo); });
 
-  // add_vm_verify(app, subs);  (TODO: after the pipeline lands)
+  add_vm_verify(app, subs);
 
   return [subs] {
     for (const auto& [cmd, run] : subs)

@@ -65,7 +65,7 @@ cli_test("vm wrong type names key and line" 3 "wrong-type.toml: line 7: launch.v
          vm measure "${VMDATA}/wrong-type.toml")
 cli_test("vm missing file names key and line" 3 "launch.ovmf \\(line 6\\): [^\n]*no-such-OVMF.fd: no such file"
          vm launch-args "${VMDATA}/missing-file.toml" --for qemu)
-cli_test("vm JSON expectation names key and line" 3 "bad-expect.json: line 6: expect.min-reported-tcb: --min-reported-tcb"
+cli_test("vm JSON expectation names key and line" 3 "bad-expect.json: line 6: expect.min-tcb: --min-tcb"
          vm measure "${VMDATA}/bad-expect.json")
 cli_test("vm SNPGuard policy names key and line" 3 "line 9: guest_policy: 0x10000: bit 17 is reserved"
          vm measure "${VMDATA}/snpguard-bad-policy.toml")

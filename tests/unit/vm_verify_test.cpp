@@ -70,15 +70,21 @@ struct outcome {
   std::map<std::string, std::string> sources;
 };
 
+// The pipeline's steps with the test authority's trust anchors instead of AMD's (pipeline::appraise
+// pins AMD's), then what `vm verify` adds: the definition's reference values and launch checks.
 outcome appraise(const std::string& text, const bytes& report, const std::optional<bytes>& recomputed = std::nullopt) {
   auto d = vm::parse(text, "vm.toml");
   REQUIRE(d.ok());
   const auto& ca = test_ca::get();
-  verify::evidence ev{test_ca::parse(report), ca.vcek, {ca.ark, ca.ask}, std::nullopt};
+  verify::evidence ev{test_ca::parse(report), ca.vcek, {ca.ark, ca.ask}, std::nullopt, {}};
   verify::verify_options vo;
   vo.now = year(2026);
-  vm::key_digests k{digest_of(id_key()), digest_of(author_key())};
-  return {vm::appraise(*d, ev, ca.trust(), vo, recomputed, k), vm::check_sources(*d)};
+  const vm::key_digests k{digest_of(id_key()), digest_of(author_key())};
+  auto v = verify::verify_report(ev, ca.trust(), vo);
+  verify::adopt_product(ev.report, verify::decided_product(ev, vo));
+  validate::validate_report(ev.report, vm::reference_values(*d, recomputed, k), ev.report.layout, v);
+  vm::check_launch(ev.report.report, *d, v);
+  return {v, vm::check_sources(*d)};
 }
 
 // Exactly the given checks fail; the verdict is genuine but not verified.
@@ -127,7 +133,7 @@ TEST_CASE("vm verify: measurement, policy, HOST_DATA and key digests each broken
     const auto o = appraise(definition_text(), launched_report([](bytes& r) { r[0x008 + 2] = 0x13; }));  // 0x130000: single socket too
     only_fails(o, {&checks::launch_policy});
     CHECK_THAT(sentence(o, checks::launch_policy), ContainsSubstring("POLICY is 0x0000000000130000, the launch policy is 0x0000000000030000"));
-    CHECK(o.sources.at("P034") == "launch.policy (line 7)");
+    CHECK(o.sources.at("P035") == "launch.policy (line 7)");
   }
   SECTION("HOST_DATA") {
     const auto o = appraise(definition_text(), launched_report([](bytes& r) { r[0x0C0 + 31] ^= 1; }));
@@ -169,10 +175,10 @@ TEST_CASE("vm verify: SNPGuard's exact POLICY and PLATFORM_INFO and its committe
   only_fails(appraise(sg, launched_report(), m), {});
   auto o = appraise(set("platform_info = 0x1", "platform_info = 0x3"), launched_report(), m);
   only_fails(o, {&checks::platform_info_exact});
-  CHECK(o.sources.at("P035") == "platform_info (line 8)");
+  CHECK(o.sources.at("P036") == "platform_info (line 8)");
   o = appraise(sg, launched_report([](bytes& r) { r[0x008 + 2] = 0x13; }), m);
   only_fails(o, {&checks::launch_policy});
-  CHECK(o.sources.at("P034") == "guest_policy (line 9)");
+  CHECK(o.sources.at("P035") == "guest_policy (line 9)");
   o = appraise(set("snp = 0", "snp = 255"), launched_report(), m);
   only_fails(o, {&checks::min_committed_tcb});
   CHECK(o.sources.at("P022") == "min_commited_tcb (line 12)");

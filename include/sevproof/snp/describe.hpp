@@ -76,7 +76,7 @@ inline void describe_tcb(described_field& d, std::uint64_t raw, tcb_layout l) {
 
 inline std::vector<described_field> describe(const parsed_report& pr) {
   const report& r = pr.report;
-  const unsigned v = r.version();
+  const unsigned v = r.version_for_layout();
   std::vector<described_field> out;
   for (const auto& f : report_fields.fields) {
     if (!f.in(v) || f.must_be_zero()) continue;

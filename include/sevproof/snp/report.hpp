@@ -62,13 +62,15 @@ class report {
   [[nodiscard]] constexpr bytes_view chip_id() const { return bytes_of("CHIP_ID"); }
   [[nodiscard]] constexpr bool has_cpuid() const { return version() >= 3; }
 
- private:
-  // Versions above the newest known one are read with the newest layout (parse_report refuses them
-  // anyway); 4 never shipped and reads like 3.
+  // The layout version this report is read with: 4 has the version 3 layout (CPUID fields, no
+  // mitigation vectors; go-sev-guest and virtee/sev agree). Versions above the newest known one
+  // are read with the newest layout (parse_report refuses them anyway).
   [[nodiscard]] constexpr unsigned version_for_layout() const {
     const auto v = version();
     return v >= 5 ? 5u : v == 4 ? 3u : v <= 2 ? 2u : static_cast<unsigned>(v);
   }
+
+ private:
 
   storage raw_;
 };
@@ -86,7 +88,10 @@ inline result<report> parse_report(bytes_view data) {
   bool supported = false;
   for (unsigned sv : supported_versions) supported |= (v == sv);
   if (!supported)
-    return error{"report", "VERSION", 0x000, "is " + std::to_string(v) + "; supported: 2, 3, 5"};
+    return error{"report", "VERSION", 0x000, "is " + std::to_string(v) + "; supported: 2, 3, 4, 5"};
+  if (r.vmpl() > 3 && r.vmpl() != host_requested_vmpl)
+    return error{"report", "VMPL", 0x030,
+                 "is " + std::to_string(r.vmpl()) + "; a guest's VMPL is 0-3, and 0xFFFFFFFF marks a report the host requested"};
   if (r.signature_algo() != 1)
     return error{"report", "SIGNATURE_ALGO", 0x034,
                  "is " + std::to_string(r.signature_algo()) + "; the only defined value is 1 (ECDSA P-384 with SHA-384)"};

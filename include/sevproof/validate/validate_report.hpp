@@ -18,7 +18,7 @@ namespace sevproof::validate {
 
 namespace detail {
 
-inline std::string tcb_min_text(const tcb_minimum& m) {
+inline std::string tcb_min_words(const tcb_minimum& m) {
   std::string s;
   auto add = [&](const char* n, const std::optional<std::uint8_t>& x) {
     if (x) s += (s.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(*x);
@@ -50,7 +50,7 @@ inline void check_tcb_min(verdict& v, const checks::check_info& info, const char
   cmp("tee", t.tee, min->tee);
   cmp("snp", t.snp, min->snp);
   cmp("microcode", t.microcode, min->microcode);
-  if (low.empty()) v.add(info, status::pass, std::string(field) + " meets the minimum (" + tcb_min_text(*min) + ")");
+  if (low.empty()) v.add(info, status::pass, std::string(field) + " meets the minimum (" + tcb_min_words(*min) + ")");
   else v.add(info, status::fail, std::string(field) + " is below the minimum: " + low);
 }
 
@@ -185,8 +185,16 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
   } else {
     v.add(checks::platform_info, status::skipped, "not requested", false);
   }
-  if (o.vmpl) v.add(checks::vmpl, r.vmpl() == *o.vmpl ? status::pass : status::fail, "VMPL is " + std::to_string(r.vmpl()) + ", expected " + std::to_string(*o.vmpl));
+  const bool host_report = r.vmpl() == snp::host_requested_vmpl;
+  const std::string vmpl_text = host_report ? "0xFFFFFFFF (requested by the host)" : std::to_string(r.vmpl());
+  if (o.vmpl) v.add(checks::vmpl, r.vmpl() == *o.vmpl ? status::pass : status::fail, "VMPL is " + vmpl_text + ", expected " + std::to_string(*o.vmpl));
   else v.add(checks::vmpl, status::skipped, "not requested", false);
+  if (!host_report)
+    v.add(checks::guest_requested, status::pass, "VMPL " + vmpl_text + ": the guest requested the report", false);
+  else
+    v.add(checks::guest_requested, o.allow_host_report ? status::pass : status::fail,
+          std::string("the host requested this report (VMPL 0xFFFFFFFF): REPORT_DATA binds nothing the guest chose") +
+              (o.allow_host_report ? " (allowed)" : "; refused unless --allow-host-report"));
 
   const bool has_id_block = !all_zero(r.bytes_of("ID_KEY_DIGEST"));
   const bool has_author = bits::find(snp::key_info_bits, "AUTHOR_KEY_EN").get(r.key_info()) != 0;

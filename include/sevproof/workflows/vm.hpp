@@ -22,7 +22,7 @@
 #include "sevproof/crypto/hash.hpp"
 #include "sevproof/measure/request.hpp"
 #include "sevproof/snp/policy.hpp"
-#include "sevproof/validate/option_text.hpp"
+#include "sevproof/validate/reference_values.hpp"
 #include "sevproof/workflows/vm_document.hpp"
 
 namespace sevproof::workflows::vm {
@@ -44,12 +44,6 @@ struct id_block_def {
   std::uint32_t guest_svn = 0;
 };
 
-// One reference value: a `sevproof verify` option name and its text, from [expect].
-struct expectation {
-  std::string name, value;
-  int line = 0;
-};
-
 enum class origin : std::uint8_t { native, snpguard };
 
 struct definition {
@@ -64,7 +58,8 @@ struct definition {
   std::optional<std::uint64_t> policy;                  // the launch policy; the report's POLICY equals it
   std::optional<std::array<byte, 32>> host_data;
   std::optional<id_block_def> id_block;
-  std::vector<expectation> expect;
+  validate::options expect;                             // [expect], read by validate/reference_values.hpp
+  std::vector<std::string> expect_keys;                 // its keys in file order (lines in `lines`)
   std::optional<std::uint64_t> platform_info;           // exact PLATFORM_INFO (SNPGuard semantics)
   std::string product;                                  // SNPGuard host_cpu_family: Milan, Genoa
   std::map<std::string, int> lines;                     // every key read -> its line
@@ -296,8 +291,9 @@ inline void read_id_block(reader& rd, const node& root) {
   rd.def.id_block = b;
 }
 
-// [expect]: each key a `sevproof verify` option; checked now through the library's option parser.
-inline void read_expect(reader& rd, const node& root) {
+// [expect]: `sevproof verify`'s option names, read by the library's reference-values reader (the
+// same function as a reference-values file); its errors are re-worded to name "expect.KEY" and line.
+inline void read_expect(reader& rd, const node& root, std::string_view text) {
   const node* t = rd.get(root, "", "expect", node::kind::table);
   if (!t) return;
   const std::pair<const char*, bool> twice[] = {{"host-data", rd.def.host_data.has_value()},
@@ -308,43 +304,37 @@ inline void read_expect(reader& rd, const node& root) {
       rd.fail(std::string("expect.") + name, t->find(name)->line,
               std::string("already fixed by the launch (") + (std::string(name) == "host-data" ? "launch.host_data" : "[id_block]") +
                   "); the report must show that value, so give it once");
-  validate::options scratch;
   for (const auto& [k, v] : t->members) {
-    const std::string key = "expect." + k;
-    rd.def.lines[key] = v.line;
-    std::vector<const node*> values;
-    if (v.type == node::kind::array) {
-      if (k != "measurement" && k != "id-key-digest" && k != "author-key-digest") rd.fail(key, v.line, "takes one value, not an array");
-      if (v.items.empty()) rd.fail(key, v.line, "empty array");
-      for (const auto& i : v.items) values.push_back(&i);
+    rd.def.lines["expect." + k] = v.line;
+    rd.def.expect_keys.push_back(k);
+  }
+  const std::string& src = rd.def.source;
+  try {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && text[first] == '{') {
+      const auto j = nlohmann::json::parse(text);
+      validate::apply_json(j.at("expect"), text, src, rd.def.expect);
     } else {
-      values.push_back(&v);
+      const toml::table doc = toml::parse(text, src);
+      validate::apply_table(*doc["expect"].as_table(), src, rd.def.expect);
     }
-    for (const node* x : values) {
-      std::string text;
-      if (x->type == node::kind::string) text = x->text;
-      else if (x->type == node::kind::integer && x->integer >= 0) text = std::to_string(x->integer);
-      else if (x->type == node::kind::boolean) text = x->boolean ? "true" : "false";
-      else rd.fail(key, v.line, std::string("expected a string, a non-negative integer or a boolean, found ") + kind_name(x->type));
-      if (text.empty()) rd.fail(key, v.line, "empty value");
-      try {
-        validate::apply_option(scratch, k, text);
-      } catch (const validate::option_error& e) {
-        rd.fail(key, v.line, e.what());
-      }
-      rd.def.expect.push_back({k, text, v.line});
-    }
+  } catch (const validate::option_error& e) {
+    std::string msg = e.what();
+    for (const auto& [k, v] : t->members)
+      for (const std::string& at : {validate::detail::where(src, static_cast<std::size_t>(v.line), k), validate::detail::where(src, std::nullopt, k)})
+        if (msg.rfind(at, 0) == 0) rd.fail("expect." + k, v.line, msg.substr(std::min(msg.size(), at.size() + 2)));
+    rd.fail("expect", t->line, msg);
   }
 }
 
-inline void read_native(reader& rd, const node& root) {
+inline void read_native(reader& rd, const node& root, std::string_view text) {
   rd.only(root, "", {"format", "launch", "id_block", "expect"});
   const auto f = rd.integer(root, "", "format", 1000);
   if (!f) rd.fail("format", 0, "missing: a sevproof VM file starts with format = 1 (and is not a SNPGuard file)");
   if (*f != format_version) rd.fail("format", root.find("format")->line, std::to_string(*f) + " is not supported (this sevproof reads format 1)");
   read_launch(rd, root);
   read_id_block(rd, root);
-  read_expect(rd, root);
+  read_expect(rd, root, text);
 }
 
 // SNPGuard's VMDescription: every key required (its serde struct has no defaults); EPYC-v4, QEMU.
@@ -386,7 +376,7 @@ inline void read_snpguard(reader& rd, const node& root) {
   }
   if (const node* r = rd.get(tcb, "min_commited_tcb", "_reserved", node::kind::array))
     if (r->items.size() != 4) rd.fail("min_commited_tcb._reserved", r->line, "expected 4 integers");
-  d.expect.push_back({"min-committed-tcb", text, d.lines["min_commited_tcb"]});
+  validate::apply_option(d.expect, "min-committed-tcb", text);
 }
 
 }  // namespace detail
@@ -403,7 +393,7 @@ inline result<definition> parse(std::string_view text, const std::string& source
     const node& root = *doc;
     const bool snpguard = !root.find("format") && (root.find("vcpu_count") || root.find("ovmf_file") || root.find("host_cpu_family"));
     if (snpguard) detail::read_snpguard(rd, root);
-    else detail::read_native(rd, root);
+    else detail::read_native(rd, root, text);
   } catch (const detail::file_error& e) {
     return error{source, "", std::nullopt, e.what()};
   }

@@ -15,8 +15,8 @@
 
 #include "sevproof/core/error.hpp"
 
-#ifndef TOML_EXCEPTIONS
-#define TOML_EXCEPTIONS 1
+#ifndef TOML_HEADER_ONLY
+#define TOML_HEADER_ONLY 1
 #endif
 #include <toml++/toml.h>
 

@@ -14,8 +14,7 @@
 #include "sevproof/idblock/id_block.hpp"
 #include "sevproof/snp/report.hpp"
 #include "sevproof/validate/option_text.hpp"
-#include "sevproof/validate/validate_report.hpp"
-#include "sevproof/verify/verify_report.hpp"
+#include "sevproof/pipeline/appraise.hpp"
 #include "sevproof/workflows/vm.hpp"
 
 namespace sevproof::workflows::vm {
@@ -43,8 +42,7 @@ inline result<crypto::sha384_digest> key_file_digest(const definition& d, const 
 // The reference values, as `sevproof verify`'s options: [expect] first, then what the launch fixes.
 // `recomputed` is the launch digest from [launch], used when [expect] records no measurement.
 inline validate::options reference_values(const definition& d, const std::optional<bytes>& recomputed, const key_digests& k) {
-  validate::options o;
-  for (const auto& e : d.expect) validate::apply_option(o, e.name, e.value);
+  validate::options o = d.expect;
   if (o.measurements.empty() && recomputed) o.measurements.push_back(*recomputed);
   if (d.host_data) o.host_data = bytes(d.host_data->begin(), d.host_data->end());
   if (d.id_block) {
@@ -60,15 +58,20 @@ inline validate::options reference_values(const definition& d, const std::option
 inline std::map<std::string, std::string> check_sources(const definition& d) {
   std::map<std::string, std::string> s;
   const bool sg = d.from == origin::snpguard;
-  auto from_expect = [&](const checks::check_info& c, const char* name) {
-    for (const auto& e : d.expect)
-      if (e.name == name) s[std::string(c.code)] = sg ? d.where("min_commited_tcb") : d.where("expect." + e.name);
+  auto named = [&](const char* name) {
+    for (const auto& k : d.expect_keys)
+      if (k == name) return true;
+    return false;
   };
-  bool recorded = false;
-  for (const auto& e : d.expect) recorded |= e.name == "measurement";
+  auto from_expect = [&](const checks::check_info& c, const char* name) {
+    if (named(name)) s[std::string(c.code)] = d.where("expect." + std::string(name));
+  };
   s[std::string(checks::measurement.code)] =
-      recorded ? d.where("expect.measurement") : "the digest recomputed from [launch] (" + d.where(d.ovmf.key) + ", ...)";
-  if (sg) s[std::string(checks::measurement.code)] = "the digest recomputed from " + d.where("ovmf_file") + ", kernel_file, ...";
+      named("measurement") ? d.where("expect.measurement") : "the digest recomputed from [launch] (" + d.where(d.ovmf.key) + ", ...)";
+  if (sg) {
+    s[std::string(checks::measurement.code)] = "the digest recomputed from " + d.where("ovmf_file") + ", kernel_file, ...";
+    s[std::string(checks::min_committed_tcb.code)] = d.where("min_commited_tcb");
+  }
   s[std::string(checks::launch_policy.code)] = sg ? d.where("guest_policy") : d.policy && d.lines.count("launch.policy")
                                                                                    ? d.where("launch.policy")
                                                                                    : "launch.policy (default " + hex::number(d.policy.value_or(0)) + ")";
@@ -88,8 +91,9 @@ inline std::map<std::string, std::string> check_sources(const definition& d) {
       {&checks::policy_abi, "min-abi"}, {&checks::min_guest_svn, "min-guest-svn"}, {&checks::report_data, "report-data"},
       {&checks::host_data, "host-data"}, {&checks::image_id, "image-id"}, {&checks::family_id, "family-id"},
       {&checks::report_id, "report-id"}, {&checks::report_id_ma, "report-id-ma"}, {&checks::chip_id, "chip-id"},
-      {&checks::min_firmware, "min-firmware"}, {&checks::min_firmware, "min-build"}, {&checks::min_current_tcb, "min-tcb"},
-      {&checks::min_committed_tcb, "min-committed-tcb"}, {&checks::min_reported_tcb, "min-reported-tcb"},
+      {&checks::min_firmware, "min-firmware"}, {&checks::min_firmware, "min-build"}, {&checks::min_reported_tcb, "min-tcb"},
+      {&checks::min_committed_tcb, "min-committed-tcb"}, {&checks::min_current_tcb, "min-current-tcb"},
+      {&checks::guest_requested, "allow-host-report"},
       {&checks::min_launch_tcb, "min-launch-tcb"}, {&checks::provisional_firmware, "provisional-firmware"},
       {&checks::platform_info, "platform-info-max"}, {&checks::vmpl, "vmpl"}, {&checks::id_block, "require-id-block"},
       {&checks::author_key, "require-author-key"}, {&checks::trusted_id_key, "id-key-digest"},
@@ -119,16 +123,25 @@ inline void check_launch(const snp::report& r, const definition& d, verdict& v) 
 }
 
 
-// The verdict of a report against a definition: every verification check of `sevproof verify`,
-// the reference values the definition implies, and the launch checks.
-inline verdict appraise(const definition& d, verify::evidence& ev, const verify::trust_anchors& trust, const verify::verify_options& vo,
-                        const std::optional<bytes>& recomputed, const key_digests& k) {
-  auto v = verify::verify_report(ev, trust, vo);
-  const auto prod = verify::decided_product(ev, vo);
-  verify::adopt_product(ev.report, prod);
-  validate::validate_report(ev.report, reference_values(d, recomputed, k), ev.report.layout, v);
-  check_launch(ev.report.report, d, v);
-  return v;
+// Adds the launch checks to an appraisal of the pipeline; its outcome and headline follow them.
+inline void complete(pipeline::appraisal& a, const definition& d) {
+  if (!a.report) return;  // an input error: nothing was checked
+  check_launch(a.report->report, d, a.checks);
+  a.result = a.checks.passed() ? pipeline::outcome::verified
+             : a.checks.genuine() ? pipeline::outcome::policy_failed
+                                  : pipeline::outcome::not_verified;
+  a.headline = pipeline::detail::headline(a);
+}
+
+// The verdict of a report against a definition: the pipeline's appraisal (every check of
+// `sevproof verify`) with the reference values the definition implies, then the launch checks.
+// `rq` carries the report and the evidence; its reference values are replaced.
+inline pipeline::appraisal appraise(const definition& d, pipeline::request rq, const std::optional<bytes>& recomputed, const key_digests& k) {
+  rq.expect = reference_values(d, recomputed, k);
+  if (!rq.product && !d.product.empty()) rq.product = snp::product_from_name(d.product);
+  auto a = pipeline::appraise(rq);
+  complete(a, d);
+  return a;
 }
 
 }  // namespace sevproof::workflows::vm

@@ -81,26 +81,18 @@ inline void write_id_block(std::string& s, const definition& d) {
 
 inline void write_expect(std::string& s, const definition& d) {
   s += "\n[expect]                      # reference values: `sevproof verify` option names\n";
-  if (d.from == origin::snpguard && d.platform_info)
+  validate::options o = d.expect;
+  if (d.from == origin::snpguard && d.platform_info) {
     s += "# SNPGuard required PLATFORM_INFO == " + hex::number(*d.platform_info) +
-         "; here it is a ceiling (a platform with fewer of these bits also passes)\nplatform-info-max = \"" + hex::number(*d.platform_info) + "\"\n";
-  std::map<std::string, std::vector<std::string>> lists;
-  for (const auto& e : d.expect) lists[e.name].push_back(e.value);
-  for (const auto& e : d.expect) {
-    auto it = lists.find(e.name);
-    if (it == lists.end()) continue;
-    if (it->second.size() == 1) {
-      s += e.name + " = " + toml_string(e.value) + "\n";
-    } else {
-      s += e.name + " = [";
-      for (std::size_t i = 0; i < it->second.size(); ++i) s += (i ? ", " : "") + toml_string(it->second[i]);
-      s += "]\n";
-    }
-    lists.erase(it);
+         "; here it is a ceiling (a platform with fewer of these bits also passes)\n";
+    o.platform_info_max = *d.platform_info;
   }
-  if (d.expect.empty() && !(d.from == origin::snpguard && d.platform_info))
+  const auto table = validate::to_toml(o);
+  if (table.find_first_not_of(" \n") == std::string::npos)
     s += "# measurement = [\"...\"]      # recorded digests; absent: `vm verify` recomputes it from [launch]\n"
-         "# min-reported-tcb = \"bl=3,tee=0,snp=8,ucode=115\"\n# vmpl = 0\n";
+         "# min-tcb = \"bl=3,tee=0,snp=8,ucode=115\"\n# vmpl = 0\n";
+  else
+    s += table;
 }
 
 }  // namespace detail
