@@ -161,6 +161,7 @@ std::optional<vmw::definition> definition_from_flags(const measure_cli& m, const
   d.snp_ovmf_hash = m.snp_ovmf_hash;
   if (auto in = measure::to_inputs(vmw::to_request(d)); !in) return usage_error(in.err().message);
   if (auto f = parse_uint(m.guest_features)) d.guest_features = hex::number(*f);
+  d.policy = d.mode == "snp" ? 0x30000 : d.mode == "seves" ? 0x5 : 0x1;  // QEMU's defaults (with ES for SEV-ES)
   if (!o.policy.empty()) {
     d.policy = parse_uint(o.policy);
     if (!d.policy) return usage_error("--policy " + o.policy + ": not a number");

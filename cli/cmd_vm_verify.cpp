@@ -43,14 +43,14 @@ int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_
 }
 
 int run(const vm_verify_cli& o) {
+  if (!o.evidence.certs_dir.empty())
+    return std::cerr << "sevproof vm verify: --certs is not taken here yet: give the files with --vcek/--vlek and --chain (or --ark/--ask)\n",
+           static_cast<int>(usage);
   int code = ok;
   auto d = load_vm(o.vm, code);
   if (!d) return code;
   if (d->mode != "snp") return std::cerr << "sevproof vm verify: attestation reports exist only for SNP guests (launch.mode is " << d->mode
                                          << "; use `sevproof sev validate` for SEV and SEV-ES)\n", static_cast<int>(usage);
-  if (!o.evidence.certs_dir.empty())
-    return std::cerr << "sevproof vm verify: --certs is not taken here yet: give the files with --vcek/--vlek and --chain (or --ark/--ask)\n",
-           static_cast<int>(usage);
   std::optional<bytes> recomputed;
   vmw::key_digests keys;
   if (int rc = gather(*d, recomputed, keys); rc != ok) return rc;

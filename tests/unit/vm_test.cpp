@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "sevproof/workflows/vm.hpp"
 #include "sevproof/workflows/vm_launch.hpp"
@@ -95,7 +96,8 @@ TEST_CASE("vm file: every key of the example is read, with its line", "[vm]") {
   REQUIRE(d->id_block);
   CHECK(d->id_block->guest_svn == 2);
   CHECK(d->id_block->family_id[15] == 0xff);
-  CHECK(d->expect_keys == std::vector<std::string>{"measurement", "min-tcb", "vmpl", "require-author-key"});
+  CHECK(std::set<std::string>(d->expect_keys.begin(), d->expect_keys.end()) ==
+        std::set<std::string>{"measurement", "min-tcb", "vmpl", "require-author-key"});
   REQUIRE(d->expect.measurements.size() == 1);
   CHECK(d->expect.vmpl == 0u);
   REQUIRE(d->expect.min_reported_tcb);
@@ -157,7 +159,7 @@ TEST_CASE("vm file: unknown keys, wrong types, missing and bad values name key a
   CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }", "kernel = 7")),
              ContainsSubstring("line 7: launch.kernel: expected a path (string) or a table { path, sha256 }, found an integer"));
   CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }\n", "")), ContainsSubstring("launch.initrd without launch.kernel"));
-  CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpl = 5")), ContainsSubstring("line 24: expect.vmpl: --vmpl 5"));
+  CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpl = 5")), ContainsSubstring("line 24: expect.vmpl: 5: expected 0-3"));
   CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpl = [0]")), ContainsSubstring("line 24: expect.vmpl: a list is only accepted for repeatable keys"));
   CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpls = 0")), ContainsSubstring("line 24: expect.vmpls: unknown key"));
   CHECK_THAT(error_of(replace(ex, "vmpl = 0", "host-data = \"00\"")), ContainsSubstring("expect.host-data: already fixed by the launch"));
@@ -167,7 +169,13 @@ TEST_CASE("vm file: unknown keys, wrong types, missing and bad values name key a
   CHECK_THAT(error_of(std::string(vm::max_text_size + 1, '#')), ContainsSubstring("larger than 1 MiB"));
   CHECK_THAT(error_of(""), ContainsSubstring("format: missing"));
   CHECK_THAT(error_of("[[x]]\n[[x]]\n"), ContainsSubstring("x: unknown key"));
-  CHECK_THAT(error_of(std::string(5000, '[')), ContainsSubstring("invalid TOML"));
+  CHECK_THAT(error_of(std::string(5000, '[')), ContainsSubstring("line 1: invalid TOML"));
+  // toml++ 3.3.0 asserts (aborts, or assumes under clang) on these table headers: refused first.
+  for (const char* h : {"[[[", "[=", "[.", "[,", "[#", "[$]", "[[$]]", "[\n", "format = 1\n  [ \"a\" ]\n[=]"})
+    CHECK_THAT(error_of(h), ContainsSubstring("invalid TOML"));
+  CHECK_THAT(error_of("format = 1\n  [ \"a\" ]\n[=]"), ContainsSubstring("line 3: invalid TOML: a table header must start with a key"));
+  // Brackets inside values, strings and comments are not headers: valid TOML still reads.
+  CHECK_THAT(error_of("a = [\n  [1, 2],\n  [3],\n]\nb = \"\"\"\n[=\n\"\"\"\n# [=\nc = '[='\n"), ContainsSubstring("a: unknown key (valid: format"));
   CHECK_THAT(error_of(std::string(5000, '{')), ContainsSubstring("invalid JSON"));
 }
 
@@ -177,7 +185,7 @@ TEST_CASE("vm file: SEV and SEV-ES policies must agree with the mode", "[vm]") {
   REQUIRE(d.ok());
   CHECK(d->policy == 0x5u);
   CHECK_THAT(error_of(sev + "policy = 0x1\n"), ContainsSubstring("launch.policy: 0x1: bit 2 (ES) must be set for mode seves"));
-  CHECK_THAT(error_of(sev + "host_data = \"00\"\n"), ContainsSubstring("HOST_DATA exists only for SNP guests"));
+  CHECK_THAT(error_of(sev + "host_data = \"" + std::string(64, 'a') + "\"\n"), ContainsSubstring("line 7: launch.host_data: HOST_DATA exists only for SNP guests"));
 }
 
 TEST_CASE("vm file: SNPGuard's file is read unchanged, with its fixed choices", "[vm][snpguard]") {

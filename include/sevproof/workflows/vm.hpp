@@ -322,7 +322,11 @@ inline void read_expect(reader& rd, const node& root, std::string_view text) {
     std::string msg = e.what();
     for (const auto& [k, v] : t->members)
       for (const std::string& at : {validate::detail::where(src, static_cast<std::size_t>(v.line), k), validate::detail::where(src, std::nullopt, k)})
-        if (msg.rfind(at, 0) == 0) rd.fail("expect." + k, v.line, msg.substr(std::min(msg.size(), at.size() + 2)));
+        if (msg.rfind(at, 0) == 0) {
+          std::string rest = msg.substr(at.size());
+          rest.erase(0, rest.find_first_not_of(": "));
+          rd.fail("expect." + k, v.line, rest);
+        }
     rd.fail("expect", t->line, msg);
   }
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/toml_guard.hpp"
 
 #ifndef TOML_HEADER_ONLY
 #define TOML_HEADER_ONLY 1
@@ -63,7 +64,7 @@ inline node of_kind(node::kind k) {
 }
 
 inline error syntax(const std::string& source, int line, const std::string& what) {
-  return error{source, line > 0 ? "line " + std::to_string(line) : std::string(), std::nullopt, what};
+  return error{source, "", std::nullopt, (line > 0 ? "line " + std::to_string(line) + ": " : std::string()) + what};
 }
 
 inline node from_toml(const toml::node& n) {
@@ -220,6 +221,7 @@ inline result<node> read_document(std::string_view text, const std::string& sour
     if (b.root.type != node::kind::table) return detail::syntax(source, 1, "the JSON document must be an object");
     return std::move(b.root);
   }
+  if (auto p = toml_guard::check(text)) return detail::syntax(source, static_cast<int>(p->line), "invalid TOML: " + p->what);
   try {
     const toml::table t = toml::parse(text, source);
     node root = detail::from_toml(t);

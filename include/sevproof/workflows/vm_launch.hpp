@@ -35,7 +35,7 @@ namespace detail {
 inline std::optional<error> launchable(const definition& d) {
   if (d.vmm_type != "QEMU")
     return error{d.source, "", std::nullopt, d.where("launch.vmm_type") + ": " + d.vmm_type + " guests are launched by their cloud, not by a QEMU command line"};
-  if (d.vcpu_type.empty() && d.vcpu_sig.empty() && !d.vcpu_family)
+  if (d.mode != "sev" && d.vcpu_type.empty() && d.vcpu_sig.empty() && !d.vcpu_family)
     return error{d.source, "", std::nullopt, "launch.vcpu_type: needed to launch (QEMU's -cpu)"};
   return std::nullopt;
 }
