@@ -279,6 +279,8 @@ int run_id_block(const id_block_vm_cli& o) {
   auto d = load_vm(o.vm, code);
   if (!d) return code;
   if (d->mode != "snp") return std::cerr << "sevproof vm id-block: an ID block exists only for SNP guests (launch.mode is " << d->mode << ")\n", static_cast<int>(usage);
+  if (o.id_key.empty() && !(d->id_block && d->id_block->id_key))
+    return std::cerr << "sevproof vm id-block: " << o.vm << " names no ID key ([id_block] id_key): give --id-key\n", static_cast<int>(usage);
   auto files = read_vm_files(*d, code);
   if (!files) return code;
   auto ld = vmw::expected_measurement(*d, files->launch);
@@ -292,8 +294,6 @@ int run_id_block(const id_block_vm_cli& o) {
   c.guest_svn = std::to_string(b.guest_svn);
   c.id_key = !o.id_key.empty() ? o.id_key : b.id_key ? b.id_key->resolved : "";
   c.author_key = !o.author_key.empty() ? o.author_key : b.author_key ? b.author_key->resolved : "";
-  if (c.id_key.empty())
-    return std::cerr << "sevproof vm id-block: " << o.vm << " names no ID key ([id_block] id_key): give --id-key\n", static_cast<int>(usage);
   c.out_dir = o.out_dir;
   c.json = o.json;
   return run_id_block_create(c, measure_cli{});
