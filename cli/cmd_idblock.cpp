@@ -121,7 +121,7 @@ int run_id_block_create(const create_options& o, const measure_cli& m) {
     std::ofstream(o.out_dir + "/qemu-object.txt") << qemu << "\n";
   }
   if (o.json) {
-    nlohmann::ordered_json j{{"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
+    nlohmann::ordered_json j{{"schema_version", 1}, {"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
     if (ak) j["author_key_digest"] = hex::encode(idblock::key_digest(*idblock::key_structure_of(*ak)));
     std::cout << j.dump(2) << "\n";
     return ok;
@@ -168,7 +168,7 @@ int run_check(const check_options& o) {
     if (o.json) j.push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
     else std::cout << (c.ok ? "  pass  " : "  FAIL  ") << c.what << ": " << c.detail << "\n";
   }
-  if (o.json) std::cout << nlohmann::ordered_json{{"accepted", all}, {"checks", j}}.dump(2) << "\n";
+  if (o.json) std::cout << nlohmann::ordered_json{{"schema_version", 1}, {"accepted", all}, {"checks", j}}.dump(2) << "\n";
   else std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n" : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
   if (o.measurement.empty() && !o.json) std::cout << "(give --measurement and --policy to compare them with the launch)\n";
   return all ? ok : check_failed;

@@ -130,7 +130,11 @@ int run_show(const show_options& o) {
   }
 
   if (o.json) {
-    if (pr) out = format::report_json(*pr);
+    out["schema_version"] = 1;
+    if (pr) {
+      const auto fields = format::report_json(*pr);
+      for (auto it = fields.begin(); it != fields.end(); ++it) out[it.key()] = it.value();
+    }
     if (table) out["cert_table"] = cert_table_json(*table);
     std::cout << out.dump(2) << "\n";
   } else {

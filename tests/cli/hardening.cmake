@@ -64,3 +64,23 @@ hostile_test("hardening: REPORTED_TCB reserved bytes linted" 0 "REPORTED_TCB at 
              report show "${HOSTILE}/reported-tcb-reserved.bin")
 cli_test("hardening: no signer still lists V017" 1 "V016 skipped.*V017 pass.*NOT VERIFIED"
          verify --report "${TD}/reports/routex-genoa-v2-novcek/report.bin")
+
+# JSON contracts and batch verification (the library pipeline): real validation with Debian's
+# python3-jsonschema; the batch test replays 10^4 lines (10^3 under sanitizers) against single runs.
+set(DEBIAN_PYTHON /usr/bin/python3)
+add_test(NAME "cli: every --json output validates against its schema"
+         COMMAND ${DEBIAN_PYTHON} "${CMAKE_CURRENT_SOURCE_DIR}/json_contracts.py" $<TARGET_FILE:sevproof_cli> "${TD}"
+                 "${PROJECT_SOURCE_DIR}/schemas" "${PROJECT_SOURCE_DIR}")
+set(BATCH_LINES 10000)
+if(CMAKE_CXX_FLAGS MATCHES "sanitize")
+  set(BATCH_LINES 1000)
+endif()
+add_test(NAME "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs"
+         COMMAND ${DEBIAN_PYTHON} "${CMAKE_CURRENT_SOURCE_DIR}/batch_check.py" $<TARGET_FILE:sevproof_cli> "${TD}"
+                 "${PROJECT_SOURCE_DIR}/schemas" ${BATCH_LINES})
+set_tests_properties("cli: every --json output validates against its schema"
+                     "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs" PROPERTIES SKIP_RETURN_CODE 77)
+if(NOT IS_DIRECTORY "${TD}/reports")
+  set_tests_properties("cli: every --json output validates against its schema"
+                       "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs" PROPERTIES DISABLED ON)
+endif()

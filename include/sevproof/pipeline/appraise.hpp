@@ -229,6 +229,7 @@ inline nlohmann::ordered_json appraisal_json(const appraisal& a, const std::stri
 
 // The verdict as the CLI prints it. Status words are the JSON's: pass, fail, warn, skipped.
 inline std::string appraisal_text(const appraisal& a, const std::string& input_name, bool all = false) {
+  if (a.input_error) return "sevproof verify " + input_name + "\n  " + a.input_option + ": " + a.input_error->to_string() + "\n";
   std::string out = "sevproof verify " + input_name + "\n  report version " + std::to_string(a.report->report.version()) +
                     ", product " + (a.product ? std::string(snp::product_name(*a.product)) : std::string("unknown")) +
                     ", signer " + a.signer_name + ", verification time " + utc::format(a.now) + "\n\n";

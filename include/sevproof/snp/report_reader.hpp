@@ -75,10 +75,11 @@ inline std::string size_hint(std::size_t n) {
 // Must-be-zero ranges and reserved bits: findings, each naming field and offset.
 // Reserved bytes of the four TCB fields, in the layout the product gives.
 inline void lint_tcbs(const report& r, tcb_layout l, std::vector<error>& out) {
-  for (std::string_view name : {"CURRENT_TCB", "REPORTED_TCB", "COMMITTED_TCB", "LAUNCH_TCB"}) {
+  for (field_name name : {field_name("CURRENT_TCB"), field_name("REPORTED_TCB"), field_name("COMMITTED_TCB"),
+                          field_name("LAUNCH_TCB")}) {
     const auto extra = r.uint_of(name) & tcb_reserved_mask(l);
     if (extra)
-      out.push_back({"report", std::string(name), r.field(name).offset,
+      out.push_back({"report", std::string(name.str()), r.field(name).offset,
                      "has non-zero reserved bytes (" + hex::number(extra, 16) + " under the " +
                          (l == tcb_layout::turin ? "Turin" : "Milan/Genoa") + " layout; must be zero)"});
   }
