@@ -78,7 +78,8 @@ std::optional<vm_files> read_vm_files(const vmw::definition& d, int& code, bool 
   if (launch)
     if (auto why = read_launch_files(d, out.launch); !why.empty()) return fail(why);
   if (d.id_block)
-    for (auto [ref, bytes_out] : {std::pair{&d.id_block->id_key, &out.id_key}, std::pair{&d.id_block->author_key, &out.author_key}}) {
+    for (auto [ref, bytes_out] :
+         {std::pair{&d.id_block->id_key, &out.id_key}, std::pair{&d.id_block->author_key, &out.author_key}}) {
       if (!*ref) continue;
       auto k = read_file((*ref)->resolved);
       if (!k.data) return fail(d.where((*ref)->key) + ": " + k.why);
@@ -105,17 +106,21 @@ void place_paths(vmw::definition& d, const std::string& out) {
     f.path = rel.empty() ? abs.string() : rel.string();
   };
   fix(d.ovmf);
-  for (auto* o : {&d.kernel, &d.initrd}) if (*o) fix(**o);
+  for (auto* o : {&d.kernel, &d.initrd})
+    if (*o) fix(**o);
   if (d.id_block)
-    for (auto* o : {&d.id_block->id_key, &d.id_block->author_key}) if (*o) fix(**o);
+    for (auto* o : {&d.id_block->id_key, &d.id_block->author_key})
+      if (*o) fix(**o);
 }
 
 // Every named file hashed into its pin (a file the definition names is then the one it was made for).
 bool pin_all(vmw::definition& d, int& code) {
   std::vector<vmw::file_ref*> refs{&d.ovmf};
-  for (auto* o : {&d.kernel, &d.initrd}) if (*o) refs.push_back(&**o);
+  for (auto* o : {&d.kernel, &d.initrd})
+    if (*o) refs.push_back(&**o);
   if (d.id_block)
-    for (auto* o : {&d.id_block->id_key, &d.id_block->author_key}) if (*o) refs.push_back(&**o);
+    for (auto* o : {&d.id_block->id_key, &d.id_block->author_key})
+      if (*o) refs.push_back(&**o);
   for (auto* f : refs) {
     const std::string path = f->resolved.empty() ? f->path : f->resolved;
     std::error_code ec;
@@ -141,7 +146,9 @@ std::optional<vmw::definition> definition_from_flags(const measure_cli& m, const
     code = usage;
     return std::optional<vmw::definition>{};
   };
-  if (m.mode == "snp:ovmf-hash") return usage_error("--mode snp:ovmf-hash is not a launch: use snp (with --snp-ovmf-hash for a precomputed firmware digest)");
+  if (m.mode == "snp:ovmf-hash")
+    return usage_error(
+        "--mode snp:ovmf-hash is not a launch: use snp (with --snp-ovmf-hash for a precomputed firmware digest)");
   vmw::definition d;
   d.mode = m.mode;
   auto ref = [](const std::string& key, const std::string& path) { return vmw::file_ref{key, 0, path, path, {}}; };
@@ -172,11 +179,13 @@ std::optional<vmw::definition> definition_from_flags(const measure_cli& m, const
     d.host_data.emplace();
     std::copy(b->begin(), b->end(), d.host_data->begin());
   }
-  if (!o.id_key.empty() || !o.family_id.empty() || !o.image_id.empty() || !o.author_key.empty() || !o.guest_svn.empty()) {
+  if (!o.id_key.empty() || !o.family_id.empty() || !o.image_id.empty() || !o.author_key.empty() ||
+      !o.guest_svn.empty()) {
     vmw::id_block_def b;
     if (!o.id_key.empty()) b.id_key = ref("--id-key", o.id_key);
     if (!o.author_key.empty()) b.author_key = ref("--author-key", o.author_key);
-    for (auto [text, out, flag] : {std::tuple{&o.family_id, &b.family_id, "--family-id"}, std::tuple{&o.image_id, &b.image_id, "--image-id"}}) {
+    for (auto [text, out, flag] :
+         {std::tuple{&o.family_id, &b.family_id, "--family-id"}, std::tuple{&o.image_id, &b.image_id, "--image-id"}}) {
       if (text->empty()) continue;
       auto v = hex::decode(*text);
       if (!v || v->size() != 16) return usage_error(std::string(flag) + ": expected 32 hex digits (16 bytes)");
@@ -197,14 +206,20 @@ int run_init(const measure_cli& m, const init_cli& o) {
   std::optional<vmw::definition> d;
   std::string header;
   if (!o.from_snpguard.empty()) {
-    if (!m.mode.empty() || !m.ovmf.empty()) return std::cerr << "sevproof vm init: give the measure flags or --from-snpguard, not both\n", static_cast<int>(usage);
+    if (!m.mode.empty() || !m.ovmf.empty())
+      return std::cerr << "sevproof vm init: give the measure flags or --from-snpguard, not both\n",
+             static_cast<int>(usage);
     d = load_vm(o.from_snpguard, code);
     if (!d) return code;
-    if (d->from != vmw::origin::snpguard) return std::cerr << "sevproof vm init: " << o.from_snpguard << " is not a SNPGuard file\n", static_cast<int>(usage);
+    if (d->from != vmw::origin::snpguard)
+      return std::cerr << "sevproof vm init: " << o.from_snpguard << " is not a SNPGuard file\n",
+             static_cast<int>(usage);
     header = "converted by `sevproof vm init --from-snpguard` from " + fs::path(o.from_snpguard).filename().string() +
              " (SNPGuard's fixed choices: vCPU type EPYC-v4, VMM QEMU)";
   } else {
-    if (m.mode.empty() || m.ovmf.empty()) return std::cerr << "sevproof vm init: give --mode and --ovmf (the measure flags), or --from-snpguard FILE\n", static_cast<int>(usage);
+    if (m.mode.empty() || m.ovmf.empty())
+      return std::cerr << "sevproof vm init: give --mode and --ovmf (the measure flags), or --from-snpguard FILE\n",
+             static_cast<int>(usage);
     d = definition_from_flags(m, o, code);
     if (!d) return code;
     header = "written by `sevproof vm init`";
@@ -223,7 +238,8 @@ int run_init(const measure_cli& m, const init_cli& o) {
     return ok;
   }
   std::ofstream f(o.out, std::ios::binary);
-  if (!(f << text) || !f.flush()) return std::cerr << "sevproof vm init: cannot write " << o.out << "\n", static_cast<int>(bad_input);
+  if (!(f << text) || !f.flush())
+    return std::cerr << "sevproof vm init: cannot write " << o.out << "\n", static_cast<int>(bad_input);
   std::cerr << "wrote " << o.out << "\n";
   return ok;
 }
@@ -278,9 +294,13 @@ int run_id_block(const id_block_vm_cli& o) {
   int code = ok;
   auto d = load_vm(o.vm, code);
   if (!d) return code;
-  if (d->mode != "snp") return std::cerr << "sevproof vm id-block: an ID block exists only for SNP guests (launch.mode is " << d->mode << ")\n", static_cast<int>(usage);
+  if (d->mode != "snp")
+    return std::cerr << "sevproof vm id-block: an ID block exists only for SNP guests (launch.mode is " << d->mode
+                     << ")\n",
+           static_cast<int>(usage);
   if (o.id_key.empty() && !(d->id_block && d->id_block->id_key))
-    return std::cerr << "sevproof vm id-block: " << o.vm << " names no ID key ([id_block] id_key): give --id-key\n", static_cast<int>(usage);
+    return std::cerr << "sevproof vm id-block: " << o.vm << " names no ID key ([id_block] id_key): give --id-key\n",
+           static_cast<int>(usage);
   auto files = read_vm_files(*d, code);
   if (!files) return code;
   auto ld = vmw::expected_measurement(*d, files->launch);
@@ -308,14 +328,17 @@ struct launch_cli {
 };
 
 std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=,./:+@%") == std::string::npos) return s;
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=,./:+@%") ==
+                        std::string::npos)
+    return s;
   std::string out = "'";
   for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
 
 // The ID block and ID auth: from files (`vm id-block --out-dir`), else made now with the file's key.
-std::optional<vmw::id_material> id_material_for(const vmw::definition& d, const launch_cli& o, const vm_files& files, int& code) {
+std::optional<vmw::id_material> id_material_for(const vmw::definition& d, const launch_cli& o, const vm_files& files,
+                                                int& code) {
   auto fail = [&](const std::string& why, int c) {
     std::cerr << "sevproof vm launch-args: " << why << "\n";
     code = c;
@@ -324,13 +347,17 @@ std::optional<vmw::id_material> id_material_for(const vmw::definition& d, const 
   if (o.id_block.empty() != o.id_auth.empty()) return fail("give --id-block and --id-auth together", usage);
   if (!o.id_block.empty()) {
     vmw::id_material m;
-    for (auto [path, out, size] : {std::tuple{&o.id_block, &m.id_block, 0x60u}, std::tuple{&o.id_auth, &m.id_auth, 0x1000u}}) {
+    for (auto [path, out, size] :
+         {std::tuple{&o.id_block, &m.id_block, 0x60u}, std::tuple{&o.id_auth, &m.id_auth, 0x1000u}}) {
       auto f = read_file(*path);
       if (!f.data) return fail(f.why, bad_input);
       std::string t(f.data->begin(), f.data->end());
       while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
       auto raw = base64::decode(t);
-      if (!raw || raw->size() != size) return fail(*path + ": expected base64 of " + std::to_string(size) + " bytes (as `vm id-block --out-dir` writes)", bad_input);
+      if (!raw || raw->size() != size)
+        return fail(
+            *path + ": expected base64 of " + std::to_string(size) + " bytes (as `vm id-block --out-dir` writes)",
+            bad_input);
       *out = t;
     }
     m.author_key = d.id_block && d.id_block->author_key;
@@ -357,8 +384,10 @@ int run_launch_args(const launch_cli& o) {
     const auto name = o.name.empty() ? fs::path(o.vm).stem().string() : o.name;
     auto x = vmw::libvirt_domain(*d, name, o.memory, {}, id);
     if (!x) return std::cerr << "sevproof vm launch-args: " << x.err().to_string() << "\n", static_cast<int>(usage);
-    if (o.json) std::cout << nlohmann::ordered_json{{"domain_xml", *x}}.dump(2) << "\n";
-    else std::cout << "<!-- from " << o.vm << " by sevproof vm launch-args; name and memory are placeholders -->\n" << *x;
+    if (o.json)
+      std::cout << nlohmann::ordered_json{{"domain_xml", *x}}.dump(2) << "\n";
+    else
+      std::cout << "<!-- from " << o.vm << " by sevproof vm launch-args; name and memory are placeholders -->\n" << *x;
     return ok;
   }
   auto a = vmw::qemu_args(*d, {}, id);
@@ -416,11 +445,13 @@ runner add_vm(CLI::App& app) {
       "malformed, missing or not matching its pin.");
   std::vector<std::pair<CLI::App*, runner>> subs;
 
-  auto* init = app.add_subcommand("init", "Write a VM definition for a launch (the measure flags), or convert a SNPGuard file");
+  auto* init =
+      app.add_subcommand("init", "Write a VM definition for a launch (the measure flags), or convert a SNPGuard file");
   auto m = std::make_shared<measure_cli>();
   auto io = std::make_shared<init_cli>();
   add_measure_flags(*init, m, false);
-  init->add_option("-o,--output", io->out, "Write the file there (paths relative to its folder); default stdout (absolute paths)");
+  init->add_option("-o,--output", io->out,
+                   "Write the file there (paths relative to its folder); default stdout (absolute paths)");
   init->add_option("--from-snpguard", io->from_snpguard, "Convert this SNPGuard VM description file instead");
   init->add_option("--policy", io->policy, "Guest policy given at launch (default 0x30000 for SNP)");
   init->add_option("--host-data", io->host_data, "HOST_DATA given at launch (64 hex digits)");
@@ -429,20 +460,24 @@ runner add_vm(CLI::App& app) {
   init->add_option("--family-id", io->family_id, "FAMILY_ID for [id_block] (32 hex digits)");
   init->add_option("--image-id", io->image_id, "IMAGE_ID for [id_block] (32 hex digits)");
   init->add_option("--guest-svn", io->guest_svn, "GUEST_SVN for [id_block]");
-  init->footer("Every file named is pinned by its SHA-256. Example:\n"
-               "  sevproof vm init --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --ovmf OVMF.amdsev.fd --kernel vmlinuz -o vm.toml");
+  init->footer(
+      "Every file named is pinned by its SHA-256. Example:\n"
+      "  sevproof vm init --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --ovmf OVMF.amdsev.fd --kernel vmlinuz -o "
+      "vm.toml");
   subs.emplace_back(init, [m, io] { return run_init(*m, *io); });
 
   auto* meas = app.add_subcommand("measure", "Print the expected launch digest exactly as `sevproof measure` would");
   auto mo = std::make_shared<measure_vm_cli>();
   meas->add_option("VM", mo->vm, "VM definition file (TOML or JSON; or a SNPGuard file)")->required();
-  meas->add_option("--output-format", mo->output_format, "hex (default) or base64")->check(CLI::IsMember({"hex", "base64"}));
+  meas->add_option("--output-format", mo->output_format, "hex (default) or base64")
+      ->check(CLI::IsMember({"hex", "base64"}));
   meas->add_flag("-v,--verbose", mo->verbose, "Name every input that went into the digest");
   meas->add_flag("--json", mo->json, "Print JSON: measurement (hex and base64) and the inputs");
   meas->footer("Example:\n  sevproof vm measure vm.toml --output-format base64");
   subs.emplace_back(meas, [mo] { return run_measure(*mo); });
 
-  auto* idb = app.add_subcommand("id-block", "Make the ID block and ID auth for the definition (as `sevproof id-block`)");
+  auto* idb =
+      app.add_subcommand("id-block", "Make the ID block and ID auth for the definition (as `sevproof id-block`)");
   auto ib = std::make_shared<id_block_vm_cli>();
   idb->add_option("VM", ib->vm, "VM definition file")->required();
   idb->add_option("--id-key", ib->id_key, "ID private key, when [id_block] names none (SNPGuard files)");
@@ -456,12 +491,15 @@ runner add_vm(CLI::App& app) {
   auto lo = std::make_shared<launch_cli>();
   la->add_option("VM", lo->vm, "VM definition file")->required();
   la->add_option("--for", lo->target, "qemu or libvirt")->required()->check(CLI::IsMember({"qemu", "libvirt"}));
-  la->add_option("--id-block", lo->id_block, "ID block file (base64, from `vm id-block --out-dir`); default: made now with [id_block] id_key");
+  la->add_option("--id-block", lo->id_block,
+                 "ID block file (base64, from `vm id-block --out-dir`); default: made now with [id_block] id_key");
   la->add_option("--id-auth", lo->id_auth, "ID auth file (base64)");
   la->add_option("--name", lo->name, "libvirt domain name (default: the file's name)");
   la->add_option("--memory", lo->memory, "libvirt memory in MiB (default 2048)");
   la->add_flag("--json", lo->json, "Print JSON: argv (one element per argument) and notes, or domain_xml");
-  la->footer("Examples:\n  sevproof vm launch-args vm.toml --for qemu\n  sevproof vm launch-args vm.toml --for libvirt --name guest1 --memory 4096 > guest1.xml");
+  la->footer(
+      "Examples:\n  sevproof vm launch-args vm.toml --for qemu\n  sevproof vm launch-args vm.toml --for libvirt --name "
+      "guest1 --memory 4096 > guest1.xml");
   subs.emplace_back(la, [lo] { return run_launch_args(*lo); });
 
   add_vm_verify(app, subs);

@@ -29,11 +29,14 @@ int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_
   if (!files) return code;
   if (recompute) {
     auto ld = vmw::expected_measurement(d, files->launch);
-    if (!ld) return std::cerr << "sevproof vm verify: the launch cannot be measured: " << ld.err().message << "\n", static_cast<int>(check_failed);
+    if (!ld)
+      return std::cerr << "sevproof vm verify: the launch cannot be measured: " << ld.err().message << "\n",
+             static_cast<int>(check_failed);
     recomputed = *ld;
   }
-  for (auto [bytes_in, ref, out] : {std::tuple{&files->id_key, d.id_block ? &d.id_block->id_key : nullptr, &keys.id_key},
-                                    std::tuple{&files->author_key, d.id_block ? &d.id_block->author_key : nullptr, &keys.author_key}}) {
+  for (auto [bytes_in, ref, out] :
+       {std::tuple{&files->id_key, d.id_block ? &d.id_block->id_key : nullptr, &keys.id_key},
+        std::tuple{&files->author_key, d.id_block ? &d.id_block->author_key : nullptr, &keys.author_key}}) {
     if (!*bytes_in) continue;
     auto k = vmw::key_file_digest(d, **ref, **bytes_in);
     if (!k) return std::cerr << "sevproof vm verify: " << k.err().to_string() << "\n", static_cast<int>(bad_input);
@@ -44,13 +47,16 @@ int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_
 
 int run(const vm_verify_cli& o) {
   if (!o.evidence.certs_dir.empty())
-    return std::cerr << "sevproof vm verify: --certs is not taken here yet: give the files with --vcek/--vlek and --chain (or --ark/--ask)\n",
+    return std::cerr << "sevproof vm verify: --certs is not taken here yet: give the files with --vcek/--vlek and "
+                        "--chain (or --ark/--ask)\n",
            static_cast<int>(usage);
   int code = ok;
   auto d = load_vm(o.vm, code);
   if (!d) return code;
-  if (d->mode != "snp") return std::cerr << "sevproof vm verify: attestation reports exist only for SNP guests (launch.mode is " << d->mode
-                                         << "; use `sevproof sev validate` for SEV and SEV-ES)\n", static_cast<int>(usage);
+  if (d->mode != "snp")
+    return std::cerr << "sevproof vm verify: attestation reports exist only for SNP guests (launch.mode is " << d->mode
+                     << "; use `sevproof sev validate` for SEV and SEV-ES)\n",
+           static_cast<int>(usage);
   std::optional<bytes> recomputed;
   vmw::key_digests keys;
   if (int rc = gather(*d, recomputed, keys); rc != ok) return rc;
@@ -61,8 +67,8 @@ int run(const vm_verify_cli& o) {
   rq.report = {o.report, std::move(*rf.data)};
   const auto a = vmw::appraise(*d, std::move(rq), recomputed, keys);
   if (a.input_error) {
-    std::cerr << "sevproof vm verify: " << (a.input_option == o.report ? "--report " + o.report : a.input_option) << ": "
-              << a.input_error->to_string() << "\n";
+    std::cerr << "sevproof vm verify: " << (a.input_option == o.report ? "--report " + o.report : a.input_option)
+              << ": " << a.input_error->to_string() << "\n";
     return bad_input;
   }
   const auto sources = vmw::check_sources(*d);
@@ -77,18 +83,22 @@ int run(const vm_verify_cli& o) {
     return pipeline::exit_code(a);
   }
   std::cout << pipeline::appraisal_text(a, o.report, o.all);
-  std::cout << "\nagainst " << o.vm << (recomputed ? ", expected MEASUREMENT recomputed from [launch]: " + hex::encode(*recomputed) : std::string())
+  std::cout << "\nagainst " << o.vm
+            << (recomputed ? ", expected MEASUREMENT recomputed from [launch]: " + hex::encode(*recomputed)
+                           : std::string())
             << "\n";
   for (const auto& c : a.checks.checks)
     if (c.result == status::fail)
-      if (auto it = sources.find(c.code); it != sources.end()) std::cout << "  " << c.code << " FAIL  from " << o.vm << ": " << it->second << "\n";
+      if (auto it = sources.find(c.code); it != sources.end())
+        std::cout << "  " << c.code << " FAIL  from " << o.vm << ": " << it->second << "\n";
   return pipeline::exit_code(a);
 }
 
 }  // namespace
 
 void add_vm_verify(CLI::App& vm, std::vector<std::pair<CLI::App*, runner>>& subs) {
-  auto* v = vm.add_subcommand("verify", "Appraise a report against the definition (as `sevproof verify`, with its reference values)");
+  auto* v = vm.add_subcommand(
+      "verify", "Appraise a report against the definition (as `sevproof verify`, with its reference values)");
   auto o = std::make_shared<vm_verify_cli>();
   v->footer(
       "Checks everything `sevproof verify` checks, with the reference values the file implies: MEASUREMENT (one of\n"
@@ -97,13 +107,16 @@ void add_vm_verify(CLI::App& vm, std::vector<std::pair<CLI::App*, runner>>& subs
       "and for SNPGuard files PLATFORM_INFO exactly (P036). A failed check names the file key behind it.\n\n"
       "Examples:\n"
       "  sevproof vm verify vm.toml --report report.bin --vcek vcek.der\n"
-      "  sevproof vm verify vm-config.toml --report report.bin --vcek vcek.der --crl crl.der --json   # a SNPGuard file\n\n"
+      "  sevproof vm verify vm-config.toml --report report.bin --vcek vcek.der --crl crl.der --json   # a SNPGuard "
+      "file\n\n"
       "Exit codes: 0 all checks passed, 1 a check failed (or the launch cannot be measured), 2 usage error,\n"
       "3 input unreadable, malformed, missing or not matching its pin.");
   v->add_option("VM", o->vm, "VM definition file (TOML or JSON; or a SNPGuard file)")->required();
-  v->add_option("--report,-r", o->report, "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64")->required();
+  v->add_option("--report,-r", o->report, "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64")
+      ->required();
   o->evidence.add(*v);
-  v->add_flag("--json", o->json, "Print the verdict as `sevproof verify --json` does, each failed check with its vm_key");
+  v->add_flag("--json", o->json,
+              "Print the verdict as `sevproof verify --json` does, each failed check with its vm_key");
   v->add_flag("--all", o->all, "Also list the validation checks that were not requested");
   subs.emplace_back(v, [o] { return run(*o); });
 }

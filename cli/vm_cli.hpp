@@ -28,7 +28,8 @@ std::optional<workflows::vm::definition> load_vm(const std::string& path, int& c
 std::optional<vm_files> read_vm_files(const workflows::vm::definition& d, int& code, bool launch = true);
 
 // Signs the ID block for launch digest `ld` with the definition's keys.
-result<workflows::vm::id_material> make_id_material(const workflows::vm::definition& d, const bytes& ld, const vm_files& files);
+result<workflows::vm::id_material> make_id_material(const workflows::vm::definition& d, const bytes& ld,
+                                                    const vm_files& files);
 
 // Registers `vm verify` (cmd_vm_verify.cpp).
 void add_vm_verify(CLI::App& vm, std::vector<std::pair<CLI::App*, runner>>& subs);

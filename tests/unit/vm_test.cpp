@@ -127,44 +127,65 @@ TEST_CASE("vm file: the same content as JSON reads the same, lines included", "[
   CHECK(d->where("launch.vcpus") == "launch.vcpus (line 6)");
   CHECK(d->where("launch.guest_features") == "launch.guest_features (line 8)");
   CHECK(d->where("expect.vmpl") == "expect.vmpl (line 10)");
-  CHECK_THAT(error_of(replace(json, "\"vcpus\": 4", "\"vcpus\": \"4\"")), ContainsSubstring("line 6: launch.vcpus: expected an integer, found a string"));
-  CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4, \"vcpus\": 5,")), ContainsSubstring("duplicate key \"vcpus\""));
+  CHECK_THAT(error_of(replace(json, "\"vcpus\": 4", "\"vcpus\": \"4\"")),
+             ContainsSubstring("line 6: launch.vcpus: expected an integer, found a string"));
+  CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4, \"vcpus\": 5,")),
+             ContainsSubstring("duplicate key \"vcpus\""));
   CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4")), ContainsSubstring("line 7: invalid JSON"));
 }
 
 TEST_CASE("vm file: unknown keys, wrong types, missing and bad values name key and line", "[vm][hostile]") {
   const std::string ex = example;
-  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpu = 2")), ContainsSubstring("line 10: launch.vcpu: unknown key in [launch]"));
-  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = \"2\"")), ContainsSubstring("line 10: launch.vcpus: expected an integer, found a string"));
+  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpu = 2")),
+             ContainsSubstring("line 10: launch.vcpu: unknown key in [launch]"));
+  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = \"2\"")),
+             ContainsSubstring("line 10: launch.vcpus: expected an integer, found a string"));
   CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = 0")),
              ContainsSubstring("launch.vcpus (line 10): launch.vcpus 0: a guest has 1 to 4096 vCPUs"));
-  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = 5000")), ContainsSubstring("line 10: launch.vcpus: 5000 is out of range"));
+  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = 5000")),
+             ContainsSubstring("line 10: launch.vcpus: 5000 is out of range"));
   CHECK_THAT(error_of(replace(ex, "vcpus = 2\n", "")), ContainsSubstring("missing launch.vcpus in guest mode 'snp'"));
   CHECK_THAT(error_of(replace(ex, "format = 1\n", "")), ContainsSubstring("format: missing"));
-  CHECK_THAT(error_of(replace(ex, "format = 1", "format = 2")), ContainsSubstring("line 2: format: 2 is not supported"));
-  CHECK_THAT(error_of(replace(ex, "mode = \"snp\"", "mode = \"snp:ovmf-hash\"")), ContainsSubstring("line 5: launch.mode: 'snp:ovmf-hash': use snp, seves or sev"));
+  CHECK_THAT(error_of(replace(ex, "format = 1", "format = 2")),
+             ContainsSubstring("line 2: format: 2 is not supported"));
+  CHECK_THAT(error_of(replace(ex, "mode = \"snp\"", "mode = \"snp:ovmf-hash\"")),
+             ContainsSubstring("line 5: launch.mode: 'snp:ovmf-hash': use snp, seves or sev"));
   CHECK_THAT(error_of(replace(ex, "vcpu_type = \"EPYC-Genoa\"", "vcpu_type = \"EPYC-Mars\"")),
              ContainsSubstring("launch.vcpu_type (line 11): unknown launch.vcpu_type 'EPYC-Mars'"));
-  CHECK_THAT(error_of(replace(ex, "vcpu_type = \"EPYC-Genoa\"", "vcpu_type = \"\"")), ContainsSubstring("line 11: launch.vcpu_type: empty value"));
-  CHECK_THAT(error_of(replace(ex, "guest_features = 0x21", "guest_features = 0x10001")), ContainsSubstring("launch.guest_features (line 13)"));
+  CHECK_THAT(error_of(replace(ex, "vcpu_type = \"EPYC-Genoa\"", "vcpu_type = \"\"")),
+             ContainsSubstring("line 11: launch.vcpu_type: empty value"));
+  CHECK_THAT(error_of(replace(ex, "guest_features = 0x21", "guest_features = 0x10001")),
+             ContainsSubstring("launch.guest_features (line 13)"));
   CHECK_THAT(error_of(replace(ex, "guest_features = 0x21", "guest_features = 1.5")),
-             ContainsSubstring("line 13: launch.guest_features: expected an integer (or a string such as \"0x1\"), found a floating-point number"));
-  CHECK_THAT(error_of(replace(ex, "policy = 0x30000", "policy = 0x10000")), ContainsSubstring("line 14: launch.policy: 0x10000: bit 17 is reserved"));
-  CHECK_THAT(error_of(replace(ex, "policy = 0x30000", "policy = \"lots\"")), ContainsSubstring("line 14: launch.policy: expected a number"));
-  CHECK_THAT(error_of(replace(ex, "host_data = \"00", "host_data = \"")), ContainsSubstring("line 15: launch.host_data: expected 64 hex digits"));
-  CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }", "kernel = { path = \"k\", sha = \"00\" }")),
-             ContainsSubstring("line 7: launch.kernel.sha: unknown key in [launch.kernel]"));
-  CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }", "kernel = { path = \"k\", sha256 = \"00\" }")),
+             ContainsSubstring("line 13: launch.guest_features: expected an integer (or a string such as \"0x1\"), "
+                               "found a floating-point number"));
+  CHECK_THAT(error_of(replace(ex, "policy = 0x30000", "policy = 0x10000")),
+             ContainsSubstring("line 14: launch.policy: 0x10000: bit 17 is reserved"));
+  CHECK_THAT(error_of(replace(ex, "policy = 0x30000", "policy = \"lots\"")),
+             ContainsSubstring("line 14: launch.policy: expected a number"));
+  CHECK_THAT(error_of(replace(ex, "host_data = \"00", "host_data = \"")),
+             ContainsSubstring("line 15: launch.host_data: expected 64 hex digits"));
+  CHECK_THAT(
+      error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }", "kernel = { path = \"k\", sha = \"00\" }")),
+      ContainsSubstring("line 7: launch.kernel.sha: unknown key in [launch.kernel]"));
+  CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }",
+                              "kernel = { path = \"k\", sha256 = \"00\" }")),
              ContainsSubstring("launch.kernel.sha256: expected 64 hex digits"));
   CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }", "kernel = 7")),
-             ContainsSubstring("line 7: launch.kernel: expected a path (string) or a table { path, sha256 }, found an integer"));
-  CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }\n", "")), ContainsSubstring("launch.initrd without launch.kernel"));
+             ContainsSubstring(
+                 "line 7: launch.kernel: expected a path (string) or a table { path, sha256 }, found an integer"));
+  CHECK_THAT(error_of(replace(ex, "kernel = { path = \"measure/kernel-a.bin\" }\n", "")),
+             ContainsSubstring("launch.initrd without launch.kernel"));
   CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpl = 5")), ContainsSubstring("line 24: expect.vmpl: 5: expected 0-3"));
-  CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpl = [0]")), ContainsSubstring("line 24: expect.vmpl: a list is only accepted for repeatable keys"));
+  CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpl = [0]")),
+             ContainsSubstring("line 24: expect.vmpl: a list is only accepted for repeatable keys"));
   CHECK_THAT(error_of(replace(ex, "vmpl = 0", "vmpls = 0")), ContainsSubstring("line 24: expect.vmpls: unknown key"));
-  CHECK_THAT(error_of(replace(ex, "vmpl = 0", "host-data = \"00\"")), ContainsSubstring("expect.host-data: already fixed by the launch"));
-  CHECK_THAT(error_of(replace(ex, "guest_svn = 2", "guest_svn = -1")), ContainsSubstring("line 19: id_block.guest_svn: -1 is out of range"));
-  CHECK_THAT(error_of(replace(ex, "[expect]", "[expected]")), ContainsSubstring("line 21: expected: unknown key (valid: format, launch, id_block, expect)"));
+  CHECK_THAT(error_of(replace(ex, "vmpl = 0", "host-data = \"00\"")),
+             ContainsSubstring("expect.host-data: already fixed by the launch"));
+  CHECK_THAT(error_of(replace(ex, "guest_svn = 2", "guest_svn = -1")),
+             ContainsSubstring("line 19: id_block.guest_svn: -1 is out of range"));
+  CHECK_THAT(error_of(replace(ex, "[expect]", "[expected]")),
+             ContainsSubstring("line 21: expected: unknown key (valid: format, launch, id_block, expect)"));
   CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = ")), ContainsSubstring("vm.toml: line 10: invalid TOML"));
   CHECK_THAT(error_of(std::string(vm::max_text_size + 1, '#')), ContainsSubstring("larger than 1 MiB"));
   CHECK_THAT(error_of(""), ContainsSubstring("format: missing"));
@@ -173,19 +194,24 @@ TEST_CASE("vm file: unknown keys, wrong types, missing and bad values name key a
   // toml++ 3.3.0 asserts (aborts, or assumes under clang) on these table headers: refused first.
   for (const char* h : {"[[[", "[=", "[.", "[,", "[#", "[$]", "[[$]]", "[\n", "format = 1\n  [ \"a\" ]\n[=]"})
     CHECK_THAT(error_of(h), ContainsSubstring("invalid TOML"));
-  CHECK_THAT(error_of("format = 1\n  [ \"a\" ]\n[=]"), ContainsSubstring("line 3: invalid TOML: a table header must start with a key"));
+  CHECK_THAT(error_of("format = 1\n  [ \"a\" ]\n[=]"),
+             ContainsSubstring("line 3: invalid TOML: a table header must start with a key"));
   // Brackets inside values, strings and comments are not headers: valid TOML still reads.
-  CHECK_THAT(error_of("a = [\n  [1, 2],\n  [3],\n]\nb = \"\"\"\n[=\n\"\"\"\n# [=\nc = '[='\n"), ContainsSubstring("a: unknown key (valid: format"));
+  CHECK_THAT(error_of("a = [\n  [1, 2],\n  [3],\n]\nb = \"\"\"\n[=\n\"\"\"\n# [=\nc = '[='\n"),
+             ContainsSubstring("a: unknown key (valid: format"));
   CHECK_THAT(error_of(std::string(5000, '{')), ContainsSubstring("invalid JSON"));
 }
 
 TEST_CASE("vm file: SEV and SEV-ES policies must agree with the mode", "[vm]") {
-  const std::string sev = "format = 1\n[launch]\nmode = \"seves\"\novmf = \"OVMF.fd\"\nvcpus = 1\nvcpu_type = \"EPYC-Rome\"\n";
+  const std::string sev =
+      "format = 1\n[launch]\nmode = \"seves\"\novmf = \"OVMF.fd\"\nvcpus = 1\nvcpu_type = \"EPYC-Rome\"\n";
   auto d = vm::parse(sev, "vm.toml");
   REQUIRE(d.ok());
   CHECK(d->policy == 0x5u);
-  CHECK_THAT(error_of(sev + "policy = 0x1\n"), ContainsSubstring("launch.policy: 0x1: bit 2 (ES) must be set for mode seves"));
-  CHECK_THAT(error_of(sev + "host_data = \"" + std::string(64, 'a') + "\"\n"), ContainsSubstring("line 7: launch.host_data: HOST_DATA exists only for SNP guests"));
+  CHECK_THAT(error_of(sev + "policy = 0x1\n"),
+             ContainsSubstring("launch.policy: 0x1: bit 2 (ES) must be set for mode seves"));
+  CHECK_THAT(error_of(sev + "host_data = \"" + std::string(64, 'a') + "\"\n"),
+             ContainsSubstring("line 7: launch.host_data: HOST_DATA exists only for SNP guests"));
 }
 
 TEST_CASE("vm file: SNPGuard's file is read unchanged, with its fixed choices", "[vm][snpguard]") {
@@ -223,11 +249,16 @@ _reserved = [0, 0, 0, 0]
   REQUIRE(d->expect.min_committed_tcb);
   CHECK(d->expect.min_committed_tcb->snp == 8);
   CHECK(d->expect.min_committed_tcb->microcode == 115);
-  CHECK_THAT(error_of(replace(sg, "initrd_file = \"initrd.img\"\n", "")), ContainsSubstring("initrd_file: missing (required)"));
-  CHECK_THAT(error_of(replace(sg, "vcpu_count = 1", "vcpu_count = \"1\"")), ContainsSubstring("line 2: vcpu_count: expected an integer, found a string"));
-  CHECK_THAT(error_of(replace(sg, "\"Milan\"", "\"Rome\"")), ContainsSubstring("host_cpu_family: 'Rome': SNPGuard knows Milan and Genoa"));
-  CHECK_THAT(error_of(replace(sg, "tee = 0", "tea = 0")), ContainsSubstring("line 15: min_commited_tcb.tea: unknown key"));
-  CHECK_THAT(error_of(replace(sg, "vcpu_count = 1", "vcpu_count = 0")), ContainsSubstring("vcpu_count (line 2): vcpu_count 0"));
+  CHECK_THAT(error_of(replace(sg, "initrd_file = \"initrd.img\"\n", "")),
+             ContainsSubstring("initrd_file: missing (required)"));
+  CHECK_THAT(error_of(replace(sg, "vcpu_count = 1", "vcpu_count = \"1\"")),
+             ContainsSubstring("line 2: vcpu_count: expected an integer, found a string"));
+  CHECK_THAT(error_of(replace(sg, "\"Milan\"", "\"Rome\"")),
+             ContainsSubstring("host_cpu_family: 'Rome': SNPGuard knows Milan and Genoa"));
+  CHECK_THAT(error_of(replace(sg, "tee = 0", "tea = 0")),
+             ContainsSubstring("line 15: min_commited_tcb.tea: unknown key"));
+  CHECK_THAT(error_of(replace(sg, "vcpu_count = 1", "vcpu_count = 0")),
+             ContainsSubstring("vcpu_count (line 2): vcpu_count 0"));
   // Converted to the native form and read back: the same launch.
   auto back = vm::parse(vm::to_toml(*d), "vm.toml", "/vm");
   REQUIRE(back.ok());
@@ -274,25 +305,30 @@ TEST_CASE("vm file: the expected digest from files held in memory; pins refuse a
   const auto bad = hex::encode(crypto::sha256_of(files["kernel-a.bin"]));
   auto refused = vm::expected_measurement(*d, files);
   REQUIRE_FALSE(refused.ok());
-  CHECK_THAT(refused.err().to_string(), ContainsSubstring("launch.kernel (line 7): measure/kernel-a.bin has SHA-256 " + bad));
+  CHECK_THAT(refused.err().to_string(),
+             ContainsSubstring("launch.kernel (line 7): measure/kernel-a.bin has SHA-256 " + bad));
   CHECK_THAT(refused.err().to_string(), ContainsSubstring("pins " + good));
 
   files.erase("measure/initrd-a.bin");
-  CHECK_THAT(vm::expected_measurement(*d, files).err().to_string(), ContainsSubstring("launch.initrd (line 8): measure/initrd-a.bin: file not supplied"));
+  CHECK_THAT(vm::expected_measurement(*d, files).err().to_string(),
+             ContainsSubstring("launch.initrd (line 8): measure/initrd-a.bin: file not supplied"));
 }
 
-TEST_CASE("vm file: a SNPGuard file for vector m10 (EPYC-v4, QEMU, kernel) reproduces its digest", "[vm][snpguard][real]") {
+TEST_CASE("vm file: a SNPGuard file for vector m10 (EPYC-v4, QEMU, kernel) reproduces its digest",
+          "[vm][snpguard][real]") {
   if (!have_testdata()) SKIP("no shared test data");
   // m10: kernel only; SNPGuard always names an initrd: an empty one hashes as an absent one.
-  const std::string sg = "host_cpu_family = \"Genoa\"\nvcpu_count = 1\novmf_file = \"OVMF.amdsev.fd\"\nguest_features = 0x21\n"
-                         "kernel_file = \"kernel-a.bin\"\ninitrd_file = \"empty\"\nkernel_cmdline = \"\"\nplatform_info = 0x3\n"
-                         "guest_policy = 0x30000\nfamily_id = \"00000000000000000000000000000000\"\n"
-                         "image_id = \"00000000000000000000000000000000\"\n"
-                         "[min_commited_tcb]\nbootloader = 0\ntee = 0\nsnp = 0\nmicrocode = 0\n_reserved = [0, 0, 0, 0]\n";
+  const std::string sg =
+      "host_cpu_family = \"Genoa\"\nvcpu_count = 1\novmf_file = \"OVMF.amdsev.fd\"\nguest_features = 0x21\n"
+      "kernel_file = \"kernel-a.bin\"\ninitrd_file = \"empty\"\nkernel_cmdline = \"\"\nplatform_info = 0x3\n"
+      "guest_policy = 0x30000\nfamily_id = \"00000000000000000000000000000000\"\n"
+      "image_id = \"00000000000000000000000000000000\"\n"
+      "[min_commited_tcb]\nbootloader = 0\ntee = 0\nsnp = 0\nmicrocode = 0\n_reserved = [0, 0, 0, 0]\n";
   auto d = vm::parse(sg, "vm-config.toml");
   REQUIRE(d.ok());
   std::map<std::string, bytes> files{{"OVMF.amdsev.fd", slurp(td + "/ovmf/OVMF.amdsev.fd")},
-                                     {"kernel-a.bin", slurp(td + "/measure/kernel-a.bin")}, {"empty", {}}};
+                                     {"kernel-a.bin", slurp(td + "/measure/kernel-a.bin")},
+                                     {"empty", {}}};
   auto ld = vm::expected_measurement(*d, files);
   REQUIRE(ld.ok());
   CHECK(hex::encode(*ld) == vector_digest("m10"));
@@ -313,7 +349,8 @@ TEST_CASE("vm launch-args: QEMU arguments and libvirt domain carry every launch 
   };
   CHECK(after("-machine") == "q35,confidential-guest-support=sev0");
   CHECK(after("-object") ==
-        "sev-snp-guest,id=sev0,cbitpos=51,reduced-phys-bits=1,policy=0x30000,kernel-hashes=on,id-block=BLOCK,id-auth=AUTH,"
+        "sev-snp-guest,id=sev0,cbitpos=51,reduced-phys-bits=1,policy=0x30000,kernel-hashes=on,id-block=BLOCK,id-auth="
+        "AUTH,"
         "author-key-enabled=on,host-data=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
   CHECK(after("-cpu") == "EPYC-Genoa");
   CHECK(after("-smp") == "2");

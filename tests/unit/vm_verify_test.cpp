@@ -29,19 +29,24 @@ const crypto::private_key& author_key() {
   static const auto k = crypto::private_key::generate_ecdsa_p384();
   return k;
 }
-crypto::sha384_digest digest_of(const crypto::private_key& k) { return idblock::key_digest(*idblock::key_structure_of(k)); }
+crypto::sha384_digest digest_of(const crypto::private_key& k) {
+  return idblock::key_digest(*idblock::key_structure_of(k));
+}
 
 const std::string host_data = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf";
 
 std::string definition_text(bool recorded = true) {
-  return std::string("format = 1\n"
-                     "[launch]\n"
-                     "mode = \"snp\"\n"
-                     "ovmf = \"OVMF.fd\"\n"
-                     "vcpus = 1\n"
-                     "vcpu_type = \"EPYC-Milan\"\n"
-                     "policy = 0x30000\n"
-                     "host_data = \"") + host_data + "\"\n"
+  return std::string(
+             "format = 1\n"
+             "[launch]\n"
+             "mode = \"snp\"\n"
+             "ovmf = \"OVMF.fd\"\n"
+             "vcpus = 1\n"
+             "vcpu_type = \"EPYC-Milan\"\n"
+             "policy = 0x30000\n"
+             "host_data = \"") +
+         host_data +
+         "\"\n"
          "[id_block]\n"
          "id_key = \"id.pem\"\n"
          "author_key = \"author.pem\"\n"
@@ -106,8 +111,8 @@ std::string sentence(const outcome& o, const checks::check_info& c) { return o.v
 TEST_CASE("vm verify: the launch the definition describes passes every check it implies", "[vm][verify][test-ca]") {
   const auto o = appraise(definition_text(), launched_report());
   only_fails(o, {});
-  for (const auto* c : {&checks::measurement, &checks::launch_policy, &checks::host_data, &checks::family_id, &checks::image_id,
-                        &checks::trusted_id_key, &checks::trusted_author_key, &checks::vmpl}) {
+  for (const auto* c : {&checks::measurement, &checks::launch_policy, &checks::host_data, &checks::family_id,
+                        &checks::image_id, &checks::trusted_id_key, &checks::trusted_author_key, &checks::vmpl}) {
     INFO(c->code);
     CHECK(o.v.find(c->code)->result == status::pass);
     CHECK(o.v.find(c->code)->requested);
@@ -130,9 +135,11 @@ TEST_CASE("vm verify: measurement, policy, HOST_DATA and key digests each broken
     CHECK_THAT(o.sources.at("P018"), ContainsSubstring("recomputed from [launch] (launch.ovmf (line 4)"));
   }
   SECTION("policy: a report of another launch policy") {
-    const auto o = appraise(definition_text(), launched_report([](bytes& r) { r[0x008 + 2] = 0x13; }));  // 0x130000: single socket too
+    const auto o = appraise(definition_text(),
+                            launched_report([](bytes& r) { r[0x008 + 2] = 0x13; }));  // 0x130000: single socket too
     only_fails(o, {&checks::launch_policy});
-    CHECK_THAT(sentence(o, checks::launch_policy), ContainsSubstring("POLICY is 0x0000000000130000, the launch policy is 0x0000000000030000"));
+    CHECK_THAT(sentence(o, checks::launch_policy),
+               ContainsSubstring("POLICY is 0x0000000000130000, the launch policy is 0x0000000000030000"));
     CHECK(o.sources.at("P035") == "launch.policy (line 7)");
   }
   SECTION("HOST_DATA") {
@@ -161,11 +168,13 @@ TEST_CASE("vm verify: measurement, policy, HOST_DATA and key digests each broken
   }
 }
 
-TEST_CASE("vm verify: SNPGuard's exact POLICY and PLATFORM_INFO and its committed TCB minimum", "[vm][verify][snpguard][test-ca]") {
-  const std::string sg = "host_cpu_family = \"Milan\"\nvcpu_count = 1\novmf_file = \"OVMF.fd\"\nguest_features = 0x1\n"
-                         "kernel_file = \"k\"\ninitrd_file = \"i\"\nkernel_cmdline = \"\"\nplatform_info = 0x1\nguest_policy = 0x30000\n"
-                         "family_id = \"0102030405060708090a0b0c0d0e0f10\"\nimage_id = \"1112131415161718191a1b1c1d1e1f20\"\n"
-                         "[min_commited_tcb]\nbootloader = 0\ntee = 0\nsnp = 0\nmicrocode = 0\n_reserved = [0, 0, 0, 0]\n";
+TEST_CASE("vm verify: SNPGuard's exact POLICY and PLATFORM_INFO and its committed TCB minimum",
+          "[vm][verify][snpguard][test-ca]") {
+  const std::string sg =
+      "host_cpu_family = \"Milan\"\nvcpu_count = 1\novmf_file = \"OVMF.fd\"\nguest_features = 0x1\n"
+      "kernel_file = \"k\"\ninitrd_file = \"i\"\nkernel_cmdline = \"\"\nplatform_info = 0x1\nguest_policy = 0x30000\n"
+      "family_id = \"0102030405060708090a0b0c0d0e0f10\"\nimage_id = \"1112131415161718191a1b1c1d1e1f20\"\n"
+      "[min_commited_tcb]\nbootloader = 0\ntee = 0\nsnp = 0\nmicrocode = 0\n_reserved = [0, 0, 0, 0]\n";
   const auto m = *hex::decode(report_measurement());
   auto set = [&](const std::string& from, const std::string& to) {
     auto t = sg;

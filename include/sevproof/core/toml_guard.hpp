@@ -20,8 +20,8 @@ struct problem {
 namespace detail {
 
 constexpr bool key_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '"' ||
-         c == '\'' || c == ']';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '"' || c == '\'' || c == ']';
 }
 
 // Skips a string starting at `i` (at its first quote); returns the index after it, counting lines.
@@ -72,8 +72,10 @@ inline std::optional<problem> check(std::string_view t) {
       i = j;
       line_start = false;
     } else {
-      if (c == '[' || c == '{') ++depth;
-      else if ((c == ']' || c == '}') && depth > 0) --depth;
+      if (c == '[' || c == '{')
+        ++depth;
+      else if ((c == ']' || c == '}') && depth > 0)
+        --depth;
       line_start = false;
       ++i;
     }

@@ -55,14 +55,14 @@ struct definition {
   std::optional<std::string> append;
   std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
   std::string vcpu_type, vcpu_sig, vmm_type = "QEMU", guest_features = "0x1", fpu_init = "modern", snp_ovmf_hash;
-  std::optional<std::uint64_t> policy;                  // the launch policy; the report's POLICY equals it
+  std::optional<std::uint64_t> policy;  // the launch policy; the report's POLICY equals it
   std::optional<std::array<byte, 32>> host_data;
   std::optional<id_block_def> id_block;
-  validate::options expect;                             // [expect], read by validate/reference_values.hpp
-  std::vector<std::string> expect_keys;                 // its keys in file order (lines in `lines`)
-  std::optional<std::uint64_t> platform_info;           // exact PLATFORM_INFO (SNPGuard semantics)
-  std::string product;                                  // SNPGuard host_cpu_family: Milan, Genoa
-  std::map<std::string, int> lines;                     // every key read -> its line
+  validate::options expect;                    // [expect], read by validate/reference_values.hpp
+  std::vector<std::string> expect_keys;        // its keys (their lines are in `lines`)
+  std::optional<std::uint64_t> platform_info;  // exact PLATFORM_INFO (SNPGuard semantics)
+  std::string product;                         // SNPGuard host_cpu_family: Milan, Genoa
+  std::map<std::string, int> lines;            // every key read -> its line
 
   // "launch.policy (line 12)": where a value came from, for messages.
   [[nodiscard]] std::string where(const std::string& key) const {
@@ -94,7 +94,9 @@ struct reader {
   [[noreturn]] void fail(const std::string& key, int line, const std::string& what) const {
     throw file_error((line > 0 ? "line " + std::to_string(line) + ": " : std::string()) + key + ": " + what);
   }
-  static std::string join(const std::string& table, const std::string& key) { return table.empty() ? key : table + "." + key; }
+  static std::string join(const std::string& table, const std::string& key) {
+    return table.empty() ? key : table + "." + key;
+  }
 
   void only(const node& t, const std::string& table, std::initializer_list<const char*> allowed) const {
     for (const auto& [k, v] : t.members) {
@@ -103,19 +105,23 @@ struct reader {
       if (known) continue;
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(join(table, k), v.line, "unknown key" + std::string(table.empty() ? "" : " in [" + table + "]") + " (valid: " + list + ")");
+      fail(join(table, k), v.line,
+           "unknown key" + std::string(table.empty() ? "" : " in [" + table + "]") + " (valid: " + list + ")");
     }
   }
   const node* get(const node& t, const std::string& table, const char* key, node::kind want) {
     const node* n = t.find(key);
     if (!n) return nullptr;
     def.lines[join(table, key)] = n->line;
-    if (n->type != want) fail(join(table, key), n->line, std::string("expected ") + kind_name(want) + ", found " + kind_name(n->type));
+    if (n->type != want)
+      fail(join(table, key), n->line, std::string("expected ") + kind_name(want) + ", found " + kind_name(n->type));
     return n;
   }
   const node& need(const node& t, const std::string& table, const char* key, node::kind want) {
     const node* n = get(t, table, key, want);
-    if (!n) fail(join(table, key), t.line, "missing (required" + std::string(table.empty() ? "" : " in [" + table + "]") + ")");
+    if (!n)
+      fail(join(table, key), t.line,
+           "missing (required" + std::string(table.empty() ? "" : " in [" + table + "]") + ")");
     return *n;
   }
   std::optional<std::string> text(const node& t, const std::string& table, const char* key) {
@@ -127,7 +133,9 @@ struct reader {
   std::optional<std::int64_t> integer(const node& t, const std::string& table, const char* key, std::int64_t max) {
     const node* n = get(t, table, key, node::kind::integer);
     if (!n) return std::nullopt;
-    if (n->integer < 0 || n->integer > max) fail(join(table, key), n->line, std::to_string(n->integer) + " is out of range (0 to " + std::to_string(max) + ")");
+    if (n->integer < 0 || n->integer > max)
+      fail(join(table, key), n->line,
+           std::to_string(n->integer) + " is out of range (0 to " + std::to_string(max) + ")");
     return n->integer;
   }
   // An integer, or a string holding one ("0x1"): for bit masks people write in hex.
@@ -136,10 +144,15 @@ struct reader {
     if (!n) return std::nullopt;
     def.lines[join(table, key)] = n->line;
     std::optional<std::uint64_t> v;
-    if (n->type == node::kind::integer && n->integer >= 0) v = static_cast<std::uint64_t>(n->integer);
-    else if (n->type == node::kind::string) v = parse_uint(n->text);
-    else if (n->type != node::kind::integer) fail(join(table, key), n->line, std::string("expected an integer (or a string such as \"0x1\"), found ") + kind_name(n->type));
-    if (!v || *v > max) fail(join(table, key), n->line, "expected a number from 0 to " + hex::number(max) + " (decimal or 0x-hex)");
+    if (n->type == node::kind::integer && n->integer >= 0)
+      v = static_cast<std::uint64_t>(n->integer);
+    else if (n->type == node::kind::string)
+      v = parse_uint(n->text);
+    else if (n->type != node::kind::integer)
+      fail(join(table, key), n->line,
+           std::string("expected an integer (or a string such as \"0x1\"), found ") + kind_name(n->type));
+    if (!v || *v > max)
+      fail(join(table, key), n->line, "expected a number from 0 to " + hex::number(max) + " (decimal or 0x-hex)");
     return v;
   }
   template <std::size_t N>
@@ -148,7 +161,8 @@ struct reader {
     if (!s) return std::nullopt;
     const auto b = hex::decode(*s);
     if (!b || b->size() != N)
-      fail(join(table, key), def.lines[join(table, key)], "expected " + std::to_string(2 * N) + " hex digits (" + std::to_string(N) + " bytes)");
+      fail(join(table, key), def.lines[join(table, key)],
+           "expected " + std::to_string(2 * N) + " hex digits (" + std::to_string(N) + " bytes)");
     std::array<byte, N> out{};
     std::copy(b->begin(), b->end(), out.begin());
     return out;
@@ -167,7 +181,8 @@ struct reader {
       f.path = need(*n, k, "path", node::kind::string).text;
       if (auto pin = hex_field<32>(*n, k, "sha256")) f.pin = *pin;
     } else {
-      fail(k, n->line, std::string("expected a path (string) or a table { path, sha256 }, found ") + kind_name(n->type));
+      fail(k, n->line,
+           std::string("expected a path (string) or a table { path, sha256 }, found ") + kind_name(n->type));
     }
     if (f.path.empty()) fail(k, n->line, "empty path");
     if (f.path.find('\0') != std::string::npos) fail(k, n->line, "the path holds a NUL character");
@@ -183,11 +198,20 @@ inline std::string flag_to_key(const definition& d, std::string msg) {
       {"--vcpu-family/--vcpu-model/--vcpu-stepping", "launch.vcpu_family/vcpu_model/vcpu_stepping"},
       {"--vcpu-family, --vcpu-model and --vcpu-stepping", "launch.vcpu_family, vcpu_model and vcpu_stepping"},
       {"--vcpu-type or --vcpu-sig or --vcpu-family", "launch.vcpu_type or vcpu_sig or vcpu_family"},
-      {"--guest-features", "launch.guest_features"}, {"--snp-ovmf-hash", "launch.snp_ovmf_hash"}, {"--vcpu-type", "launch.vcpu_type"},
-      {"--vcpu-sig", "launch.vcpu_sig"}, {"--vcpus N", "launch.vcpus"}, {"--vcpus", "launch.vcpus"}, {"--vmm-type", "launch.vmm_type"},
-      {"--fpu-init", "launch.fpu_init"}, {"--initrd", "launch.initrd"}, {"--append", "launch.append"}, {"--kernel", "launch.kernel"},
+      {"--guest-features", "launch.guest_features"},
+      {"--snp-ovmf-hash", "launch.snp_ovmf_hash"},
+      {"--vcpu-type", "launch.vcpu_type"},
+      {"--vcpu-sig", "launch.vcpu_sig"},
+      {"--vcpus N", "launch.vcpus"},
+      {"--vcpus", "launch.vcpus"},
+      {"--vmm-type", "launch.vmm_type"},
+      {"--fpu-init", "launch.fpu_init"},
+      {"--initrd", "launch.initrd"},
+      {"--append", "launch.append"},
+      {"--kernel", "launch.kernel"},
       {"--mode", "launch.mode"}};
-  static const std::pair<const char*, const char*> snpguard[] = {{"--guest-features", "guest_features"}, {"--vcpus", "vcpu_count"}};
+  static const std::pair<const char*, const char*> snpguard[] = {{"--guest-features", "guest_features"},
+                                                                 {"--vcpus", "vcpu_count"}};
   const bool sg = d.from == origin::snpguard;
   std::string first_key;
   for (const auto& [flag, key] : native) {
@@ -204,7 +228,8 @@ inline std::string flag_to_key(const definition& d, std::string msg) {
 }
 
 inline std::string snp_policy_problem(std::uint64_t p) {
-  if (!(p & bits::find(snp::guest_policy_bits, "RESERVED_MBO").mask())) return "bit 17 is reserved and must be one (e.g. 0x30000)";
+  if (!(p & bits::find(snp::guest_policy_bits, "RESERVED_MBO").mask()))
+    return "bit 17 is reserved and must be one (e.g. 0x30000)";
   if (p & bits::find(snp::guest_policy_bits, "RESERVED").mask()) return "bits 63:26 are reserved and must be zero";
   return {};
 }
@@ -244,10 +269,12 @@ namespace detail {
 inline void read_launch(reader& rd, const node& root) {
   definition& d = rd.def;
   const node& l = rd.need(root, "", "launch", node::kind::table);
-  rd.only(l, "launch", {"mode", "ovmf", "kernel", "initrd", "append", "vcpus", "vcpu_type", "vcpu_sig", "vcpu_family", "vcpu_model",
-                        "vcpu_stepping", "vmm_type", "guest_features", "policy", "host_data", "fpu_init", "snp_ovmf_hash"});
+  rd.only(l, "launch",
+          {"mode", "ovmf", "kernel", "initrd", "append", "vcpus", "vcpu_type", "vcpu_sig", "vcpu_family", "vcpu_model",
+           "vcpu_stepping", "vmm_type", "guest_features", "policy", "host_data", "fpu_init", "snp_ovmf_hash"});
   d.mode = rd.need(l, "launch", "mode", node::kind::string).text;
-  if (d.mode != "snp" && d.mode != "seves" && d.mode != "sev") rd.fail("launch.mode", l.find("mode")->line, "'" + d.mode + "': use snp, seves or sev");
+  if (d.mode != "snp" && d.mode != "seves" && d.mode != "sev")
+    rd.fail("launch.mode", l.find("mode")->line, "'" + d.mode + "': use snp, seves or sev");
   if (!l.find("ovmf")) rd.need(l, "launch", "ovmf", node::kind::string);  // names the missing key
   d.ovmf = *rd.file(l, "launch", "ovmf");
   d.kernel = rd.file(l, "launch", "kernel");
@@ -265,15 +292,18 @@ inline void read_launch(reader& rd, const node& root) {
   d.snp_ovmf_hash = rd.text(l, "launch", "snp_ovmf_hash").value_or("");
   d.policy = rd.number(l, "launch", "policy", d.mode == "snp" ? ~0ull : 0xFFFFFFFFull);
   if (d.policy && d.mode == "snp")
-    if (auto p = snp_policy_problem(*d.policy); !p.empty()) rd.fail("launch.policy", d.lines["launch.policy"], hex::number(*d.policy) + ": " + p);
+    if (auto p = snp_policy_problem(*d.policy); !p.empty())
+      rd.fail("launch.policy", d.lines["launch.policy"], hex::number(*d.policy) + ": " + p);
   if (d.mode != "snp") {  // SEV policy: bit 2 (ES) set exactly for SEV-ES; QEMU's default is 0x1
     if (!d.policy) d.policy = d.mode == "seves" ? 0x5 : 0x1;
     if (((*d.policy & 0x4) != 0) != (d.mode == "seves"))
-      rd.fail("launch.policy", d.lines["launch.policy"], hex::number(*d.policy) + ": bit 2 (ES) must be " +
-                                                             (d.mode == "seves" ? "set for mode seves" : "clear for mode sev"));
+      rd.fail("launch.policy", d.lines["launch.policy"],
+              hex::number(*d.policy) + ": bit 2 (ES) must be " +
+                  (d.mode == "seves" ? "set for mode seves" : "clear for mode sev"));
   }
   d.host_data = rd.hex_field<32>(l, "launch", "host_data");
-  if (d.host_data && d.mode != "snp") rd.fail("launch.host_data", d.lines["launch.host_data"], "HOST_DATA exists only for SNP guests");
+  if (d.host_data && d.mode != "snp")
+    rd.fail("launch.host_data", d.lines["launch.host_data"], "HOST_DATA exists only for SNP guests");
 }
 
 inline void read_id_block(reader& rd, const node& root) {
@@ -284,7 +314,8 @@ inline void read_id_block(reader& rd, const node& root) {
   id_block_def b;
   b.id_key = rd.file(*t, "id_block", "id_key");
   b.author_key = rd.file(*t, "id_block", "author_key");
-  if (b.author_key && !b.id_key) rd.fail("id_block.author_key", b.author_key->line, "an author key signs the ID key: give id_key too");
+  if (b.author_key && !b.id_key)
+    rd.fail("id_block.author_key", b.author_key->line, "an author key signs the ID key: give id_key too");
   if (auto f = rd.hex_field<16>(*t, "id_block", "family_id")) b.family_id = *f;
   if (auto f = rd.hex_field<16>(*t, "id_block", "image_id")) b.image_id = *f;
   b.guest_svn = static_cast<std::uint32_t>(rd.integer(*t, "id_block", "guest_svn", 0xFFFFFFFF).value_or(0));
@@ -302,7 +333,8 @@ inline void read_expect(reader& rd, const node& root, std::string_view text) {
   for (const auto& [name, from_launch] : twice)
     if (from_launch && t->find(name))
       rd.fail(std::string("expect.") + name, t->find(name)->line,
-              std::string("already fixed by the launch (") + (std::string(name) == "host-data" ? "launch.host_data" : "[id_block]") +
+              std::string("already fixed by the launch (") +
+                  (std::string(name) == "host-data" ? "launch.host_data" : "[id_block]") +
                   "); the report must show that value, so give it once");
   for (const auto& [k, v] : t->members) {
     rd.def.lines["expect." + k] = v.line;
@@ -321,7 +353,8 @@ inline void read_expect(reader& rd, const node& root, std::string_view text) {
   } catch (const validate::option_error& e) {
     std::string msg = e.what();
     for (const auto& [k, v] : t->members)
-      for (const std::string& at : {validate::detail::where(src, static_cast<std::size_t>(v.line), k), validate::detail::where(src, std::nullopt, k)})
+      for (const std::string& at : {validate::detail::where(src, static_cast<std::size_t>(v.line), k),
+                                    validate::detail::where(src, std::nullopt, k)})
         if (msg.rfind(at, 0) == 0) {
           std::string rest = msg.substr(at.size());
           rest.erase(0, rest.find_first_not_of(": "));
@@ -335,7 +368,9 @@ inline void read_native(reader& rd, const node& root, std::string_view text) {
   rd.only(root, "", {"format", "launch", "id_block", "expect"});
   const auto f = rd.integer(root, "", "format", 1000);
   if (!f) rd.fail("format", 0, "missing: a sevproof VM file starts with format = 1 (and is not a SNPGuard file)");
-  if (*f != format_version) rd.fail("format", root.find("format")->line, std::to_string(*f) + " is not supported (this sevproof reads format 1)");
+  if (*f != format_version)
+    rd.fail("format", root.find("format")->line,
+            std::to_string(*f) + " is not supported (this sevproof reads format 1)");
   read_launch(rd, root);
   read_id_block(rd, root);
   read_expect(rd, root, text);
@@ -345,16 +380,19 @@ inline void read_native(reader& rd, const node& root, std::string_view text) {
 inline void read_snpguard(reader& rd, const node& root) {
   definition& d = rd.def;
   d.from = origin::snpguard;
-  rd.only(root, "", {"host_cpu_family", "vcpu_count", "ovmf_file", "guest_features", "kernel_file", "initrd_file", "kernel_cmdline",
-                     "platform_info", "guest_policy", "family_id", "image_id", "min_commited_tcb"});
+  rd.only(root, "",
+          {"host_cpu_family", "vcpu_count", "ovmf_file", "guest_features", "kernel_file", "initrd_file",
+           "kernel_cmdline", "platform_info", "guest_policy", "family_id", "image_id", "min_commited_tcb"});
   d.product = rd.need(root, "", "host_cpu_family", node::kind::string).text;
-  if (d.product != "Milan" && d.product != "Genoa") rd.fail("host_cpu_family", d.lines["host_cpu_family"], "'" + d.product + "': SNPGuard knows Milan and Genoa");
+  if (d.product != "Milan" && d.product != "Genoa")
+    rd.fail("host_cpu_family", d.lines["host_cpu_family"], "'" + d.product + "': SNPGuard knows Milan and Genoa");
   d.mode = "snp";
   d.vcpu_type = "EPYC-v4";
   d.vmm_type = "QEMU";
   rd.need(root, "", "vcpu_count", node::kind::integer);
   d.vcpus = rd.integer(root, "", "vcpu_count", 4096);
-  for (const char* k : {"ovmf_file", "kernel_file", "initrd_file", "kernel_cmdline"}) rd.need(root, "", k, node::kind::string);
+  for (const char* k : {"ovmf_file", "kernel_file", "initrd_file", "kernel_cmdline"})
+    rd.need(root, "", k, node::kind::string);
   d.ovmf = *rd.file(root, "", "ovmf_file");
   d.kernel = rd.file(root, "", "kernel_file");
   d.initrd = rd.file(root, "", "initrd_file");
@@ -364,7 +402,8 @@ inline void read_snpguard(reader& rd, const node& root) {
   d.guest_features = hex::number(*rd.number(root, "", "guest_features", ~0ull));
   d.platform_info = rd.number(root, "", "platform_info", ~0ull);
   d.policy = rd.number(root, "", "guest_policy", ~0ull);
-  if (auto p = snp_policy_problem(*d.policy); !p.empty()) rd.fail("guest_policy", d.lines["guest_policy"], hex::number(*d.policy) + ": " + p);
+  if (auto p = snp_policy_problem(*d.policy); !p.empty())
+    rd.fail("guest_policy", d.lines["guest_policy"], hex::number(*d.policy) + ": " + p);
   id_block_def b;
   for (auto [k, out] : {std::pair{"family_id", &b.family_id}, std::pair{"image_id", &b.image_id}}) {
     rd.need(root, "", k, node::kind::string);
@@ -374,9 +413,11 @@ inline void read_snpguard(reader& rd, const node& root) {
   const node& tcb = rd.need(root, "", "min_commited_tcb", node::kind::table);
   rd.only(tcb, "min_commited_tcb", {"bootloader", "tee", "snp", "microcode", "_reserved"});
   std::string text;
-  for (auto [k, abbrev] : {std::pair{"bootloader", "bl"}, std::pair{"tee", "tee"}, std::pair{"snp", "snp"}, std::pair{"microcode", "ucode"}}) {
+  for (auto [k, abbrev] : {std::pair{"bootloader", "bl"}, std::pair{"tee", "tee"}, std::pair{"snp", "snp"},
+                           std::pair{"microcode", "ucode"}}) {
     rd.need(tcb, "min_commited_tcb", k, node::kind::integer);
-    text += (text.empty() ? "" : ",") + std::string(abbrev) + "=" + std::to_string(*rd.integer(tcb, "min_commited_tcb", k, 255));
+    text += (text.empty() ? "" : ",") + std::string(abbrev) + "=" +
+            std::to_string(*rd.integer(tcb, "min_commited_tcb", k, 255));
   }
   if (const node* r = rd.get(tcb, "min_commited_tcb", "_reserved", node::kind::array))
     if (r->items.size() != 4) rd.fail("min_commited_tcb._reserved", r->line, "expected 4 integers");
@@ -395,9 +436,12 @@ inline result<definition> parse(std::string_view text, const std::string& source
   detail::reader rd{d, base_dir};
   try {
     const node& root = *doc;
-    const bool snpguard = !root.find("format") && (root.find("vcpu_count") || root.find("ovmf_file") || root.find("host_cpu_family"));
-    if (snpguard) detail::read_snpguard(rd, root);
-    else detail::read_native(rd, root, text);
+    const bool snpguard =
+        !root.find("format") && (root.find("vcpu_count") || root.find("ovmf_file") || root.find("host_cpu_family"));
+    if (snpguard)
+      detail::read_snpguard(rd, root);
+    else
+      detail::read_native(rd, root, text);
   } catch (const detail::file_error& e) {
     return error{source, "", std::nullopt, e.what()};
   }
@@ -411,8 +455,8 @@ inline result<definition> parse(std::string_view text, const std::string& source
 inline std::optional<error> check_pin(const definition& d, const file_ref& f, const crypto::sha256_digest& actual) {
   if (!f.pin || *f.pin == actual) return std::nullopt;
   return error{d.source, "", std::nullopt,
-               d.where(f.key) + ": " + f.path + " has SHA-256 " + hex::encode(actual) + ", but the file pins " + hex::encode(*f.pin) +
-                   ": refusing a file that is not the one the definition names"};
+               d.where(f.key) + ": " + f.path + " has SHA-256 " + hex::encode(actual) + ", but the file pins " +
+                   hex::encode(*f.pin) + ": refusing a file that is not the one the definition names"};
 }
 
 }  // namespace sevproof::workflows::vm
@@ -431,14 +475,16 @@ inline result<bytes> expected_measurement(const definition& d, launch_files f, m
   if (auto e = check_pin(d, d.ovmf, crypto::sha256_of(f.ovmf))) return *e;
   for (auto [ref, digest] : {std::pair{&d.kernel, &f.kernel}, std::pair{&d.initrd, &f.initrd}}) {
     if (ref->has_value() != digest->has_value())
-      return error{d.source, "", std::nullopt, std::string(ref->has_value() ? (*ref)->key : "launch") + ": digest not supplied"};
+      return error{d.source, "", std::nullopt,
+                   std::string(ref->has_value() ? (*ref)->key : "launch") + ": digest not supplied"};
     if (*ref)
       if (auto e = check_pin(d, **ref, **digest)) return *e;
   }
   auto in = launch_inputs_of(d);
   if (!in) return in.err();
   auto fw = measure::parse_ovmf(std::move(f.ovmf));
-  if (!fw) return error{d.source, "", std::nullopt, d.where(d.ovmf.key) + ": " + d.ovmf.path + ": " + fw.err().to_string()};
+  if (!fw)
+    return error{d.source, "", std::nullopt, d.where(d.ovmf.key) + ": " + d.ovmf.path + ": " + fw.err().to_string()};
   if (f.kernel) {
     measure::boot_hashes bh;
     bh.kernel = *f.kernel;
@@ -467,14 +513,17 @@ inline const bytes* find_supplied(const std::map<std::string, bytes>& files, con
   return nullptr;
 }
 
-inline result<bytes> expected_measurement(const definition& d, const std::map<std::string, bytes>& files, measure::trace* t = nullptr) {
+inline result<bytes> expected_measurement(const definition& d, const std::map<std::string, bytes>& files,
+                                          measure::trace* t = nullptr) {
   launch_files lf;
   for (const file_ref* f : {&d.ovmf, d.kernel ? &*d.kernel : nullptr, d.initrd ? &*d.initrd : nullptr}) {
     if (!f) continue;
     const bytes* b = find_supplied(files, *f);
     if (!b) return error{d.source, "", std::nullopt, d.where(f->key) + ": " + f->path + ": file not supplied"};
-    if (f == &d.ovmf) lf.ovmf = *b;
-    else (d.kernel && f == &*d.kernel ? lf.kernel : lf.initrd) = crypto::sha256_of(*b);
+    if (f == &d.ovmf)
+      lf.ovmf = *b;
+    else
+      (d.kernel && f == &*d.kernel ? lf.kernel : lf.initrd) = crypto::sha256_of(*b);
   }
   return expected_measurement(d, std::move(lf), t);
 }

@@ -28,12 +28,12 @@ inline constexpr std::size_t max_text_size = 1u << 20;
 struct node {
   enum class kind : std::uint8_t { string, integer, floating, boolean, table, array, other };
   kind type = kind::other;
-  std::string text;             // string
-  std::int64_t integer = 0;     // integer
-  bool boolean = false;         // boolean
+  std::string text;                                   // string
+  std::int64_t integer = 0;                           // integer
+  bool boolean = false;                               // boolean
   std::vector<std::pair<std::string, node>> members;  // table, in file order
-  std::vector<node> items;      // array
-  int line = 0;                 // 1-based; 0 when unknown
+  std::vector<node> items;                            // array
+  int line = 0;                                       // 1-based; 0 when unknown
 
   [[nodiscard]] const node* find(std::string_view key) const {
     for (const auto& [k, v] : members)
@@ -44,13 +44,20 @@ struct node {
 
 inline const char* kind_name(node::kind k) {
   switch (k) {
-    case node::kind::string: return "a string";
-    case node::kind::integer: return "an integer";
-    case node::kind::floating: return "a floating-point number";
-    case node::kind::boolean: return "a boolean";
-    case node::kind::table: return "a table";
-    case node::kind::array: return "an array";
-    case node::kind::other: return "a date or time";
+    case node::kind::string:
+      return "a string";
+    case node::kind::integer:
+      return "an integer";
+    case node::kind::floating:
+      return "a floating-point number";
+    case node::kind::boolean:
+      return "a boolean";
+    case node::kind::table:
+      return "a table";
+    case node::kind::array:
+      return "an array";
+    case node::kind::other:
+      return "a date or time";
   }
   return "?";
 }
@@ -162,7 +169,8 @@ struct json_builder : nlohmann::json_sax<nlohmann::json> {
     return scalar(std::move(n));
   }
   bool number_unsigned(number_unsigned_t v) override {
-    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return scalar(of_kind(node::kind::other));
+    if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return scalar(of_kind(node::kind::other));
     node n = of_kind(node::kind::integer);
     n.integer = static_cast<std::int64_t>(v);
     return scalar(std::move(n));
@@ -210,25 +218,29 @@ struct json_builder : nlohmann::json_sax<nlohmann::json> {
 // Reads `text` as JSON when its first non-blank character is '{', else as TOML. `source` names
 // the file in errors. The result is a table (the document root).
 inline result<node> read_document(std::string_view text, const std::string& source) {
-  if (text.size() > max_text_size) return error{source, "", std::nullopt, "larger than 1 MiB: not a VM definition file"};
+  if (text.size() > max_text_size)
+    return error{source, "", std::nullopt, "larger than 1 MiB: not a VM definition file"};
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') {
     int line = 1;
     detail::json_builder b(&line);
     detail::counting_iterator begin{text.data(), &line}, end{text.data() + text.size(), &line};
     const bool ok = nlohmann::json::sax_parse(begin, end, &b);
-    if (!ok || !b.has_root) return detail::syntax(source, line, "invalid JSON: " + (b.problem.empty() ? "empty document" : b.problem));
+    if (!ok || !b.has_root)
+      return detail::syntax(source, line, "invalid JSON: " + (b.problem.empty() ? "empty document" : b.problem));
     if (b.root.type != node::kind::table) return detail::syntax(source, 1, "the JSON document must be an object");
     return std::move(b.root);
   }
-  if (auto p = toml_guard::check(text)) return detail::syntax(source, static_cast<int>(p->line), "invalid TOML: " + p->what);
+  if (auto p = toml_guard::check(text))
+    return detail::syntax(source, static_cast<int>(p->line), "invalid TOML: " + p->what);
   try {
     const toml::table t = toml::parse(text, source);
     node root = detail::from_toml(t);
     root.type = node::kind::table;
     return root;
   } catch (const toml::parse_error& e) {
-    return detail::syntax(source, static_cast<int>(e.source().begin.line), "invalid TOML: " + std::string(e.description()));
+    return detail::syntax(source, static_cast<int>(e.source().begin.line),
+                          "invalid TOML: " + std::string(e.description()));
   }
 }
 

@@ -26,7 +26,9 @@ struct key_digests {
 
 // The digest of a key file the definition names: a P-384 key, private or public, PEM or DER.
 inline result<crypto::sha384_digest> key_file_digest(const definition& d, const file_ref& f, bytes_view data) {
-  auto fail = [&](const std::string& why) { return error{d.source, "", std::nullopt, d.where(f.key) + ": " + f.path + ": " + why}; };
+  auto fail = [&](const std::string& why) {
+    return error{d.source, "", std::nullopt, d.where(f.key) + ": " + f.path + ": " + why};
+  };
   if (auto priv = crypto::private_key::load(data)) {
     auto s = idblock::key_structure_of(*priv);
     if (!s) return fail(s.err().to_string());
@@ -41,7 +43,8 @@ inline result<crypto::sha384_digest> key_file_digest(const definition& d, const 
 
 // The reference values, as `sevproof verify`'s options: [expect] first, then what the launch fixes.
 // `recomputed` is the launch digest from [launch], used when [expect] records no measurement.
-inline validate::options reference_values(const definition& d, const std::optional<bytes>& recomputed, const key_digests& k) {
+inline validate::options reference_values(const definition& d, const std::optional<bytes>& recomputed,
+                                          const key_digests& k) {
   validate::options o = d.expect;
   if (o.measurements.empty() && recomputed) o.measurements.push_back(*recomputed);
   if (d.host_data) o.host_data = bytes(d.host_data->begin(), d.host_data->end());
@@ -50,7 +53,8 @@ inline validate::options reference_values(const definition& d, const std::option
     o.image_id = bytes(d.id_block->image_id.begin(), d.id_block->image_id.end());
   }
   if (k.id_key && d.id_block && d.id_block->id_key) o.trusted_id_keys.emplace_back(k.id_key->begin(), k.id_key->end());
-  if (k.author_key && d.id_block && d.id_block->author_key) o.trusted_author_keys.emplace_back(k.author_key->begin(), k.author_key->end());
+  if (k.author_key && d.id_block && d.id_block->author_key)
+    o.trusted_author_keys.emplace_back(k.author_key->begin(), k.author_key->end());
   return o;
 }
 
@@ -67,14 +71,18 @@ inline std::map<std::string, std::string> check_sources(const definition& d) {
     if (named(name)) s[std::string(c.code)] = d.where("expect." + std::string(name));
   };
   s[std::string(checks::measurement.code)] =
-      named("measurement") ? d.where("expect.measurement") : "the digest recomputed from [launch] (" + d.where(d.ovmf.key) + ", ...)";
+      named("measurement") ? d.where("expect.measurement")
+                           : "the digest recomputed from [launch] (" + d.where(d.ovmf.key) + ", ...)";
   if (sg) {
-    s[std::string(checks::measurement.code)] = "the digest recomputed from " + d.where("ovmf_file") + ", kernel_file, ...";
+    s[std::string(checks::measurement.code)] =
+        "the digest recomputed from " + d.where("ovmf_file") + ", kernel_file, ...";
     s[std::string(checks::min_committed_tcb.code)] = d.where("min_commited_tcb");
   }
-  s[std::string(checks::launch_policy.code)] = sg ? d.where("guest_policy") : d.policy && d.lines.count("launch.policy")
-                                                                                   ? d.where("launch.policy")
-                                                                                   : "launch.policy (default " + hex::number(d.policy.value_or(0)) + ")";
+  s[std::string(checks::launch_policy.code)] =
+      sg ? d.where("guest_policy")
+      : d.policy && d.lines.count("launch.policy")
+          ? d.where("launch.policy")
+          : "launch.policy (default " + hex::number(d.policy.value_or(0)) + ")";
   if (d.platform_info) s[std::string(checks::platform_info_exact.code)] = d.where("platform_info");
   if (d.host_data) s[std::string(checks::host_data.code)] = d.where("launch.host_data");
   if (d.id_block) {
@@ -84,20 +92,39 @@ inline std::map<std::string, std::string> check_sources(const definition& d) {
     if (d.id_block->author_key) s[std::string(checks::trusted_author_key.code)] = d.where("id_block.author_key");
   }
   static const std::pair<const checks::check_info*, const char*> by_option[] = {
-      {&checks::policy_debug, "allow-debug"}, {&checks::policy_smt, "smt"}, {&checks::policy_migrate_ma, "migrate-ma"},
-      {&checks::policy_cxl, "cxl"}, {&checks::policy_single_socket, "require-single-socket"},
-      {&checks::policy_aes_256_xts, "require-aes-256-xts"}, {&checks::policy_rapl_dis, "require-rapl-dis"},
-      {&checks::policy_ciphertext_hiding, "require-ciphertext-hiding"}, {&checks::policy_page_swap, "require-page-swap-disable"},
-      {&checks::policy_abi, "min-abi"}, {&checks::min_guest_svn, "min-guest-svn"}, {&checks::report_data, "report-data"},
-      {&checks::host_data, "host-data"}, {&checks::image_id, "image-id"}, {&checks::family_id, "family-id"},
-      {&checks::report_id, "report-id"}, {&checks::report_id_ma, "report-id-ma"}, {&checks::chip_id, "chip-id"},
-      {&checks::min_firmware, "min-firmware"}, {&checks::min_firmware, "min-build"}, {&checks::min_reported_tcb, "min-tcb"},
-      {&checks::min_committed_tcb, "min-committed-tcb"}, {&checks::min_current_tcb, "min-current-tcb"},
+      {&checks::policy_debug, "allow-debug"},
+      {&checks::policy_smt, "smt"},
+      {&checks::policy_migrate_ma, "migrate-ma"},
+      {&checks::policy_cxl, "cxl"},
+      {&checks::policy_single_socket, "require-single-socket"},
+      {&checks::policy_aes_256_xts, "require-aes-256-xts"},
+      {&checks::policy_rapl_dis, "require-rapl-dis"},
+      {&checks::policy_ciphertext_hiding, "require-ciphertext-hiding"},
+      {&checks::policy_page_swap, "require-page-swap-disable"},
+      {&checks::policy_abi, "min-abi"},
+      {&checks::min_guest_svn, "min-guest-svn"},
+      {&checks::report_data, "report-data"},
+      {&checks::host_data, "host-data"},
+      {&checks::image_id, "image-id"},
+      {&checks::family_id, "family-id"},
+      {&checks::report_id, "report-id"},
+      {&checks::report_id_ma, "report-id-ma"},
+      {&checks::chip_id, "chip-id"},
+      {&checks::min_firmware, "min-firmware"},
+      {&checks::min_firmware, "min-build"},
+      {&checks::min_reported_tcb, "min-tcb"},
+      {&checks::min_committed_tcb, "min-committed-tcb"},
+      {&checks::min_current_tcb, "min-current-tcb"},
       {&checks::guest_requested, "allow-host-report"},
-      {&checks::min_launch_tcb, "min-launch-tcb"}, {&checks::provisional_firmware, "provisional-firmware"},
-      {&checks::platform_info, "platform-info-max"}, {&checks::vmpl, "vmpl"}, {&checks::id_block, "require-id-block"},
-      {&checks::author_key, "require-author-key"}, {&checks::trusted_id_key, "id-key-digest"},
-      {&checks::trusted_author_key, "author-key-digest"}, {&checks::min_launch_mit, "min-launch-mit-vector"},
+      {&checks::min_launch_tcb, "min-launch-tcb"},
+      {&checks::provisional_firmware, "provisional-firmware"},
+      {&checks::platform_info, "platform-info-max"},
+      {&checks::vmpl, "vmpl"},
+      {&checks::id_block, "require-id-block"},
+      {&checks::author_key, "require-author-key"},
+      {&checks::trusted_id_key, "id-key-digest"},
+      {&checks::trusted_author_key, "author-key-digest"},
+      {&checks::min_launch_mit, "min-launch-mit-vector"},
       {&checks::min_current_mit, "min-current-mit-vector"}};
   for (const auto& [c, name] : by_option) from_expect(*c, name);
   return s;
@@ -109,25 +136,26 @@ inline void check_launch(const snp::report& r, const definition& d, verdict& v) 
   if (d.policy) {
     const bool same = r.policy() == *d.policy;
     v.add(checks::launch_policy, same ? status::pass : status::fail,
-          "POLICY is " + hex::number(r.policy(), 16) + (same ? ", the launch policy" : ", the launch policy is " + hex::number(*d.policy, 16)));
+          "POLICY is " + hex::number(r.policy(), 16) +
+              (same ? ", the launch policy" : ", the launch policy is " + hex::number(*d.policy, 16)));
   } else {
     v.add(checks::launch_policy, status::skipped, "not requested", false);
   }
   if (d.platform_info) {
     const bool same = r.platform_info() == *d.platform_info;
     v.add(checks::platform_info_exact, same ? status::pass : status::fail,
-          "PLATFORM_INFO is " + hex::number(r.platform_info(), 16) + (same ? "" : ", expected " + hex::number(*d.platform_info, 16)));
+          "PLATFORM_INFO is " + hex::number(r.platform_info(), 16) +
+              (same ? "" : ", expected " + hex::number(*d.platform_info, 16)));
   } else {
     v.add(checks::platform_info_exact, status::skipped, "not requested", false);
   }
 }
 
-
 // Adds the launch checks to an appraisal of the pipeline; its outcome and headline follow them.
 inline void complete(pipeline::appraisal& a, const definition& d) {
   if (!a.report) return;  // an input error: nothing was checked
   check_launch(a.report->report, d, a.checks);
-  a.result = a.checks.passed() ? pipeline::outcome::verified
+  a.result = a.checks.passed()    ? pipeline::outcome::verified
              : a.checks.genuine() ? pipeline::outcome::policy_failed
                                   : pipeline::outcome::not_verified;
   a.headline = pipeline::detail::headline(a);
@@ -136,7 +164,8 @@ inline void complete(pipeline::appraisal& a, const definition& d) {
 // The verdict of a report against a definition: the pipeline's appraisal (every check of
 // `sevproof verify`) with the reference values the definition implies, then the launch checks.
 // `rq` carries the report and the evidence; its reference values are replaced.
-inline pipeline::appraisal appraise(const definition& d, pipeline::request rq, const std::optional<bytes>& recomputed, const key_digests& k) {
+inline pipeline::appraisal appraise(const definition& d, pipeline::request rq, const std::optional<bytes>& recomputed,
+                                    const key_digests& k) {
   rq.expect = reference_values(d, recomputed, k);
   if (!rq.product && !d.product.empty()) rq.product = snp::product_from_name(d.product);
   auto a = pipeline::appraise(rq);

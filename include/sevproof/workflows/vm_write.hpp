@@ -16,11 +16,21 @@ inline std::string toml_string(std::string_view s) {
   std::string out = "\"";
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
           char buf[8];
@@ -71,8 +81,10 @@ inline void write_id_block(std::string& s, const definition& d) {
   if (!d.id_block) return;
   const auto& b = *d.id_block;
   s += "\n[id_block]\n";
-  if (b.id_key) s += "id_key = " + file_value(*b.id_key) + "\n";
-  else s += "# id_key = \"id-key.pem\"   # needed by `vm id-block` (or give --id-key) and to check ID_KEY_DIGEST\n";
+  if (b.id_key)
+    s += "id_key = " + file_value(*b.id_key) + "\n";
+  else
+    s += "# id_key = \"id-key.pem\"   # needed by `vm id-block` (or give --id-key) and to check ID_KEY_DIGEST\n";
   if (b.author_key) s += "author_key = " + file_value(*b.author_key) + "\n";
   s += "family_id = \"" + hex::encode(b.family_id) + "\"\n";
   s += "image_id = \"" + hex::encode(b.image_id) + "\"\n";
