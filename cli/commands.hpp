@@ -14,6 +14,7 @@ runner add_measure(CLI::App& app);
 runner add_id_block(CLI::App& app);
 runner add_key_digest(CLI::App& app);
 runner add_sev(CLI::App& app);
+runner add_openstack(CLI::App& app);
 runner add_vm(CLI::App& app);
 
 }  // namespace sevproof::cli

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/time.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/crypto/hash.hpp"
 
@@ -59,7 +61,16 @@ inline result<std::vector<bytes>> pem_blocks(bytes_view data, std::string_view l
   return out;
 }
 
-inline std::int64_t to_unix(const Botan::X509_Time& t) { return static_cast<std::int64_t>(t.time_since_epoch()); }
+// Seconds since 1970 of a certificate or CRL time. Botan's time_since_epoch() throws for years
+// before 1970, which a hostile file may carry (found by the crl fuzz target): the date is computed
+// here from its fields instead. An absent time (a CRL without nextUpdate) is the epoch, so anything
+// that needs it to lie in the future fails closed.
+inline std::int64_t to_unix(const Botan::X509_Time& t) {
+  if (!t.time_is_set()) return 0;
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;  // "YYYY/MM/DD HH:MM:SS UTC"
+  if (std::sscanf(t.readable_string().c_str(), "%u/%u/%u %u:%u:%u", &y, &mo, &d, &h, &mi, &s) != 6) return 0;
+  return utc::days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
+}
 
 }  // namespace detail
 

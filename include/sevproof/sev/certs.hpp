@@ -142,6 +142,8 @@ inline result<signing_key> parse_signing_key(bytes_view b, std::size_t at_offset
   k.modulus_be = be(0x40 + exp_bits / 8, mod_bits / 8);
   k.signed_size = 0x40 + exp_bits / 8 + mod_bits / 8;
   k.signature_be = be(k.signed_size, sig_bits / 8);
+  if (!crypto::rsa_public_key_valid(k.modulus_be, k.exponent_be))
+    return error{s, "MODULUS/PUBEXP", at_offset + 0x40, "are not an RSA public key (both must be odd, the modulus at least 5 bits)"};
   k.raw.assign(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(total));
   return k;
 }

@@ -22,7 +22,7 @@
 #ifndef TOML_HEADER_ONLY
 #define TOML_HEADER_ONLY 1
 #endif
-#include <toml++/toml.h>
+#include "sevproof/core/toml.hpp"
 
 #include "sevproof/core/toml_guard.hpp"
 #include "sevproof/validate/option_text.hpp"
