@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "io.hpp"
+#include "idblock_create.hpp"
 #include "measure_flags.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
@@ -66,12 +67,9 @@ std::optional<crypto::private_key> load_key(const std::string& path, const char*
   return k.value();
 }
 
-struct create_options {
-  std::string measurement, family_id, image_id, guest_svn = "0", policy = "0x30000", id_key, author_key, out_dir;
-  bool json = false;
-};
+}  // namespace
 
-int run_create(const create_options& o, const measure_cli& m) {
+int run_id_block_create(const create_options& o, const measure_cli& m) {
   std::string why;
   idblock::id_block_values v;
   if (!o.measurement.empty()) {
@@ -138,6 +136,8 @@ int run_create(const create_options& o, const measure_cli& m) {
   std::cout << "\n";
   return ok;
 }
+
+namespace {
 
 struct check_options {
   std::string id_block, id_auth, measurement, policy;
@@ -217,7 +217,7 @@ runner add_id_block(CLI::App& app) {
       std::cerr << "sevproof id-block: give --measurement or the measure flags, not both\n";
       return usage;
     }
-    return run_create(*c, *m);
+    return run_id_block_create(*c, *m);
   };
 }
 

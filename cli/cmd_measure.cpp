@@ -50,7 +50,7 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
   const bool snp = in.mode == measure::guest_mode::snp;
   const bool needs_vcpus = snp || in.mode == measure::guest_mode::seves;
 
-  auto fw_file = read_file(o.ovmf);
+  auto fw_file = o.ovmf_data ? read_result{o.ovmf_data, {}} : read_file(o.ovmf);
   if (!fw_file.data) {
     std::cerr << "sevproof measure: --ovmf " << fw_file.why << "\n";
     return fail(bad_input);
@@ -74,14 +74,14 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
 
   if (!o.kernel.empty()) {
     measure::boot_hashes bh;
-    auto k = sha256_file(o.kernel, "kernel");
+    auto k = o.kernel_sha256 ? hashed_file{o.kernel_sha256, 0, {}} : sha256_file(o.kernel, "kernel");
     if (!k.digest) {
       std::cerr << "sevproof measure: --kernel " << k.why << "\n";
       return fail(bad_input);
     }
     bh.kernel = *k.digest;
     if (!o.initrd.empty()) {
-      auto r = sha256_file(o.initrd, "initrd");
+      auto r = o.initrd_sha256 ? hashed_file{o.initrd_sha256, 0, {}} : sha256_file(o.initrd, "initrd");
       if (!r.digest) {
         std::cerr << "sevproof measure: --initrd " << r.why << "\n";
         return fail(bad_input);
@@ -116,9 +116,7 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
   return digest;
 }
 
-namespace {
-
-int run(const measure_cli& o) {
+int print_measurement(const measure_cli& o) {
   measure::trace t;
   int code = ok;
   const auto d = compute_measurement(o, &t, code);
@@ -139,8 +137,6 @@ int run(const measure_cli& o) {
   }
   return ok;
 }
-
-}  // namespace
 
 void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, bool required) {
   const char* g = required ? "Options" : "Measurement (instead of --measurement: the sevproof measure flags)";
@@ -193,7 +189,7 @@ runner add_measure(CLI::App& app) {
                   << measure::cpu_signature(t.family, t.model, t.stepping) << std::dec << "\n";
       return static_cast<int>(ok);
     }
-    return run(*o);
+    return print_measurement(*o);
   };
 }
 

@@ -15,5 +15,6 @@ runner add_id_block(CLI::App& app);
 runner add_key_digest(CLI::App& app);
 runner add_sev(CLI::App& app);
 runner add_openstack(CLI::App& app);
+runner add_vm(CLI::App& app);
 
 }  // namespace sevproof::cli

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   commands.emplace_back(sev, sevproof::cli::add_sev(*sev));
   auto* ostack = app.add_subcommand("openstack", "OpenStack: would Nova boot this flavor + image encrypted, and how?");
   commands.emplace_back(ostack, sevproof::cli::add_openstack(*ostack));
+  auto* vm = app.add_subcommand("vm", "One VM definition file: init, measure, id-block, launch-args, verify");
+  commands.emplace_back(vm, sevproof::cli::add_vm(*vm));
 
   harden(app);
   try {

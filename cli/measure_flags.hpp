@@ -17,6 +17,10 @@ struct measure_cli {
                                           output_format = "hex", snp_ovmf_hash, fpu = "modern";
   std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
   bool append_given = false, verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
+  // Already read by the caller (`vm measure`: checked against the VM file's pins), used instead of
+  // reading --ovmf and hashing --kernel/--initrd again.
+  std::optional<bytes> ovmf_data;
+  std::optional<crypto::sha256_digest> kernel_sha256, initrd_sha256;
 };
 
 // Registers the flags on `app`. `required`: --mode and --ovmf must be given.
@@ -24,5 +28,8 @@ void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, boo
 
 // Computes the digest; on refusal prints the reason and sets `exit_code` (1 refused, 2 usage, 3 input).
 std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t, int& exit_code);
+
+// Computes and prints the digest as `sevproof measure` does (hex/base64, -v, --json); the exit code.
+int print_measurement(const measure_cli& o);
 
 }  // namespace sevproof::cli

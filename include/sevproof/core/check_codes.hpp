@@ -66,6 +66,9 @@ inline constexpr check_info trusted_author_key{"P031", "AUTHOR_KEY_DIGEST is one
 inline constexpr check_info min_launch_mit{"P032", "LAUNCH_MIT_VECTOR has every required mitigation"};
 inline constexpr check_info min_current_mit{"P033", "CURRENT_MIT_VECTOR has every required mitigation"};
 inline constexpr check_info guest_requested{"P034", "the guest requested the report (not the host: VMPL 0xFFFFFFFF)"};
+// Made by a VM definition (workflows/vm_verify.hpp): what only a launch description fixes.
+inline constexpr check_info launch_policy{"P035", "POLICY equals the launch policy"};
+inline constexpr check_info platform_info_exact{"P036", "PLATFORM_INFO equals the expected value"};
 
 inline constexpr const check_info* all[] = {
     &ark_pinned, &ark_self_signed, &ask_pinned, &ask_signed, &leaf_signed, &ark_validity, &ask_validity, &leaf_validity,
@@ -75,6 +78,7 @@ inline constexpr const check_info* all[] = {
     &report_data, &host_data, &image_id, &family_id, &report_id, &report_id_ma, &measurement, &chip_id, &min_firmware,
     &min_current_tcb, &min_committed_tcb, &min_reported_tcb, &min_launch_tcb, &provisional_firmware, &platform_info,
     &vmpl, &id_block, &author_key, &trusted_id_key, &trusted_author_key, &min_launch_mit, &min_current_mit, &guest_requested,
+    &launch_policy, &platform_info_exact,
 };
 
 constexpr bool codes_unique() {

@@ -24,6 +24,7 @@
 #endif
 #include "sevproof/core/toml.hpp"
 
+#include "sevproof/core/toml_guard.hpp"
 #include "sevproof/validate/option_text.hpp"
 
 namespace sevproof::validate {
@@ -138,6 +139,8 @@ inline options read_reference_values(std::string_view text, const std::string& s
     apply_json(j, text, source, o);
     return o;
   }
+  if (auto p = toml_guard::check(text))  // toml++ 3.3.0 asserts on such headers (core/toml_guard.hpp)
+    throw option_error(source + ":" + std::to_string(p->line) + ": not valid TOML (" + p->what + ")");
   try {
     const toml::table t = toml::parse(text, source);
     apply_table(t, source, o);

@@ -1,0 +1,182 @@
+// The launch a VM definition describes, as QEMU arguments or a libvirt domain, so the VM is started
+// with exactly the firmware, kernel, command line, vCPUs, policy, HOST_DATA and ID block the
+// expected measurement was computed from. Properties as QEMU 10 (sev-snp-guest, sev-guest) and
+// libvirt 11 (<launchSecurity type='sev-snp'>) name them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sevproof/core/base64.hpp"
+#include "sevproof/workflows/vm.hpp"
+
+namespace sevproof::workflows::vm {
+
+// Host-dependent settings the definition does not fix (the C-bit position is 51 and one physical
+// address bit is lost on Milan, Genoa and Turin).
+struct host_settings {
+  unsigned cbitpos = 51, reduced_phys_bits = 1;
+};
+
+// The ID block and ID auth (base64), when the launch uses them: made by the caller (`vm id-block`).
+struct id_material {
+  std::string id_block, id_auth;
+  bool author_key = false;
+};
+
+struct launch_args {
+  std::vector<std::string> argv;   // QEMU arguments, without the program name
+  std::vector<std::string> notes;  // what the definition fixes that no argument can (host settings)
+};
+
+namespace detail {
+
+inline std::optional<error> launchable(const definition& d) {
+  if (d.vmm_type != "QEMU")
+    return error{d.source, "", std::nullopt,
+                 d.where("launch.vmm_type") + ": " + d.vmm_type +
+                     " guests are launched by their cloud, not by a QEMU command line"};
+  if (d.mode != "sev" && d.vcpu_type.empty() && d.vcpu_sig.empty() && !d.vcpu_family)
+    return error{d.source, "", std::nullopt, "launch.vcpu_type: needed to launch (QEMU's -cpu)"};
+  return std::nullopt;
+}
+
+inline std::string cpu_model(const definition& d) {
+  if (!d.vcpu_type.empty()) return d.vcpu_type;
+  std::uint32_t sig = 0;
+  if (!d.vcpu_sig.empty())
+    sig = static_cast<std::uint32_t>(parse_uint(d.vcpu_sig).value_or(0));
+  else
+    sig = measure::cpu_signature(static_cast<std::uint32_t>(*d.vcpu_family), static_cast<std::uint32_t>(*d.vcpu_model),
+                                 static_cast<std::uint32_t>(*d.vcpu_stepping));
+  // family = base + extended, model = extended << 4 | base, as CPUID 1 EAX encodes them
+  const unsigned base_family = (sig >> 8) & 0xF, ext_family = (sig >> 20) & 0xFF;
+  const unsigned family = base_family + (base_family == 0xF ? ext_family : 0);
+  const unsigned model = ((sig >> 16) & 0xF) << 4 | ((sig >> 4) & 0xF), stepping = sig & 0xF;
+  return "EPYC-v4,family=" + std::to_string(family) + ",model=" + std::to_string(model) +
+         ",stepping=" + std::to_string(stepping);
+}
+
+inline std::string sev_object(const definition& d, const host_settings& h, const std::optional<id_material>& id) {
+  const bool snp = d.mode == "snp";
+  std::string o = std::string(snp ? "sev-snp-guest" : "sev-guest") + ",id=sev0,cbitpos=" + std::to_string(h.cbitpos) +
+                  ",reduced-phys-bits=" + std::to_string(h.reduced_phys_bits);
+  if (d.policy) o += ",policy=" + hex::number(*d.policy);
+  if (d.kernel) o += ",kernel-hashes=on";
+  if (!snp && d.fpu_init == "zero") o += ",legacy-vm-type=on";
+  if (snp && id) {
+    o += ",id-block=" + id->id_block + ",id-auth=" + id->id_auth;
+    if (id->author_key) o += ",author-key-enabled=on";
+  }
+  if (d.host_data) o += ",host-data=" + base64::encode(*d.host_data);
+  return o;
+}
+
+inline std::vector<std::string> notes(const definition& d, const std::optional<id_material>& id) {
+  std::vector<std::string> n;
+  if (d.mode == "snp") {
+    const auto f = parse_uint(d.guest_features).value_or(1);
+    n.push_back("guest_features " + d.guest_features + " (SEV_FEATURES) is chosen by the host kernel, not by QEMU: " +
+                ((f & 0x20) ? "DebugSwap (0x20) needs kvm_amd debug_swap=1"
+                            : "without DebugSwap (0x20) the host needs kvm_amd debug_swap=0"));
+    if (d.id_block && !id)
+      n.push_back(
+          "the definition has an [id_block]: make it with `sevproof vm id-block` (or give --id-block/--id-auth)");
+  }
+  n.push_back("cbitpos and reduced-phys-bits are host properties (51 and 1 on Milan, Genoa and Turin)");
+  return n;
+}
+
+}  // namespace detail
+
+// QEMU: -accel kvm, the confidential-guest-support object, -cpu, -smp, -bios, direct boot.
+inline result<launch_args> qemu_args(const definition& d, const host_settings& h = {},
+                                     const std::optional<id_material>& id = std::nullopt) {
+  if (auto e = detail::launchable(d)) return *e;
+  launch_args a;
+  a.argv = {
+      "-accel", "kvm", "-machine", "q35,confidential-guest-support=sev0", "-object", detail::sev_object(d, h, id)};
+  if (d.mode != "sev") {
+    a.argv.insert(a.argv.end(), {"-cpu", detail::cpu_model(d), "-smp", std::to_string(d.vcpus.value_or(1))});
+  }
+  a.argv.insert(a.argv.end(), {"-bios", d.ovmf.resolved});
+  if (d.kernel) {
+    a.argv.insert(a.argv.end(), {"-kernel", d.kernel->resolved});
+    if (d.initrd) a.argv.insert(a.argv.end(), {"-initrd", d.initrd->resolved});
+    if (d.append) a.argv.insert(a.argv.end(), {"-append", *d.append});
+  }
+  a.notes = detail::notes(d, id);
+  return a;
+}
+
+namespace detail {
+
+inline std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// libvirt: a domain with <os> (loader, kernel, initrd, cmdline), <vcpu>, <cpu> and
+// <launchSecurity>; `name` and `memory_mib` are placeholders the definition does not fix.
+inline result<std::string> libvirt_domain(const definition& d, const std::string& name, unsigned memory_mib = 2048,
+                                          const host_settings& h = {},
+                                          const std::optional<id_material>& id = std::nullopt) {
+  if (auto e = detail::launchable(d)) return *e;
+  using detail::xml_escape;
+  const bool snp = d.mode == "snp";
+  std::string x = "<domain type='kvm'>\n  <name>" + xml_escape(name) + "</name>\n  <memory unit='MiB'>" +
+                  std::to_string(memory_mib) + "</memory>\n  <vcpu>" + std::to_string(d.vcpus.value_or(1)) +
+                  "</vcpu>\n  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                  "    <loader type='rom' stateless='yes'>" +
+                  xml_escape(d.ovmf.resolved) + "</loader>\n";
+  if (d.kernel) {
+    x += "    <kernel>" + xml_escape(d.kernel->resolved) + "</kernel>\n";
+    if (d.initrd) x += "    <initrd>" + xml_escape(d.initrd->resolved) + "</initrd>\n";
+    if (d.append) x += "    <cmdline>" + xml_escape(*d.append) + "</cmdline>\n";
+  }
+  x += "  </os>\n";
+  if (d.mode != "sev") {
+    const auto model = detail::cpu_model(d);
+    if (model.find(',') != std::string::npos)
+      return error{d.source, "", std::nullopt,
+                   "launch.vcpu_type: libvirt needs a CPU model name (e.g. EPYC-Milan), not a bare signature"};
+    x += "  <cpu mode='custom' match='exact' check='none'>\n    <model fallback='forbid'>" + xml_escape(model) +
+         "</model>\n  </cpu>\n";
+  }
+  x += "  <launchSecurity type='" + std::string(snp ? "sev-snp" : "sev") + "'";
+  if (snp) x += std::string(" authorKey='") + (id && id->author_key ? "yes" : "no") + "' vcek='yes'";
+  x += std::string(" kernelHashes='") + (d.kernel ? "yes" : "no") + "'>\n";
+  x += "    <cbitpos>" + std::to_string(h.cbitpos) + "</cbitpos>\n    <reducedPhysBits>" +
+       std::to_string(h.reduced_phys_bits) + "</reducedPhysBits>\n";
+  if (d.policy) x += "    <policy>" + hex::number(*d.policy, snp ? 8 : 4) + "</policy>\n";
+  if (snp && id) x += "    <idBlock>" + id->id_block + "</idBlock>\n    <idAuth>" + id->id_auth + "</idAuth>\n";
+  if (d.host_data) x += "    <hostData>" + base64::encode(*d.host_data) + "</hostData>\n";
+  x += "  </launchSecurity>\n</domain>\n";
+  return x;
+}
+
+}  // namespace sevproof::workflows::vm

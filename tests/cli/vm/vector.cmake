@@ -1,0 +1,43 @@
+# One row of the shared measurement vectors through a VM file: `vm init <the row's flags> -o vm.toml`
+# in the test data folder, then `vm measure vm.toml` must print the row's digest (or fail as the
+# row says). --output-format is a printing flag, so it goes to `vm measure`.
+#   cmake -DSEVPROOF=... -DTD=... -DWORK=... -DARGS_JSON=... -DEXPECTED=hex|- -DEXPECTED_EXIT=N [-DEXPECTED_OUTPUT=re] -P vector.cmake
+string(JSON n LENGTH "${ARGS_JSON}")
+math(EXPR last "${n} - 1")
+set(init_args "")
+set(measure_args "")
+set(take_next OFF)
+foreach(i RANGE ${last})
+  string(JSON a GET "${ARGS_JSON}" ${i})
+  if(take_next)
+    list(APPEND measure_args "${a}")
+    set(take_next OFF)
+  elseif(a STREQUAL "--output-format")
+    list(APPEND measure_args "${a}")
+    set(take_next ON)
+  else()
+    list(APPEND init_args "${a}")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+execute_process(COMMAND "${SEVPROOF}" vm init ${init_args} -o "${WORK}/vm.toml" WORKING_DIRECTORY "${TD}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("vm init: exit ${rc}\n${out}${err}")
+if(rc EQUAL 0)
+  file(READ "${WORK}/vm.toml" written)
+  message("${written}")
+  # Run from elsewhere: the file's paths resolve against its own folder, not the working directory.
+  execute_process(COMMAND "${SEVPROOF}" vm measure "${WORK}/vm.toml" ${measure_args} WORKING_DIRECTORY "${WORK}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message("vm measure: exit ${rc}\n${out}${err}")
+endif()
+if(NOT rc STREQUAL "${EXPECTED_EXIT}")
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXPECTED_EXIT}")
+endif()
+if(NOT EXPECTED STREQUAL "-" AND NOT out STREQUAL "${EXPECTED}\n")
+  message(FATAL_ERROR "printed '${out}', expected '${EXPECTED}'")
+endif()
+if(DEFINED EXPECTED_OUTPUT AND NOT "${out}${err}" MATCHES "${EXPECTED_OUTPUT}")
+  message(FATAL_ERROR "output does not match: ${EXPECTED_OUTPUT}")
+endif()
