@@ -134,7 +134,7 @@ int run(const measure_cli& m, const explain_cli& o) {
   if (m.mode == "sev" && m.vcpus) launch->inputs.vcpus = static_cast<unsigned>(*m.vcpus);
   workflows::believed_launch b{launch->inputs, &launch->fw, m.ovmf, std::nullopt, !m.initrd.empty(),
                                !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
-  if (m.append_given) b.append = m.append;
+  if (m.append_given()) b.append = m.append;
   auto r = workflows::explain(b, reported, opt);
   if (!r) return say(r.err().message, usage);
   if (o.json) std::cout << to_json(*r).dump(2) << "\n";

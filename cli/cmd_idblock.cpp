@@ -163,7 +163,7 @@ std::vector<std::string> explain_ld(const measure_cli& m, bytes_view block_ld) {
   if (!launch) return {};
   workflows::believed_launch b{launch->inputs, &launch->fw, m.ovmf, std::nullopt, !m.initrd.empty(),
                                !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
-  if (m.append_given) b.append = m.append;
+  if (m.append_given()) b.append = m.append;
   auto r = workflows::explain(b, block_ld);
   if (!r) return {};
   if (!r->explained) return {"no single input change or pair of changes to the launch inputs gives the ID block's LD (try sevproof explain "

@@ -39,7 +39,7 @@ std::optional<prepared_launch> prepare_launch(const measure_cli& o, measure::tra
   req.fpu_init = o.fpu;
   req.kernel = !o.kernel.empty();
   req.initrd = !o.initrd.empty();
-  req.append = o.append_given;
+  req.append = o.append_given();
   req.svsm = !o.svsm.empty();
   req.vars = !o.vars_size.empty() || !o.vars_file.empty();
   req.allow_missing_sev_metadata = o.allow_no_metadata;
@@ -207,10 +207,9 @@ void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, boo
   app.add_option("--initrd", o->initrd, "Initrd (with --kernel)")->group(g);
   // --append= (or --append "") is an explicitly empty command line: measured as "" + NUL, as
   // sev-snp-measure does, and distinct from no --append only in that it was given.
-  app.add_option("--append", o->append, "Kernel command line (with --kernel); --append= gives an empty one")
-      ->expected(0, 1)
-      ->each([o](const std::string&) { o->append_given = true; })
-      ->group(g);
+  o->append_option = app.add_option("--append", o->append, "Kernel command line (with --kernel); --append= gives an empty one")
+                         ->expected(0, 1)
+                         ->group(g);
   app.add_option("--guest-features", o->guest_features, "SEV_FEATURES of SNP vCPUs (default 0x1; 0x21 with DebugSwap)")->capture_default_str()->group(g);
   app.add_option("--snp-ovmf-hash", o->snp_ovmf_hash, "Precomputed firmware digest (96 hex digits) from --mode snp:ovmf-hash")->group(g);
   app.add_option("--fpu-init", o->fpu, "VMSA x87/SSE init: modern (MXCSR 0x1f80, FCW 0x37f; default) or zero (older host kernels)")->capture_default_str()->group(g);

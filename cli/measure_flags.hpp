@@ -17,7 +17,10 @@ struct measure_cli {
                                           output_format = "hex", snp_ovmf_hash, fpu = "modern", svsm, vars_size, vars_file;
   std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
   std::string command = "measure";  // the subcommand, for messages
-  bool append_given = false, verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
+  const CLI::Option* append_option = nullptr;
+  // --append was given, also as --append= or --append '' (an explicitly empty command line).
+  [[nodiscard]] bool append_given() const { return append_option != nullptr && append_option->count() > 0; }
+  bool verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
 };
 
 // Registers the flags on `app`. `required`: --mode and --ovmf must be given.
