@@ -96,7 +96,7 @@ int run_create(const create_options& o, const measure_cli& m) {
   if (!svn || *svn > 0xFFFFFFFFu) return std::cerr << "sevproof id-block: --guest-svn: expected a 32-bit number\n", static_cast<int>(usage);
   v.guest_svn = static_cast<std::uint32_t>(*svn);
   auto pol = parse_uint(o.policy);
-  if (!pol) return std::cerr << "sevproof id-block: --policy: not a number\n", static_cast<int>(usage);
+  if (!pol) return std::cerr << "sevproof id-block: --policy: " << number_syntax_problem(o.policy) << "\n", static_cast<int>(usage);
   if (!(*pol & bits::find(snp::guest_policy_bits, "RESERVED_MBO").mask()))
     return std::cerr << "sevproof id-block: --policy " << o.policy << ": bit 17 is reserved and must be one (e.g. 0x30000)\n", static_cast<int>(usage);
   if (*pol & bits::find(snp::guest_policy_bits, "RESERVED").mask())
@@ -124,7 +124,7 @@ int run_create(const create_options& o, const measure_cli& m) {
     std::ofstream(o.out_dir + "/qemu-object.txt") << qemu << "\n";
   }
   if (o.json) {
-    nlohmann::ordered_json j{{"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
+    nlohmann::ordered_json j{{"schema_version", 1}, {"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
     if (ak) j["author_key_digest"] = hex::encode(idblock::key_digest(*idblock::key_structure_of(*ak)));
     std::cout << j.dump(2) << "\n";
     return ok;
@@ -195,7 +195,7 @@ int run_check(const check_options& o, const measure_cli& m) {
   }
   if (!o.policy.empty()) {
     want.policy = parse_uint(o.policy);
-    if (!want.policy) return std::cerr << "sevproof id-block check: --policy: not a number\n", static_cast<int>(usage);
+    if (!want.policy) return std::cerr << "sevproof id-block check: --policy: " << number_syntax_problem(o.policy) << "\n", static_cast<int>(usage);
   }
   auto r = idblock::check_for_launch_finish(*block, *auth, want);
   if (!r) return std::cerr << "sevproof id-block check: " << r.err().to_string() << "\n", static_cast<int>(bad_input);
@@ -215,7 +215,7 @@ int run_check(const check_options& o, const measure_cli& m) {
     std::cout << (c.ok ? "  pass  " : "  FAIL  ") << c.what << ": " << c.detail << "\n";
     for (const auto& w : why_lines) std::cout << "        why: " << w << "\n";
   }
-  if (o.json) std::cout << nlohmann::ordered_json{{"accepted", all}, {"checks", j}}.dump(2) << "\n";
+  if (o.json) std::cout << nlohmann::ordered_json{{"schema_version", 1}, {"accepted", all}, {"checks", j}}.dump(2) << "\n";
   else std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n" : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
   if (!want.ld && !o.json) std::cout << "(give --measurement or the measure flags, and --policy, to compare them with the launch)\n";
   return all ? ok : check_failed;

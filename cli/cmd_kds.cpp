@@ -45,8 +45,19 @@ int run_kds(const kds_options& o) {
     return check_failed;
   }
   if (o.json) {
-    std::cout << nlohmann::ordered_json{{"product", std::string(snp::product_name(*pr->prod))}, {"vcek", u->vcek}, {"cert_chain", u->cert_chain}, {"crl", u->crl}}.dump(2)
-              << "\n";
+    nlohmann::ordered_json j{{"schema_version", 1},
+                             {"product", std::string(snp::product_name(*pr->prod))},
+                             {"signer", u->signer}};
+    j["vcek"] = u->vcek.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(u->vcek);
+    j["cert_chain"] = u->cert_chain;
+    j["crl"] = u->crl;
+    std::cout << j.dump(2) << "\n";
+  } else if (u->signer == "VLEK") {
+    std::cout << "# A VLEK signed this report: the VLEK comes from the cloud provider (the extended report's certificate\n"
+              << "# table, e.g. `snpguest report --certs`), not from the KDS by chip id. Fetch the chain and CRL, then:\n"
+              << "#   sevproof verify --report " << o.report << " --vlek vlek.der --chain cert_chain.pem --crl crl.der\n"
+              << "cert_chain  " << u->cert_chain << "   (PEM: ASVK then ARK)\n"
+              << "crl         " << u->crl << "   (covers the ASVK)\n";
   } else {
     std::cout << "# Fetch these on a connected machine, then verify offline:\n"
               << "#   sevproof verify --report " << o.report << " --vcek vcek.der --chain cert_chain.pem --crl crl.der\n"
@@ -68,10 +79,12 @@ runner add_kds_urls(CLI::App& app) {
       "  sevproof kds-urls report.bin\n"
       "  sevproof kds-urls --product turin report-v2.bin     # v2 reports carry no CPUID\n"
       "  curl -o vcek.der \"$(sevproof kds-urls --json report.bin | jq -r .vcek)\"\n\n"
-      "Exit codes: 0 printed, 1 no VCEK URL exists (masked CHIP_ID, or a VLEK-signed report), 2 usage, 3 malformed input.");
+      "A VLEK-signed report gets the VLEK chain and CRL (/vlek/v1/{product}/...): the VLEK itself comes from the\n"
+      "cloud provider, not the KDS.\n\n"
+      "Exit codes: 0 printed, 1 no VCEK URL exists (masked CHIP_ID), 2 usage, 3 malformed input.");
   app.add_option("REPORT", o->report, "Attestation report")->required();
   app.add_option("--product", o->product, "milan, genoa or turin (needed for v2 reports)");
-  app.add_flag("--json", o->json, "Print JSON {product, vcek, cert_chain, crl}");
+  app.add_flag("--json", o->json, "Print JSON {schema_version, product, signer, vcek (null for VLEK), cert_chain, crl}");
   return [o] { return run_kds(*o); };
 }
 

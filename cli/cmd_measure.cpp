@@ -178,7 +178,7 @@ int run(const measure_cli& o) {
 
   const std::string text = o.output_format == "base64" ? base64::encode(digest) : hex::encode(digest);
   if (o.json) {
-    nlohmann::ordered_json j{{"mode", o.mode}, {"measurement", hex::encode(digest)}, {"measurement_base64", base64::encode(digest)}, {"inputs", t}};
+    nlohmann::ordered_json j{{"schema_version", 1}, {"mode", o.mode}, {"measurement", hex::encode(digest)}, {"measurement_base64", base64::encode(digest)}, {"inputs", t}};
     std::cout << j.dump(2) << "\n";
   } else if (o.verbose) {
     for (const auto& line : t) std::cout << "  " << line << "\n";

@@ -102,14 +102,12 @@ int run_show(const show_options& o) {
     }
   }
   if (!o.offset.empty()) {
-    try {
-      std::size_t used = 0;
-      ro.offset = std::stoull(o.offset, &used, 0);
-      if (used != o.offset.size()) throw std::invalid_argument("trailing characters");
-    } catch (const std::exception&) {
-      std::cerr << "sevproof report show: --offset " << o.offset << ": not a number (decimal or 0x-hex)\n";
+    const auto off = parse_uint(o.offset);
+    if (!off) {
+      std::cerr << "sevproof report show: --offset: " << number_syntax_problem(o.offset) << "\n";
       return usage;
     }
+    ro.offset = static_cast<std::size_t>(*off);
   }
   ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
 
@@ -132,7 +130,11 @@ int run_show(const show_options& o) {
   }
 
   if (o.json) {
-    if (pr) out = format::report_json(*pr);
+    out["schema_version"] = 1;
+    if (pr) {
+      const auto fields = format::report_json(*pr);
+      for (auto it = fields.begin(); it != fields.end(); ++it) out[it.key()] = it.value();
+    }
     if (table) out["cert_table"] = cert_table_json(*table);
     std::cout << out.dump(2) << "\n";
   } else {

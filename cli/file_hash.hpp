@@ -19,6 +19,10 @@ struct hashed_file {
   std::string why;
 };
 
+// Kernels and initrds are hashed streaming; this bounds what a device or pipe given by mistake
+// (/dev/zero) can make us read.
+inline constexpr std::uint64_t max_hashed_file = 16ull << 30;
+
 inline hashed_file sha256_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {std::nullopt, 0, path + ": cannot open"};
@@ -35,6 +39,7 @@ inline hashed_file sha256_file(const std::string& path, const char* what) {
     if (got == 0) break;
     h.update(bytes_view(reinterpret_cast<const byte*>(buf.data()), got));
     done += got;
+    if (done > max_hashed_file) return {std::nullopt, done, path + ": more than 16 GiB, refusing to read further"};
     if (progress) std::fprintf(stderr, "\rhashing %s: %3llu%%", what, static_cast<unsigned long long>(done * 100 / total));
   }
   if (progress) std::fprintf(stderr, "\n");

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sevproof/core/bytes.hpp"
+#include "sevproof/core/file.hpp"
 #include "sevproof/core/number.hpp"
 
 namespace sevproof::cli {
@@ -18,23 +19,12 @@ namespace sevproof::cli {
 // Documented exit codes (README "Exit codes").
 enum exit_code : int { ok = 0, check_failed = 1, usage = 2, bad_input = 3 };
 
-// Inputs larger than this are refused before reading: no AMD structure the CLI reads comes close.
-inline constexpr std::uintmax_t max_input_size = 64u << 20;
+// Inputs larger than this are refused, counting the bytes actually read (devices and pipes too).
+inline constexpr std::uintmax_t max_input_size = io::default_max_input;
 
-struct read_result {
-  std::optional<bytes> data;
-  std::string why;
-};
+using io::read_result;
 
-inline read_result read_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return {std::nullopt, path + ": no such file"};
-  if (std::filesystem::is_directory(path, ec)) return {std::nullopt, path + ": is a directory, expected a file"};
-  auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max_input_size) return {std::nullopt, path + ": larger than 64 MiB, refusing to read"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {std::nullopt, path + ": cannot open (" + std::strerror(errno) + ")"};
-  return {bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()), {}};
-}
+// Reads a whole input file ("-" for standard input), bounded.
+inline read_result read_file(const std::string& path) { return io::read_bounded(path, max_input_size); }
 
 }  // namespace sevproof::cli

@@ -4,8 +4,32 @@
 
 #include "commands.hpp"
 #include "io.hpp"
+#include "sevproof/core/number.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/version.hpp"
+
+namespace {
+
+// One rule for every option of every command: an empty value is refused (an unset shell variable
+// must never turn a check off), and an integer option takes decimal or 0x-hex only (never octal).
+// Options that may legitimately be empty say so by name here.
+void harden(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_type_size() == 0) continue;  // flags
+    if (opt->get_name() == "--append") continue;  // sev-snp-measure measures an explicitly empty command line
+    const std::string type = opt->get_type_name();
+    const bool integer = type == "INT" || type == "UINT" || type == "NUMBER";
+    opt->check(CLI::Validator(
+        [integer](std::string& v) -> std::string {
+          if (v.empty()) return "empty value (leave the option out instead)";
+          return integer ? sevproof::number_syntax_problem(v) : std::string();
+        },
+        "", "non-empty"));
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) harden(*sub);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -36,6 +60,7 @@ int main(int argc, char** argv) {
   auto* sev = app.add_subcommand("sev", "Legacy SEV / SEV-ES guest owner: validate, verify-chain, secret");
   commands.emplace_back(sev, sevproof::cli::add_sev(*sev));
 
+  harden(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 install(TARGETS sevproof EXPORT sevproofTargets)
 install(DIRECTORY include/sevproof DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES "${CMAKE_BINARY_DIR}/generated/sevproof/embedded_amd_chain.hpp" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sevproof)
 install(EXPORT sevproofTargets NAMESPACE sevproof:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sevproof)
 configure_package_config_file(cmake/sevproofConfig.cmake.in
   "${PROJECT_BINARY_DIR}/sevproofConfig.cmake"

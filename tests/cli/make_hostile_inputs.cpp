@@ -29,6 +29,20 @@ int main(int argc, char** argv) {
   auto mbz = r;
   mbz[0x4C] = 1;
   write("reserved-04c.bin", mbz);
+  auto v4 = r;  // version 4 has the version 3 layout (GCE): read, not refused
+  v4[0] = 4;
+  write("version4.bin", v4);
+  auto vmpl7 = r;  // VMPL 7: neither a guest VMPL (0-3) nor the host's 0xFFFFFFFF
+  vmpl7[0x30] = 7;
+  write("vmpl7.bin", vmpl7);
+  auto rsvd_tcb = r;  // a non-zero reserved byte of REPORTED_TCB (Milan/Genoa layout: bytes 2-5)
+  rsvd_tcb[0x180 + 3] = 1;
+  write("reported-tcb-reserved.bin", rsvd_tcb);
+  std::vector<char> rsp(0x20, 0);  // MSG_REPORT_RSP with STATUS 0x16 (firmware refused)
+  rsp[0] = 0x16;
+  rsp[4] = static_cast<char>(0xA0), rsp[5] = 0x04;
+  rsp.insert(rsp.end(), r.begin(), r.end());
+  write("msg-rsp-status-16.bin", rsp);
   std::mt19937 rng(7);
   std::vector<char> random(1184);
   for (auto& c : random) c = static_cast<char>(rng() & 0xFF);

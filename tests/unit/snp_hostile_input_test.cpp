@@ -33,7 +33,7 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
     store_le<std::uint32_t>(b, 0, 7);
     auto r = snp::read_report(b);
     REQUIRE_FALSE(r.ok());
-    CHECK(r.err().to_string() == "report: VERSION at 0x000 is 7; supported: 2, 3, 5");
+    CHECK(r.err().to_string() == "report: VERSION at 0x000 is 7; supported: 2, 3, 4, 5");
   }
   SECTION("MSG_REPORT_RSP with a firmware error status") {
     bytes b(0x20 + good.size(), 0);

@@ -33,7 +33,7 @@ TEST_CASE("hostile report bytes are refused with field and offset", "[snp][hosti
     CHECK(r.err().to_string().find("1185") != std::string::npos);
   }
   SECTION("empty") { CHECK_FALSE(snp::parse_report({}).ok()); }
-  for (std::uint32_t v : {0u, 1u, 4u, 6u, 0xFFFFFFFFu}) {
+  for (std::uint32_t v : {0u, 1u, 6u, 0xFFFFFFFFu}) {
     DYNAMIC_SECTION("unsupported version " << v) {
       auto b = good;
       store_le<std::uint32_t>(b, 0, v);
@@ -41,7 +41,7 @@ TEST_CASE("hostile report bytes are refused with field and offset", "[snp][hosti
       REQUIRE_FALSE(r.ok());
       CHECK(r.err().field == "VERSION");
       CHECK(r.err().offset == 0u);
-      CHECK(r.err().to_string().find("supported: 2, 3, 5") != std::string::npos);
+      CHECK(r.err().to_string().find("supported: 2, 3, 4, 5") != std::string::npos);
     }
   }
   SECTION("unknown signature algorithm") {

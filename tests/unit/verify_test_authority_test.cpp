@@ -3,6 +3,8 @@
 
 #include "sevproof/validate/validate_report.hpp"
 #include "support/test_authority.hpp"
+#include "sevproof/validate/option_text.hpp"
+#include "sevproof/verify/evidence_builder.hpp"
 
 using namespace sevproof;
 using test_ca::year;
@@ -17,7 +19,7 @@ struct run {
 
 run baseline(bool vlek = false) {
   const auto& ca = test_ca::get();
-  run r{{test_ca::parse(ca.report(vlek)), vlek ? ca.vlek : ca.vcek, {ca.ark, vlek ? ca.asvk : ca.ask}, std::nullopt}, ca.trust(), {}};
+  run r{{test_ca::parse(ca.report(vlek)), vlek ? ca.vlek : ca.vcek, {ca.ark, vlek ? ca.asvk : ca.ask}, std::nullopt, {}}, ca.trust(), {}};
   r.opt.now = year(2026);
   return r;
 }
@@ -177,7 +179,7 @@ TEST_CASE("V014/V015: the certificate's TCB and hwID against the report", "[veri
     auto r = baseline();
     r.ev.report = test_ca::parse(ca.report(false, [](bytes& b) { b[0x186] = 9; }));  // snp 8 -> 9
     auto v = go(r);
-    expect_only(v, {&checks::tcb_matches});
+    expect_only(v, {&checks::tcb_matches, &checks::tcb_not_above_current});  // CURRENT_TCB still has snp 8
     CHECK(text(v, checks::tcb_matches) ==
           "TCB differs: certificate bootloader 3, tee 0, snp 8, microcode 115; report REPORTED_TCB bootloader 3, tee 0, snp 9, microcode 115");
   }
@@ -340,4 +342,79 @@ TEST_CASE("docs/checks.md documents exactly the library's check codes", "[verify
     INFO(c->code);
     CHECK(doc.find("| " + std::string(c->code) + " | " + std::string(c->title) + " |") != std::string::npos);
   }
+}
+
+// ---- verification hardening ----
+
+TEST_CASE("V018: a REPORTED_TCB above CURRENT_TCB contradicts itself", "[verify][test-ca][hardening]") {
+  const auto& ca = test_ca::get();
+  auto r = baseline();
+  r.ev.report = test_ca::parse(ca.report(false, [](bytes& b) { b[0x03E] = 7; }));  // CURRENT_TCB snp 8 -> 7
+  auto v = go(r);
+  CHECK(of(v, checks::tcb_not_above_current) == status::fail);
+  CHECK(text(v, checks::tcb_not_above_current).find("snp 8 > 7") != std::string::npos);
+  CHECK_FALSE(v.genuine());
+  CHECK(of(go(baseline()), checks::tcb_not_above_current) == status::pass);
+}
+
+TEST_CASE("min-tcb is a floor on the certified REPORTED_TCB, not on CURRENT_TCB", "[validate][test-ca][hardening]") {
+  const auto& ca = test_ca::get();
+  // CURRENT_TCB claims microcode 0xFF, but the key certifies (REPORTED_TCB) microcode 115.
+  const auto pr = test_ca::parse(ca.report(false, [](bytes& b) { b[0x03F] = 0xFF; }));
+  validate::options o;
+  validate::apply_option(o, "min-tcb", "ucode=200");
+  verdict v;
+  validate::validate_report(pr, o, pr.layout, v);
+  CHECK(v.find("P023")->result == status::fail);
+  CHECK(v.find("P021")->result == status::skipped);
+  validate::options cur;
+  validate::apply_option(cur, "min-current-tcb", "ucode=200");
+  verdict w;
+  validate::validate_report(pr, cur, pr.layout, w);
+  CHECK(w.find("P021")->result == status::pass);
+}
+
+TEST_CASE("P034: a report the host requested is refused unless allowed", "[validate][test-ca][hardening]") {
+  const auto& ca = test_ca::get();
+  const auto host = test_ca::parse(ca.report(false, [](bytes& b) { store_le<std::uint32_t>(b, 0x030, 0xFFFFFFFFu); }));
+  verdict v;
+  validate::validate_report(host, {}, host.layout, v);
+  CHECK(v.find("P034")->result == status::fail);
+  CHECK_FALSE(v.policy_ok());
+  validate::options allow;
+  validate::apply_option(allow, "allow-host-report", "true");
+  verdict w;
+  validate::validate_report(host, allow, host.layout, w);
+  CHECK(w.find("P034")->result == status::pass);
+  const auto guest = test_ca::parse(ca.report());
+  verdict g;
+  validate::validate_report(guest, {}, guest.layout, g);
+  CHECK(g.find("P034")->result == status::pass);
+  // Any other VMPL above 3 is malformed.
+  auto bad = ca.report(false, [](bytes& b) { store_le<std::uint32_t>(b, 0x030, 4); });
+  auto r = snp::read_report(bad);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.err().field == "VMPL");
+}
+
+TEST_CASE("require-crl: a missing CRL fails verification", "[verify][test-ca][hardening]") {
+  auto r = baseline();
+  r.opt.require_crl = true;
+  auto v = go(r);
+  CHECK(of(v, checks::crl_signed) == status::fail);
+  CHECK_FALSE(v.genuine());
+  r.opt.require_crl = false;
+  CHECK(go(r).genuine());
+}
+
+TEST_CASE("a chain file holding the VCEK gives the signer; a CA as the signer is named", "[verify][test-ca][hardening]") {
+  const auto& ca = test_ca::get();
+  verify::evidence_builder eb(test_ca::parse(ca.report()));
+  const auto pem = ca.vcek.der();
+  REQUIRE_FALSE(eb.chain(pem, "chain"));
+  CHECK(eb.peek().signer.has_value());
+  verify::evidence_builder eb2(test_ca::parse(ca.report()));
+  auto err = eb2.signer(ca.ark.der(), "--vcek");
+  REQUIRE(err);
+  CHECK(err->message.find("the ARK of Milan") != std::string::npos);
 }

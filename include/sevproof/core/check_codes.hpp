@@ -29,6 +29,7 @@ inline constexpr check_info tcb_matches{"V014", "REPORTED_TCB equals the certifi
 inline constexpr check_info chip_matches{"V015", "CHIP_ID equals the certificate's hwID"};
 inline constexpr check_info report_signature{"V016", "report signature (ECDSA P-384 SHA-384 over bytes 0x000-0x29f)"};
 inline constexpr check_info reserved_zero{"V017", "reserved (must-be-zero) report fields are zero"};
+inline constexpr check_info tcb_not_above_current{"V018", "REPORTED_TCB does not exceed CURRENT_TCB, component by component"};
 
 // P: validation, "is it what I expect?"
 inline constexpr check_info policy_debug{"P001", "guest policy does not allow debugging"};
@@ -64,15 +65,16 @@ inline constexpr check_info trusted_id_key{"P030", "ID_KEY_DIGEST is one of the 
 inline constexpr check_info trusted_author_key{"P031", "AUTHOR_KEY_DIGEST is one of the trusted author keys"};
 inline constexpr check_info min_launch_mit{"P032", "LAUNCH_MIT_VECTOR has every required mitigation"};
 inline constexpr check_info min_current_mit{"P033", "CURRENT_MIT_VECTOR has every required mitigation"};
+inline constexpr check_info guest_requested{"P034", "the guest requested the report (not the host: VMPL 0xFFFFFFFF)"};
 
 inline constexpr const check_info* all[] = {
     &ark_pinned, &ark_self_signed, &ask_pinned, &ask_signed, &leaf_signed, &ark_validity, &ask_validity, &leaf_validity,
     &crl_signed, &crl_current, &ask_not_revoked, &signer_type, &product_consistent, &tcb_matches, &chip_matches,
-    &report_signature, &reserved_zero, &policy_debug, &policy_smt, &policy_migrate_ma, &policy_cxl, &policy_single_socket,
+    &report_signature, &reserved_zero, &tcb_not_above_current, &policy_debug, &policy_smt, &policy_migrate_ma, &policy_cxl, &policy_single_socket,
     &policy_aes_256_xts, &policy_rapl_dis, &policy_ciphertext_hiding, &policy_page_swap, &policy_abi, &min_guest_svn,
     &report_data, &host_data, &image_id, &family_id, &report_id, &report_id_ma, &measurement, &chip_id, &min_firmware,
     &min_current_tcb, &min_committed_tcb, &min_reported_tcb, &min_launch_tcb, &provisional_firmware, &platform_info,
-    &vmpl, &id_block, &author_key, &trusted_id_key, &trusted_author_key, &min_launch_mit, &min_current_mit,
+    &vmpl, &id_block, &author_key, &trusted_id_key, &trusted_author_key, &min_launch_mit, &min_current_mit, &guest_requested,
 };
 
 constexpr bool codes_unique() {

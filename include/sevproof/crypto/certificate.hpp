@@ -17,6 +17,7 @@
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/crypto/botan.hpp"
+#include "sevproof/crypto/hash.hpp"
 
 namespace sevproof::crypto {
 
@@ -117,6 +118,18 @@ class certificate {
   [[nodiscard]] bytes spki_der() const { return c_->subject_public_key_info(); }
   [[nodiscard]] std::string key_algorithm() const { return c_->subject_public_key_algo().oid().to_formatted_string(); }
   [[nodiscard]] bool is_self_issued() const { return c_->is_self_signed(); }
+  [[nodiscard]] bool is_ca() const { return c_->is_CA_cert(); }
+  // The first CRL Distribution Point URL ("" when none): AMD names the KDS CRL that covers the key.
+  [[nodiscard]] std::string crl_url() const {
+    try {
+      const auto points = c_->crl_distribution_points();
+      return points.empty() ? std::string() : points.front();
+    } catch (const std::exception&) {
+      return {};
+    }
+  }
+  // SHA-256 of the whole certificate (DER): the identity of this certificate, not only its key.
+  [[nodiscard]] std::string fingerprint() const;
 
   // The contents of extnValue (inside its OCTET STRING) for `oid` (dotted form), if present.
   [[nodiscard]] std::optional<bytes> extension_value(std::string_view oid) const {
@@ -161,6 +174,8 @@ inline signature_check x509_signed_by(const Botan::X509_Object& object, const ce
 }
 
 }  // namespace detail
+
+inline std::string certificate::fingerprint() const { return hex::encode(crypto::sha256_of(der())); }
 
 inline signature_check certificate::signed_by(const certificate& issuer) const { return detail::x509_signed_by(*c_, issuer, "signature"); }
 

@@ -16,8 +16,18 @@ namespace sevproof::kds {
 inline constexpr const char* base_url = "https://kdsintf.amd.com";
 
 struct urls {
-  std::string vcek, cert_chain, crl;
+  std::string signer = "VCEK";  // which key signs the report: VCEK or VLEK
+  std::string vcek;             // empty for VLEK reports: VLEKs are not fetched by chip id
+  std::string cert_chain, crl;  // the chain and the CRL for that key's intermediate (ASK or ASVK)
 };
+
+// The chain and CRL URLs of a VLEK-signed report: the ASVK's, under /vlek/ (the ASVK's CRL
+// Distribution Point). The VLEK itself comes from the cloud provider (e.g. the extended report).
+inline urls vlek_urls(snp::product p) {
+  const std::string prod(snp::product_name(p));
+  return {"VLEK", "", std::string(base_url) + "/vlek/v1/" + prod + "/cert_chain",
+          std::string(base_url) + "/vlek/v1/" + prod + "/crl"};
+}
 
 // The VCEK URL is built from CHIP_ID and REPORTED_TCB (the TCB the VCEK is issued for, never the
 // current one). Turin uses the 8-byte hwID and adds fmcSPL.
@@ -27,10 +37,7 @@ inline result<urls> vcek_urls(const snp::report& r, snp::product p) {
   u.cert_chain = std::string(base_url) + "/vcek/v1/" + prod + "/cert_chain";
   u.crl = std::string(base_url) + "/vcek/v1/" + prod + "/crl";
   const auto sk = snp::signing_key_of(r.key_info());
-  if (sk == 1)
-    return error{"report", "KEY_INFO.SIGNING_KEY", 0x048,
-                 "names a VLEK: VLEKs are not fetched by chip id (they come from the cloud provider, e.g. the extended "
-                 "report's certificate table); chain: " + std::string(base_url) + "/vlek/v1/" + prod + "/cert_chain"};
+  if (sk == 1) return vlek_urls(p);
   const auto chip = r.chip_id();
   if (all_zero(chip))
     return error{"report", "CHIP_ID", 0x1A0,

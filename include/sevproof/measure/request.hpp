@@ -110,7 +110,7 @@ inline result<launch_inputs> to_inputs(const request& r) {
     }
   }
   auto f = parse_uint(r.guest_features);
-  if (!f) return usage("--guest-features " + r.guest_features + ": not a number (e.g. 0x1 or 0x21)");
+  if (!f) return usage("--guest-features: " + number_syntax_problem(r.guest_features) + " (e.g. 0x1 or 0x21)");
   const auto unknown = *f & ~known_guest_features;
   if (snp && unknown) return usage("--guest-features " + r.guest_features + ": bits " + hex::number(unknown) + " are reserved in SEV_FEATURES");
   if (snp && !(*f & 1)) return usage("--guest-features " + r.guest_features + ": bit 0 (SNPActive) must be set for an SNP guest");

@@ -76,7 +76,7 @@ inline void describe_tcb(described_field& d, std::uint64_t raw, tcb_layout l) {
 
 inline std::vector<described_field> describe(const parsed_report& pr) {
   const report& r = pr.report;
-  const unsigned v = r.version();
+  const unsigned v = r.version_for_layout();
   std::vector<described_field> out;
   for (const auto& f : report_fields.fields) {
     if (!f.in(v) || f.must_be_zero()) continue;
@@ -88,7 +88,7 @@ inline std::vector<described_field> describe(const parsed_report& pr) {
     d.description = std::string(f.description);
     const auto raw = subview(r.raw(), f.offset, f.size);
     d.hex = hex::encode(raw);
-    if (f.size <= 8 && f.type != layout::kind::bytes && f.type != layout::kind::ecdsa_signature) d.number = r.uint_of(f.name);
+    if (f.size <= 8 && f.type != layout::kind::bytes && f.type != layout::kind::ecdsa_signature) d.number = r.uint_of(field_name::at_run_time(f.name));
     switch (f.type) {
       case layout::kind::guest_policy: {
         detail::describe_bits(d, guest_policy_bits, *d.number);
@@ -142,8 +142,9 @@ inline std::vector<described_field> describe(const parsed_report& pr) {
 // Firmware version "MAJOR.MINOR.BUILD" from the three byte fields.
 inline std::string firmware_version(const report& r, const char* which) {
   const std::string p(which);
-  return std::to_string(r.uint_of(p + "_MAJOR")) + "." + std::to_string(r.uint_of(p + "_MINOR")) + "." +
-         std::to_string(r.uint_of(p + "_BUILD"));
+  return std::to_string(r.uint_of(field_name::at_run_time(p + "_MAJOR"))) + "." +
+         std::to_string(r.uint_of(field_name::at_run_time(p + "_MINOR"))) + "." +
+         std::to_string(r.uint_of(field_name::at_run_time(p + "_BUILD")));
 }
 
 }  // namespace sevproof::snp

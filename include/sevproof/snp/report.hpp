@@ -14,6 +14,25 @@
 
 namespace sevproof::snp {
 
+// A report field's name, checked against the layout table at compile time ({fmt}-style: the
+// consteval constructor fails to compile for a name the table lacks), so `r.uint_of("GUEST_SVM")`
+// is a build error, not a run-time "internal error". Names known only at run time (a loop over the
+// table, "CURRENT" + "_MAJOR") go through field_name::at_run_time, which is checked when used.
+class field_name {
+ public:
+  consteval field_name(const char* s) : name_(s) {  // NOLINT(google-explicit-constructor): literals convert
+    bool known = false;
+    for (const auto& f : report_fields.fields) known = known || f.name == name_;
+    if (!known) throw "sevproof: no such report field";  // not a constant expression: a compile error
+  }
+  static constexpr field_name at_run_time(std::string_view s) { return field_name(s, 0); }
+  [[nodiscard]] constexpr std::string_view str() const { return name_; }
+
+ private:
+  constexpr field_name(std::string_view s, int) : name_(s) {}
+  std::string_view name_;
+};
+
 class report {
  public:
   using storage = std::array<byte, report_size>;
@@ -28,14 +47,14 @@ class report {
   [[nodiscard]] constexpr std::uint32_t version() const { return load_le<std::uint32_t>(raw(), 0); }
 
   // The field named `name` as it exists in this report's version.
-  [[nodiscard]] constexpr const layout::field& field(std::string_view name) const {
-    return layout::find(report_fields, name, version_for_layout());
+  [[nodiscard]] constexpr const layout::field& field(field_name name) const {
+    return layout::find(report_fields, name.str(), version_for_layout());
   }
-  [[nodiscard]] constexpr bytes_view bytes_of(std::string_view name) const {
+  [[nodiscard]] constexpr bytes_view bytes_of(field_name name) const {
     const auto& f = field(name);
     return subview(raw(), f.offset, f.size);
   }
-  [[nodiscard]] constexpr std::uint64_t uint_of(std::string_view name) const {
+  [[nodiscard]] constexpr std::uint64_t uint_of(field_name name) const {
     const auto& f = field(name);
     switch (f.size) {
       case 1: return raw_[f.offset];
@@ -62,13 +81,15 @@ class report {
   [[nodiscard]] constexpr bytes_view chip_id() const { return bytes_of("CHIP_ID"); }
   [[nodiscard]] constexpr bool has_cpuid() const { return version() >= 3; }
 
- private:
-  // Versions above the newest known one are read with the newest layout (parse_report refuses them
-  // anyway); 4 never shipped and reads like 3.
+  // The layout version this report is read with: 4 has the version 3 layout (CPUID fields, no
+  // mitigation vectors; go-sev-guest and virtee/sev agree). Versions above the newest known one
+  // are read with the newest layout (parse_report refuses them anyway).
   [[nodiscard]] constexpr unsigned version_for_layout() const {
     const auto v = version();
     return v >= 5 ? 5u : v == 4 ? 3u : v <= 2 ? 2u : static_cast<unsigned>(v);
   }
+
+ private:
 
   storage raw_;
 };
@@ -86,7 +107,10 @@ inline result<report> parse_report(bytes_view data) {
   bool supported = false;
   for (unsigned sv : supported_versions) supported |= (v == sv);
   if (!supported)
-    return error{"report", "VERSION", 0x000, "is " + std::to_string(v) + "; supported: 2, 3, 5"};
+    return error{"report", "VERSION", 0x000, "is " + std::to_string(v) + "; supported: 2, 3, 4, 5"};
+  if (r.vmpl() > 3 && r.vmpl() != host_requested_vmpl)
+    return error{"report", "VMPL", 0x030,
+                 "is " + std::to_string(r.vmpl()) + "; a guest's VMPL is 0-3, and 0xFFFFFFFF marks a report the host requested"};
   if (r.signature_algo() != 1)
     return error{"report", "SIGNATURE_ALGO", 0x034,
                  "is " + std::to_string(r.signature_algo()) + "; the only defined value is 1 (ECDSA P-384 with SHA-384)"};

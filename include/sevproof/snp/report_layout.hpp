@@ -20,8 +20,12 @@ inline constexpr layout::version_set upto3 = versions({2, 3});
 inline constexpr layout::version_set from5 = versions({5});
 }  // namespace v
 
-// The versions this parser accepts. 0/1 never existed; 4 was assigned but never seen in the wild.
-inline constexpr unsigned supported_versions[] = {2, 3, 5};
+// The versions this parser accepts. 0/1 never existed; 4 (seen on Google Compute Engine, firmware
+// 1.55.31) has the version 3 layout and is read with it.
+inline constexpr unsigned supported_versions[] = {2, 3, 4, 5};
+
+// VMPL of a report the host requested (SNP firmware ABI): REPORT_DATA is zero and binds nothing.
+inline constexpr std::uint32_t host_requested_vmpl = 0xFFFFFFFFu;
 
 using layout::kind;
 inline constexpr layout::field report_field_list[] = {

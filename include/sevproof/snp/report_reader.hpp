@@ -16,6 +16,7 @@
 #include "sevproof/snp/policy.hpp"
 #include "sevproof/snp/product.hpp"
 #include "sevproof/snp/report.hpp"
+#include "sevproof/snp/tcb.hpp"
 
 namespace sevproof::snp {
 
@@ -72,9 +73,21 @@ inline std::string size_hint(std::size_t n) {
 }
 
 // Must-be-zero ranges and reserved bits: findings, each naming field and offset.
+// Reserved bytes of the four TCB fields, in the layout the product gives.
+inline void lint_tcbs(const report& r, tcb_layout l, std::vector<error>& out) {
+  for (field_name name : {field_name("CURRENT_TCB"), field_name("REPORTED_TCB"), field_name("COMMITTED_TCB"),
+                          field_name("LAUNCH_TCB")}) {
+    const auto extra = r.uint_of(name) & tcb_reserved_mask(l);
+    if (extra)
+      out.push_back({"report", std::string(name.str()), r.field(name).offset,
+                     "has non-zero reserved bytes (" + hex::number(extra, 16) + " under the " +
+                         (l == tcb_layout::turin ? "Turin" : "Milan/Genoa") + " layout; must be zero)"});
+  }
+}
+
 inline std::vector<error> lint(const report& r) {
   std::vector<error> out;
-  const unsigned v = r.version();
+  const unsigned v = r.version_for_layout();
   for (const auto& f : report_fields.fields) {
     if (!f.in(v) || !f.must_be_zero()) continue;
     const auto range = subview(r.raw(), f.offset, f.size);
@@ -95,17 +108,17 @@ inline std::vector<error> lint(const report& r) {
   const auto sk = signing_key_of(ki);
   if (sk != 0 && sk != 1 && sk != 7)
     out.push_back({"report", "KEY_INFO.SIGNING_KEY", 0x048, "is " + std::to_string(sk) + " (reserved; 0 VCEK, 1 VLEK, 7 none)"});
-  if (r.vmpl() > 3)
-    out.push_back({"report", "VMPL", 0x030, "is " + std::to_string(r.vmpl()) + " (guest VMPLs are 0-3)"});
   return out;
 }
 
 }  // namespace detail
 
-inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
-  parsed_report out{report(report::storage{}), container::raw, "binary", std::nullopt, product_source::assumed,
-                    tcb_layout::milan_genoa, {}, {}};
-  bytes decoded;
+namespace detail {
+
+// Text (hex, base64) decoded and the container (raw, MSG_REPORT_RSP, Azure HCL, offset) removed:
+// the 1184 report bytes, left in `body` (which may point into `decoded`).
+inline std::optional<error> unwrap(bytes_view data, const read_options& opt, parsed_report& out, bytes& decoded,
+                                   bytes_view& body) {
   if (!opt.offset && data.size() != report_size && detail::is_text(data)) {
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
     if (auto h = hex::decode(text)) {
@@ -120,7 +133,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     data = decoded;
   }
 
-  bytes_view body = data;
+  body = data;
   if (opt.offset) {
     if (*opt.offset > data.size() || data.size() - *opt.offset < report_size)
       return error{"report", "size", *opt.offset,
@@ -137,7 +150,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     const auto status = load_le<std::uint32_t>(data, 0);
     if (status != 0)
       return error{"MSG_REPORT_RSP", "STATUS", 0x000,
-                   "is 0x" + hex::encode(subview(data, 0, 4)) + " (little-endian); the firmware refused the request"};
+                   "is " + hex::number(status, 8) + "; the firmware refused the request"};
     if (!all_zero(subview(data, 8, 24)))
       return error{"MSG_REPORT_RSP", "RESERVED", 0x008, "is non-zero (must be zero)"};
     body = data.subspan(0x20, report_size);
@@ -146,11 +159,11 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     return error{"report", "size", std::nullopt, detail::size_hint(data.size())};
   }
 
-  auto rep = parse_report(body);
-  if (!rep) return rep.err();
-  out.report = rep.value();
+  return std::nullopt;
+}
 
-  // Product and TCB layout: CPUID (v3+) decides; a given product must agree with it.
+// Product and TCB layout: CPUID (v3+) decides; a given product must agree with it.
+inline std::optional<error> settle_product(const read_options& opt, parsed_report& out) {
   const auto& r = out.report;
   if (r.has_cpuid()) {
     const auto fam = static_cast<std::uint8_t>(r.uint_of("CPUID_FAM_ID"));
@@ -158,9 +171,9 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     out.prod = product_from_cpuid(fam, mod);
     out.prod_source = product_source::cpuid;
     if (!out.prod) {
-      out.warnings.push_back({"report", "CPUID_FAM_ID/CPUID_MOD_ID", 0x188,
-                              "name no known product (family 0x" + hex::encode(subview(r.raw(), 0x188, 1)) + ", model 0x" +
-                                  hex::encode(subview(r.raw(), 0x189, 1)) + ")"});
+      out.notes.push_back("CPUID_FAM_ID/CPUID_MOD_ID at 0x188 name no known product (family 0x" +
+                          hex::encode(subview(r.raw(), 0x188, 1)) + ", model 0x" + hex::encode(subview(r.raw(), 0x189, 1)) +
+                          "): the product comes from the certificate or the caller");
       out.prod = opt.given_product;
       out.prod_source = opt.given_product ? product_source::given : product_source::assumed;
     } else if (opt.given_product && *opt.given_product != *out.prod && !opt.product_is_hint) {
@@ -182,7 +195,24 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
                                     : "; give the product (turin) if this is a Turin report"));
   }
 
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
+  parsed_report out{report(report::storage{}), container::raw, "binary", std::nullopt, product_source::assumed,
+                    tcb_layout::milan_genoa, {}, {}};
+  bytes decoded;
+  bytes_view body;
+  if (auto e = detail::unwrap(data, opt, out, decoded, body)) return *e;
+  auto rep = parse_report(body);
+  if (!rep) return rep.err();
+  out.report = rep.value();
+  if (auto e = detail::settle_product(opt, out)) return *e;
+  const auto& r = out.report;
   auto findings = detail::lint(r);
+  detail::lint_tcbs(r, out.layout, findings);
   if (!findings.empty() && opt.reserved == mbz_policy::error) return findings.front();
   for (auto& f : findings) out.warnings.push_back(std::move(f));
   return out;

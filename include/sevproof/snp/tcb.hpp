@@ -68,6 +68,16 @@ constexpr tcb_version decode_tcb(std::uint64_t raw, tcb_layout l) {
   return t;
 }
 
+// The reserved bytes of a TCB_VERSION in layout `l` (must be zero), as a mask over the raw value.
+constexpr std::uint64_t tcb_reserved_mask(tcb_layout l) {
+  const auto& f = l == tcb_layout::turin ? layout::find(tcb_turin, "RESERVED") : layout::find(tcb_milan_genoa, "RESERVED");
+  std::uint64_t m = 0;
+  for (std::size_t i = f.offset; i < f.offset + f.size; ++i) m |= std::uint64_t{0xFF} << (8 * i);
+  return m;
+}
+static_assert(tcb_reserved_mask(tcb_layout::milan_genoa) == 0x0000FFFFFFFF0000ull);
+static_assert(tcb_reserved_mask(tcb_layout::turin) == 0x00FFFFFF00000000ull);
+
 // Examples from AMD-signed reports (spec/report-format.md §2).
 static_assert(decode_tcb(0x7308000000000003ull, tcb_layout::milan_genoa).snp == 8);
 static_assert(decode_tcb(0x7308000000000003ull, tcb_layout::milan_genoa).microcode == 0x73);

@@ -16,6 +16,11 @@ struct tcb_minimum {
 };
 
 struct options {
+  // Verification strictness: a missing or unusable CRL fails verification (V009-V011).
+  bool require_crl = false;
+  // A report the host requested (VMPL 0xFFFFFFFF) is refused (P034) unless allowed.
+  bool allow_host_report = false;
+
   // Guest policy ceiling: permissions the guest may have, requirements it must have.
   bool allow_debug = false;
   std::optional<bool> allow_smt, allow_migrate_ma, allow_cxl;
@@ -29,6 +34,7 @@ struct options {
 
   std::optional<std::pair<std::uint8_t, std::uint8_t>> min_firmware;  // (major, minor)
   std::optional<std::uint8_t> min_build;
+  // REPORTED_TCB is the TCB the VCEK/VLEK certifies (`--min-tcb`); the others are firmware's statements.
   std::optional<tcb_minimum> min_current_tcb, min_committed_tcb, min_reported_tcb, min_launch_tcb;
   std::optional<bool> allow_provisional_firmware;  // unset: reported as a warning only
   std::optional<std::uint64_t> platform_info_max;  // bits the platform may have set

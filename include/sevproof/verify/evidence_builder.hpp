@@ -18,22 +18,32 @@ namespace sevproof::verify {
 
 class evidence_builder {
  public:
-  explicit evidence_builder(snp::parsed_report report) : ev_{std::move(report), std::nullopt, {}, std::nullopt} {}
+  explicit evidence_builder(snp::parsed_report report) : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}} {}
 
-  // The VCEK or VLEK (DER or PEM). A second signer is refused: which one would be meant?
+  // The VCEK or VLEK (DER or PEM). A second, different signer is refused: which one would be meant?
+  // An ARK, ASK or ASVK given here is named as such.
   std::optional<error> signer(bytes_view data, std::string_view source) {
     auto c = crypto::certificate::load(data);
     if (!c) return named(c.err(), source);
-    if (ev_.signer) return error{std::string(source), "", std::nullopt, "a second VCEK/VLEK was given; give one"};
-    ev_.signer = c.value();
-    return std::nullopt;
+    if (auto what = ca_name(*c); !what.empty())
+      return error{std::string(source), "", std::nullopt,
+                   "is " + what + ", not a VCEK or VLEK: give chain certificates with --ark/--ask/--chain/--certs"};
+    return take_signer(*c, source);
   }
 
-  // One or more chain certificates (DER, or PEM with any number of certificates).
+  // One or more certificates (DER, or PEM with any number of certificates). A VCEK or VLEK among
+  // them (KDS bundles and Azure's chain.pem hold VCEK + ASK + ARK) becomes the signer.
   std::optional<error> chain(bytes_view data, std::string_view source) {
     auto cs = crypto::certificate::load_all(data);
     if (!cs) return named(cs.err(), source);
-    for (auto& c : *cs) ev_.offered.push_back(c);
+    for (auto& c : *cs) {
+      if (ca_name(c).empty()) {
+        if (auto err = take_signer(c, source)) return err;
+        continue;
+      }
+      ev_.user_chain.push_back(c.subject_cn());
+      ev_.offered.push_back(c);
+    }
     return std::nullopt;
   }
 
@@ -55,8 +65,12 @@ class evidence_builder {
       }
       auto c = crypto::certificate::from_der(e.data);
       if (!c) return named(c.err(), what);
-      if ((e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek) && !ev_.signer) ev_.signer = c.value();
-      else ev_.offered.push_back(c.value());
+      if ((e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek) && !ev_.signer) {
+        ev_.signer = c.value();
+      } else {
+        ev_.user_chain.push_back(c->subject_cn());
+        ev_.offered.push_back(c.value());
+      }
     }
     return std::nullopt;
   }
@@ -74,10 +88,35 @@ class evidence_builder {
       for (auto& c : *cs) ev_.offered.push_back(c);
   }
 
+  // Certificates built into the program, already parsed (pipeline::builtin_chain()).
+  void builtin_certificates(const std::vector<crypto::certificate>& certs) {
+    ev_.offered.insert(ev_.offered.end(), certs.begin(), certs.end());
+  }
+
   [[nodiscard]] const evidence& peek() const { return ev_; }
   evidence take() { return std::move(ev_); }
 
  private:
+  // "the ARK of Milan (ARK-Milan)" for an AMD CA certificate, "" for a leaf.
+  static std::string ca_name(const crypto::certificate& c) {
+    const std::string cn = c.subject_cn();
+    if (cn == "SEV-VCEK" || cn == "SEV-VLEK") return {};
+    if (cn.rfind("ARK-", 0) == 0) return "the ARK of " + cn.substr(4) + " (" + cn + ")";
+    if (cn.rfind("SEV-VLEK-", 0) == 0) return "the ASVK of " + cn.substr(9) + " (" + cn + ")";
+    if (cn.rfind("SEV-", 0) == 0) return "the ASK of " + cn.substr(4) + " (" + cn + ")";
+    if (c.is_ca()) return "a CA certificate (" + cn + ")";
+    return {};
+  }
+
+  std::optional<error> take_signer(const crypto::certificate& c, std::string_view source) {
+    if (ev_.signer) {
+      if (ev_.signer->fingerprint() == c.fingerprint()) return std::nullopt;  // the same VCEK twice
+      return error{std::string(source), "", std::nullopt, "a second, different VCEK/VLEK was given; give one"};
+    }
+    ev_.signer = c;
+    return std::nullopt;
+  }
+
   static error named(error e, std::string_view source) {
     e.message += " (in " + std::string(source) + ")";
     return e;

@@ -1,0 +1,212 @@
+// sevproof verify --batch: many reports, one JSON line in and one JSON line out each, in order.
+// Lines are appraised on every core in chunks (memory stays flat however long the input), with
+// one link cache shared by all: a fleet pays the RSA work of its chain once per certificate.
+#pragma once
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "io.hpp"
+#include "sevproof/pipeline/appraise.hpp"
+#include "verify_flags.hpp"
+
+namespace sevproof::cli {
+
+namespace batch_detail {
+
+inline constexpr std::size_t chunk_lines = 1024;
+inline constexpr std::size_t max_line = 1u << 20;
+
+struct line_job {
+  std::size_t number = 0;
+  std::string report_path;
+  std::optional<pipeline::request> request;
+  std::string error;  // why the line could not be turned into a request
+  nlohmann::ordered_json out;
+};
+
+inline std::optional<std::string> read_input(const std::string& path, const std::string& key, pipeline::request& rq,
+                                             pipeline::evidence_kind kind) {
+  auto f = read_file(path);
+  if (!f.data) return key + ": " + f.why;
+  rq.evidence.push_back({kind, {path, std::move(*f.data)}, key});
+  return std::nullopt;
+}
+
+// One input line -> a request (evidence read, reference values merged over the defaults).
+inline void prepare(line_job& job, const std::string& text, const pipeline::request& defaults,
+                    const validate::options& expect) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    job.error = std::string("not valid JSON: ") + e.what();
+    return;
+  }
+  if (!j.is_object()) {
+    job.error = "expected a JSON object";
+    return;
+  }
+  pipeline::request rq = defaults;
+  using k = pipeline::evidence_kind;
+  static const std::pair<const char*, k> files[] = {{"vcek", k::vcek}, {"vlek", k::vlek}, {"cert_table", k::cert_table},
+                                                    {"chain", k::chain}, {"ark", k::chain}, {"ask", k::chain},
+                                                    {"crl", k::crl}};
+  validate::options lineref;
+  bool has_ref = false;
+  try {
+    for (const auto& [key, value] : j.items()) {
+      if (key == "report") continue;
+      bool handled = false;
+      for (const auto& [name, kind] : files)
+        if (key == name) {
+          if (!value.is_string() || value.get<std::string>().empty()) throw validate::option_error(key + ": expected a file path");
+          if (auto err = read_input(value.get<std::string>(), key, rq, kind)) throw validate::option_error(*err);
+          handled = true;
+        }
+      if (handled) continue;
+      if (key == "now" || key == "product") {
+        if (!value.is_string()) throw validate::option_error(key + ": expected a string");
+        const auto s = value.get<std::string>();
+        if (key == "now") {
+          auto t = utc::parse_explained(s);
+          if (!t.seconds) throw validate::option_error("now " + s + ": " + t.problem);
+          rq.now = t.seconds;
+        } else {
+          rq.product = snp::product_from_name(s);
+          if (!rq.product) throw validate::option_error("product " + s + ": use milan, genoa or turin");
+        }
+        continue;
+      }
+      has_ref = true;  // anything else is a reference value
+    }
+    if (has_ref) {
+      nlohmann::json ref = j;
+      for (const char* drop : {"report", "vcek", "vlek", "cert_table", "chain", "ark", "ask", "crl", "now", "product"}) ref.erase(drop);
+      validate::apply_json(ref, text, "line " + std::to_string(job.number), lineref);
+    }
+  } catch (const validate::option_error& e) {
+    job.error = e.what();
+    return;
+  }
+  // The line's reference values replace the defaults key by key.
+  validate::options merged;
+  for (const auto& spec : validate::option_table) {
+    auto t = spec.get(lineref);
+    if (t.empty()) t = spec.get(expect);
+    for (const auto& s : t) spec.set(merged, s, "--" + std::string(spec.name));
+  }
+  rq.expect = merged;
+  auto f = read_file(job.report_path);
+  if (!f.data) {
+    job.error = "report: " + f.why;
+    return;
+  }
+  rq.report = {job.report_path, std::move(*f.data)};
+  job.request = std::move(rq);
+}
+
+inline nlohmann::ordered_json result_line(const line_job& job, const pipeline::appraisal* a) {
+  nlohmann::ordered_json out;
+  out["schema_version"] = pipeline::verdict_schema_version;
+  out["line"] = job.number;
+  out["report"] = job.report_path;
+  if (!a || a->input_error) {
+    out["genuine"] = false;
+    out["verified"] = false;
+    out["outcome"] = "input_error";
+    out["failed"] = nlohmann::ordered_json::array();
+    out["error"] = a ? a->input_option + ": " + a->input_error->to_string() : job.error;
+    return out;
+  }
+  out["genuine"] = a->checks.genuine();
+  out["verified"] = a->checks.passed();
+  out["outcome"] = pipeline::outcome_name(a->result);
+  nlohmann::ordered_json failed = nlohmann::ordered_json::array();
+  for (const auto& c : a->checks.checks)
+    if (c.result == status::fail) failed.push_back(c.code);
+  out["failed"] = failed;
+  out["product"] = a->product ? nlohmann::ordered_json(std::string(snp::product_name(*a->product))) : nlohmann::ordered_json(nullptr);
+  out["signer"] = a->signer_name;
+  out["summary"] = a->headline;
+  return out;
+}
+
+inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < jobs.size();) {
+      auto& job = jobs[i];
+      if (!job.request) {
+        job.out = result_line(job, nullptr);
+        continue;
+      }
+      const auto a = pipeline::appraise(*job.request, &cache);
+      job.out = result_line(job, &a);
+      job.request.reset();
+    }
+  };
+  const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(jobs.size())));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace batch_detail
+
+inline int run_batch(const std::string& path, const evidence_flags& flags, const validate::options& expect) {
+  using namespace batch_detail;
+  pipeline::request defaults;
+  if (int rc = flags.fill(defaults, "sevproof verify --batch"); rc != ok) return rc;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) {
+      std::cerr << "sevproof verify: --batch " << path << ": cannot open\n";
+      return bad_input;
+    }
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  verify::link_cache cache;
+  bool all_verified = true;
+  std::size_t number = 0, total = 0;
+  std::string text;
+  for (bool more = true; more;) {
+    std::vector<line_job> jobs;
+    while (jobs.size() < chunk_lines && (more = static_cast<bool>(std::getline(in, text)))) {
+      ++number;
+      if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are skipped
+      line_job job;
+      job.number = number;
+      if (text.size() > max_line) {
+        job.error = "line longer than 1 MiB";
+      } else {
+        nlohmann::json peek = nlohmann::json::parse(text, nullptr, false);
+        if (peek.is_object() && peek.contains("report") && peek["report"].is_string())
+          job.report_path = peek["report"].get<std::string>();
+        else if (!peek.is_discarded() && peek.is_object())
+          job.error = "report: missing (each line needs \"report\": PATH)";
+        if (job.error.empty()) prepare(job, text, defaults, expect);
+      }
+      jobs.push_back(std::move(job));
+    }
+    run_chunk(jobs, cache);
+    for (const auto& job : jobs) {
+      all_verified = all_verified && job.out["verified"].get<bool>();
+      std::cout << job.out.dump() << "\n";
+    }
+    total += jobs.size();
+    std::cout.flush();
+  }
+  std::cerr << "sevproof verify --batch: " << total << " reports, " << (all_verified ? "all verified" : "not all verified")
+            << " (" << cache.hits() << " certificate links reused from the cache)\n";
+  return all_verified ? ok : check_failed;
+}
+
+}  // namespace sevproof::cli

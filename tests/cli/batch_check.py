@@ -1,0 +1,68 @@
+"""verify --batch gives, line for line and in order, the verdict single runs give.
+usage: batch_check.py SEVPROOF TESTDATA SCHEMAS LINES"""
+import json
+import random
+import subprocess
+import sys
+
+from json_support import run, validator
+
+sevproof, td, schemas, total = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+R = f"{td}/reports"
+cases = []
+for d in ["automata-milan-v2", "constellation-azure-milan-v2", "trustee-milan-v2", "virtee-sev-milan-v2",
+          "oak-milan-oc-release-v3", "oak-milan-rk-staging-v3", "oak-genoa-v5", "routex-genoa-v3", "routex-genoa-v5",
+          "trustee-genoa-a0-v3-fromjson", "oak-turin-v5", "go-sev-guest-milan-v2-debug"]:
+    cases.append({"report": f"{R}/{d}/report.bin", "vcek": f"{R}/{d}/vcek.der"})
+cases += [
+    {"report": f"{R}/teekit-gcp-milan-v5/report-x25519.bin", "vcek": f"{R}/teekit-gcp-milan-v5/vcek.der", "vmpl": 1},
+    {"report": f"{R}/constellation-aws-milan-v3-vlek/report.bin", "vlek": f"{R}/constellation-aws-milan-v3-vlek/vlek.der",
+     "now": "2025-06-01"},
+    {"report": f"{R}/constellation-aws-milan-v3-vlek/report.bin", "vlek": f"{R}/constellation-aws-milan-v3-vlek/vlek.der"},
+    {"report": f"{R}/constellation-aws-milan-v2-vlek-certtable/report-invalid.bin",
+     "cert_table": f"{R}/constellation-aws-milan-v2-vlek-certtable/certs.bin", "now": "2023-10-01"},
+    {"report": f"{R}/automata-milan-v2/report.bin", "vcek": f"{R}/virtee-sev-milan-v2/vcek.der"},
+    {"report": f"{R}/trustee-milan-v2/report.bin", "vcek": f"{R}/trustee-milan-v2/vcek.der", "min-tcb": "ucode=206"},
+    {"report": f"{R}/automata-milan-v2/report.bin", "vcek": f"{R}/automata-milan-v2/vcek.der",
+     "crl": f"{td}/crl/milan-vcek-crl.der", "now": "2026-07-01", "require-crl": True},
+    {"report": f"{R}/routex-genoa-v2-novcek/report.bin"},
+]
+flag_of = {"vcek": "--vcek", "vlek": "--vlek", "cert_table": "--cert-table", "crl": "--crl", "now": "--now"}
+
+
+def single(case):
+    args = [sevproof, "verify", "--json", "--report", case["report"]]
+    for k, v in case.items():
+        if k == "report":
+            continue
+        if v is True:
+            args.append(f"--{k}")
+        else:
+            args += [flag_of.get(k, f"--{k}"), str(v)]
+    p = subprocess.run(args, capture_output=True, text=True)
+    doc = json.loads(p.stdout)
+    return (doc["genuine"], doc["verified"], doc["failed"], p.returncode)
+
+
+expected = [single(c) for c in cases]
+if not any(e[1] for e in expected) or all(e[1] for e in expected):
+    raise SystemExit("the cases must mix verified and failing reports")
+rng = random.Random(11)
+picks = [rng.randrange(len(cases)) for _ in range(total)]
+text = "\n".join(json.dumps(cases[i]) for i in picks) + "\n"
+p = subprocess.run([sevproof, "verify", "--batch", "-"], input=text, capture_output=True, text=True)
+lines = p.stdout.splitlines()
+if len(lines) != total:
+    raise SystemExit(f"{len(lines)} output lines for {total} input lines")
+v = validator(schemas, "verify-batch-line.schema.json")
+for n, (line, i) in enumerate(zip(lines, picks), 1):
+    doc = json.loads(line)
+    if n <= 200:
+        v.validate(doc)
+    got = (doc["genuine"], doc["verified"], doc["failed"])
+    if doc["line"] != n or got != expected[i][:3]:
+        raise SystemExit(f"line {n} ({cases[i]}): batch says {got}, single run says {expected[i][:3]}")
+want_rc = 0 if all(expected[i][1] for i in picks) else 1
+if p.returncode != want_rc:
+    raise SystemExit(f"batch exit {p.returncode}, expected {want_rc}")
+print(f"{total} batch lines agree with single runs ({len(cases)} distinct cases); {p.stderr.strip()}")

@@ -1,0 +1,86 @@
+# Verification hardening: every case of the review, each failing before its fix.
+set(MILAN "${TD}/reports/trustee-milan-v2")
+set(MILAN_ARGS --report "${MILAN}/report.bin" --vcek "${MILAN}/vcek.der")
+
+# 1. The TCB floor applies to REPORTED_TCB (certified by the VCEK), not to CURRENT_TCB.
+cli_test("hardening: --min-tcb judges REPORTED_TCB (ucode 115 < 206)" 1 "P023 fail[^\n]*\n[^\n]*microcode 115 < 206"
+         verify ${MILAN_ARGS} --min-tcb bl=3,tee=0,snp=8,ucode=206)
+cli_test("hardening: --min-tcb at the certified TCB passes" 0 "P023 pass.*VERIFIED"
+         verify ${MILAN_ARGS} --min-tcb bl=3,tee=0,snp=8,ucode=115)
+cli_test("hardening: --min-current-tcb keeps the CURRENT_TCB floor" 0 "P021 pass.*VERIFIED"
+         verify ${MILAN_ARGS} --min-current-tcb ucode=206)
+cli_test("hardening: V018 REPORTED_TCB not above CURRENT_TCB" 0 "V018 pass[^\n]*\n[^\n]*microcode 115[^\n]*microcode 206"
+         verify ${MILAN_ARGS})
+# 2. VMPL above 3 (other than the host's 0xFFFFFFFF) is malformed.
+hostile_test("hardening: VMPL 7 is malformed" 3 "VMPL at 0x030 is 7" report show "${HOSTILE}/vmpl7.bin")
+# 3. Octal never: a leading zero is a usage error everywhere.
+cli_test("hardening: --min-tcb snp=010 refused" 2 "leading zero" verify ${MILAN_ARGS} --min-tcb snp=010)
+cli_test("hardening: --vmpl 00 refused" 2 "leading zero" verify ${MILAN_ARGS} --vmpl 00)
+cli_test("hardening: measure --vcpus 010 refused" 2 "--vcpus: '010' has a leading zero"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF_CODE.fd" --vcpus 010 --vcpu-type EPYC-v4)
+cli_test("hardening: measure --guest-features 021 refused" 2 "leading zero"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF_CODE.fd" --vcpus 1 --vcpu-type EPYC-v4 --guest-features 021)
+cli_test("hardening: id-block --policy 030000 refused" 2 "leading zero"
+         id-block --measurement 845f8680d7f810d6ee410706d1c845aeb83d18e9a30f59d1b519a7b2e2f2670aab3982a20fec61a85b6771922f44945b
+                  --id-key "${PROJECT_SOURCE_DIR}/tests/data/idblock/id-key-sec1.pem" --policy 030000)
+# 4. Empty values and empty list items are usage errors naming the option.
+foreach(opt measurement id-key-digest report-data host-data chip-id min-tcb vmpl crl now)
+  cli_test("hardening: --${opt}= refused" 2 "--${opt}" verify ${MILAN_ARGS} --${opt}=)
+endforeach()
+cli_test("hardening: empty TCB list item refused" 2 "empty item" verify ${MILAN_ARGS} --min-tcb bl=3,,tee=0)
+# 5. Bounded reads: a device is refused after 64 MiB, in well under a second.
+cli_test("hardening: report show /dev/zero refused" 3 "^sevproof report show: /dev/zero: more than 64 MiB" report show /dev/zero)
+# 6. Revocation: --require-crl; V011 only from a verified, current CRL; VLEK reports get the VLEK CRL.
+cli_test("hardening: --require-crl without a CRL fails" 1 "V009 fail.*V010 fail.*V011 fail.*NOT VERIFIED"
+         verify ${MILAN_ARGS} --require-crl)
+cli_test("hardening: --require-crl with the Milan CRL in its window" 0 "V009 pass.*V010 pass.*V011 pass.*VERIFIED"
+         verify ${MILAN_ARGS} --require-crl --crl "${TD}/crl/milan-vcek-crl.der" --now 2026-07-01)
+cli_test("hardening: --require-crl after the CRL's nextUpdate" 1 "V010 fail.*V011 fail[^\n]*\n[^\n]*not current.*NOT VERIFIED"
+         verify ${MILAN_ARGS} --require-crl --crl "${TD}/crl/milan-vcek-crl.der" --now 2026-09-01)
+cli_test("hardening: no CRL: the verdict says revocation was not checked" 0 "VERIFIED[^\n]*revocation not checked"
+         verify ${MILAN_ARGS})
+cli_test("hardening: Genoa report with the Milan CRL: V011 not judged" 1 "V009 fail.*V011 skipped[^\n]*\n[^\n]*did not verify"
+         verify --report "${TD}/reports/oak-genoa-v5/report.bin" --vcek "${TD}/reports/oak-genoa-v5/vcek.der"
+                --crl "${TD}/crl/milan-vcek-crl.der" --now 2026-07-01)
+# 7. Version 4 reads with the version 3 layout.
+hostile_test("hardening: report show version 4" 0 "version 4" report show "${HOSTILE}/version4.bin")
+# 8. Chains as users have them.
+cli_test("hardening: VCEK taken from a VCEK+ASK+ARK chain file" 0 "V016 pass.*VERIFIED"
+         verify --report "${TD}/reports/routex-genoa-v3/report.bin" --chain "${TD}/reports/routex-genoa-v3/chain.pem")
+cli_test("hardening: Genoa ARK/ASK for a Milan report refused, naming both" 1
+         "V001 fail[^\n]*\n[^\n]*ARK-Genoa was given, a certificate of Genoa, but the report is Milan"
+         verify ${MILAN_ARGS} --ark "${TD}/amd/genoa/ark.pem" --ask "${TD}/amd/genoa/ask.pem")
+cli_test("hardening: an ARK given as --vcek is named" 3 "is the ARK of Milan"
+         verify --report "${MILAN}/report.bin" --vcek "${TD}/amd/milan/ark.pem")
+# 9. Time: impossible dates refused, RFC 3339 offsets accepted.
+cli_test("hardening: --now 2026-02-30 refused" 2 "2026-02-30 does not exist" verify ${MILAN_ARGS} --now 2026-02-30)
+cli_test("hardening: --now with an offset" 0 "verification time 2026-06-30T22:00:00Z"
+         verify ${MILAN_ARGS} --now 2026-07-01T00:00:00+02:00)
+cli_test("hardening: --now without a zone refused" 2 "no time zone" verify ${MILAN_ARGS} --now 2026-07-01T00:00:00)
+# 10. Small ones.
+hostile_test("hardening: MSG_REPORT_RSP status printed as a number" 3 "STATUS at 0x000 is 0x00000016"
+             report show "${HOSTILE}/msg-rsp-status-16.bin")
+hostile_test("hardening: REPORTED_TCB reserved bytes linted" 0 "REPORTED_TCB at 0x180 has non-zero reserved bytes"
+             report show "${HOSTILE}/reported-tcb-reserved.bin")
+cli_test("hardening: no signer still lists V017" 1 "V016 skipped.*V017 pass.*NOT VERIFIED"
+         verify --report "${TD}/reports/routex-genoa-v2-novcek/report.bin")
+
+# JSON contracts and batch verification (the library pipeline): real validation with Debian's
+# python3-jsonschema; the batch test replays 10^4 lines (10^3 under sanitizers) against single runs.
+set(DEBIAN_PYTHON /usr/bin/python3)
+add_test(NAME "cli: every --json output validates against its schema"
+         COMMAND ${DEBIAN_PYTHON} "${CMAKE_CURRENT_SOURCE_DIR}/json_contracts.py" $<TARGET_FILE:sevproof_cli> "${TD}"
+                 "${PROJECT_SOURCE_DIR}/schemas" "${PROJECT_SOURCE_DIR}")
+set(BATCH_LINES 10000)
+if(CMAKE_CXX_FLAGS MATCHES "sanitize")
+  set(BATCH_LINES 1000)
+endif()
+add_test(NAME "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs"
+         COMMAND ${DEBIAN_PYTHON} "${CMAKE_CURRENT_SOURCE_DIR}/batch_check.py" $<TARGET_FILE:sevproof_cli> "${TD}"
+                 "${PROJECT_SOURCE_DIR}/schemas" ${BATCH_LINES})
+set_tests_properties("cli: every --json output validates against its schema"
+                     "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs" PROPERTIES SKIP_RETURN_CODE 77)
+if(NOT IS_DIRECTORY "${TD}/reports")
+  set_tests_properties("cli: every --json output validates against its schema"
+                       "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs" PROPERTIES DISABLED ON)
+endif()

@@ -1,0 +1,33 @@
+"""Shared by the JSON-contract tests: run sevproof, load and validate against schemas/."""
+import json
+import pathlib
+import subprocess
+import sys
+
+try:
+    import jsonschema
+except ImportError:  # Debian's python3-jsonschema (scripts/bootstrap installs it)
+    print("python3-jsonschema is not installed: skipped")
+    sys.exit(77)
+
+BASE = "https://sevproof.example/schemas/"
+
+
+def validator(schemas_dir, name):
+    store = {}
+    for p in pathlib.Path(schemas_dir).glob("*.schema.json"):
+        doc = json.loads(p.read_text())
+        store[BASE + p.name] = doc
+        if "$id" in doc:
+            store[doc["$id"]] = doc
+    schema = store[BASE + name]
+    resolver = jsonschema.RefResolver(base_uri=BASE + name, referrer=schema, store=store)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, resolver=resolver)
+
+
+def run(cmd, expect_rc=None):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if expect_rc is not None and p.returncode != expect_rc:
+        raise SystemExit(f"{' '.join(map(str, cmd))}: exit {p.returncode}, expected {expect_rc}\n{p.stderr}")
+    return p

@@ -1,0 +1,109 @@
+// The one option-text parser: numbers (decimal or 0x, never octal), empty values, TCB lists, times,
+// hex fields in the forms people paste, and reference-value files.
+#include <catch2/catch_test_macros.hpp>
+
+#include "sevproof/core/number.hpp"
+#include "sevproof/core/time.hpp"
+#include "sevproof/validate/option_text.hpp"
+#include "sevproof/validate/reference_values.hpp"
+
+using namespace sevproof;
+
+TEST_CASE("numbers: decimal or 0x-hex, a leading zero is refused", "[option][hardening]") {
+  CHECK(parse_uint("10") == 10u);
+  CHECK(parse_uint("0x10") == 16u);
+  CHECK(parse_uint("0X1f") == 31u);
+  CHECK(parse_uint("0") == 0u);
+  for (const char* bad : {"010", "00", "021", "030000", "", "-1", "+1", " 1", "1 ", "0x", "0xg", "1e3", "0o7", "0b1",
+                          "18446744073709551616", "0x10000000000000000"})
+    CHECK_FALSE(parse_uint(bad).has_value());
+  CHECK(number_syntax_problem("010").find("leading zero") != std::string::npos);
+  CHECK(parse_uint("18446744073709551615") == 18446744073709551615ull);
+  CHECK_FALSE(parse_uint("256", 255));
+}
+
+TEST_CASE("option text: empty values and empty items are errors naming the option", "[option][hardening]") {
+  for (const char* name : {"measurement", "id-key-digest", "author-key-digest", "report-data", "host-data", "chip-id",
+                           "min-tcb", "vmpl", "min-abi", "smt", "allow-debug", "platform-info-max"}) {
+    validate::options o;
+    try {
+      validate::apply_option(o, name, "");
+      FAIL("empty value accepted for " << name);
+    } catch (const validate::option_error& e) {
+      CHECK(std::string(e.what()).find(std::string("--") + name) != std::string::npos);
+    }
+  }
+  validate::options o;
+  CHECK_THROWS_AS(validate::apply_option(o, "min-tcb", "bl=3,,tee=0"), validate::option_error);
+  CHECK_THROWS_AS(validate::apply_option(o, "min-tcb", "bl=3,"), validate::option_error);
+  CHECK_THROWS_AS(validate::apply_option(o, "min-tcb", "snp=010"), validate::option_error);
+  CHECK_THROWS_AS(validate::apply_option(o, "min-tcb", "snp=1,snp=2"), validate::option_error);
+  CHECK_THROWS_AS(validate::apply_option(o, "vmpl", "4"), validate::option_error);
+  CHECK_THROWS_AS(validate::apply_option(o, "no-such-option", "1"), validate::option_error);
+}
+
+TEST_CASE("option text: hex fields accept plain, 0x, spaced (snpguest) and base64", "[option]") {
+  const std::string hex96(96, 'a');
+  std::string spaced;
+  for (std::size_t i = 0; i < 96; i += 2) spaced += hex96.substr(i, 2) + (i % 32 == 30 ? "\n" : " ");
+  validate::options o;
+  validate::apply_option(o, "measurement", hex96);
+  validate::apply_option(o, "measurement", spaced);
+  validate::apply_option(o, "measurement", "0x" + hex96);
+  validate::apply_option(o, "measurement", base64::encode(bytes(48, 0xAA)));
+  REQUIRE(o.measurements.size() == 4);
+  CHECK(o.measurements[0] == o.measurements[1]);
+  CHECK(o.measurements[0] == o.measurements[2]);
+  CHECK(o.measurements[0] == o.measurements[3]);
+  CHECK_THROWS_AS(validate::apply_option(o, "measurement", std::string(94, 'a')), validate::option_error);
+}
+
+TEST_CASE("time: impossible dates refused, RFC 3339 offsets and fractions accepted", "[option][hardening]") {
+  CHECK_FALSE(utc::parse("2026-02-30"));
+  CHECK_FALSE(utc::parse("2026-02-29"));
+  CHECK(utc::parse("2024-02-29"));
+  CHECK_FALSE(utc::parse("2026-04-31"));
+  CHECK_FALSE(utc::parse("2026-07-01T00:00:00"));  // no zone: ambiguous
+  CHECK_FALSE(utc::parse("2026-07-01T24:00:00Z"));
+  CHECK(utc::parse("2026-07-01T00:00:00+02:00") == utc::parse("2026-06-30T22:00:00Z"));
+  CHECK(utc::parse("2026-07-01T00:00:00-01:30") == utc::parse("2026-07-01T01:30:00Z"));
+  CHECK(utc::parse("2026-07-01T00:00:00.123456Z") == utc::parse("2026-07-01T00:00:00Z"));
+  CHECK_FALSE(utc::parse("2026-07-01T00:00:00.Z"));
+  CHECK_FALSE(utc::parse("2026-07-01T00:00:00+2:00"));
+  CHECK(utc::parse_explained("2026-02-30").problem.find("does not exist") != std::string::npos);
+}
+
+TEST_CASE("reference values: TOML and JSON read to the same options, and write back", "[option][reference]") {
+  const std::string toml = "measurement = [\"" + std::string(96, 'b') + "\"]\nmin-tcb = \"bl=3,tee=0,snp=8,ucode=115\"\n"
+                           "vmpl = 0\nplatform-info-max = \"0x27\"\nrequire-crl = true\nsmt = \"deny\"\n";
+  const auto a = validate::read_reference_values(toml, "ref.toml");
+  CHECK(a.measurements.size() == 1);
+  CHECK(a.min_reported_tcb->microcode == 115);
+  CHECK(a.vmpl == 0u);
+  CHECK(a.platform_info_max == 0x27u);
+  CHECK(a.require_crl);
+  CHECK(a.allow_smt == false);
+  const auto b = validate::read_reference_values(validate::to_json(a).dump(), "ref.json");
+  const auto c = validate::read_reference_values(validate::to_toml(a), "ref2.toml");
+  CHECK(validate::to_json(b) == validate::to_json(a));
+  CHECK(validate::to_json(c) == validate::to_json(a));
+}
+
+TEST_CASE("reference values: unknown keys, wrong types and bad values name the key and line", "[option][reference]") {
+  auto message = [](const std::string& text) {
+    try {
+      (void)validate::read_reference_values(text, "ref.toml");
+    } catch (const validate::option_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(message("vmpl = 0\nmeasurment = \"ab\"\n").find("ref.toml:2: measurment: unknown key") != std::string::npos);
+  CHECK(message("vmpl = true\n").find("ref.toml:1: vmpl") != std::string::npos);
+  CHECK(message("vmpl = \"010\"\n").find("leading zero") != std::string::npos);
+  CHECK(message("measurement = []\n").find("empty list") != std::string::npos);
+  CHECK(message("report-data = \"\"\n").find("empty value") != std::string::npos);
+  CHECK(message("vmpl = [0]\n").find("list") != std::string::npos);
+  CHECK(message("vmpl = \n").find("not valid TOML") != std::string::npos);
+  CHECK(message("{\"vmpl\": 0,\n \"bogus\": 1}").find("ref.toml:2: bogus") != std::string::npos);
+}
