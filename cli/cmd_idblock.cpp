@@ -13,6 +13,7 @@
 #include "sevproof/core/hex.hpp"
 #include "sevproof/idblock/id_block.hpp"
 #include "sevproof/snp/policy.hpp"
+#include "sevproof/workflows/explain.hpp"
 
 namespace sevproof::cli {
 namespace {
@@ -144,16 +145,53 @@ struct check_options {
   bool json = false;
 };
 
-int run_check(const check_options& o) {
+// "ID block 0x30000 differs from the launch policy 0xb0000 in DEBUG (ID block 0, launch 1)".
+std::string policy_difference(std::uint64_t block, std::uint64_t launch) {
+  std::string out;
+  for (const auto& f : snp::guest_policy_bits) {
+    if (f.get(block) == f.get(launch)) continue;
+    out += (out.empty() ? "" : ", ") + std::string(f.name) + " (ID block " + std::to_string(f.get(block)) + ", launch " + std::to_string(f.get(launch)) + ")";
+  }
+  return out;
+}
+
+// When the launch inputs are given and the ID block's LD differs from their digest: which input,
+// changed, gives the LD the ID block was made for.
+std::vector<std::string> explain_ld(const measure_cli& m, bytes_view block_ld) {
+  int code = ok;
+  auto launch = prepare_launch(m, nullptr, code);
+  if (!launch) return {};
+  workflows::believed_launch b{launch->inputs, &launch->fw, m.ovmf, std::nullopt, !m.initrd.empty(),
+                               !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
+  if (m.append_given()) b.append = m.append;
+  auto r = workflows::explain(b, block_ld);
+  if (!r) return {};
+  if (!r->explained) return {"no single input change or pair of changes to the launch inputs gives the ID block's LD (try sevproof explain "
+                             "--measurement <LD> with --ovmf-candidates)"};
+  std::vector<std::string> lines;
+  for (const auto& e : r->explanations) lines.push_back("the ID block was made for a launch where " + e.sentence);
+  return lines;
+}
+
+int run_check(const check_options& o, const measure_cli& m) {
   std::string why;
   auto block = read_structure(o.id_block, 0x60, why);
   if (!block) return std::cerr << "sevproof id-block check: --id-block " << why << "\n", static_cast<int>(bad_input);
   auto auth = read_structure(o.id_auth, 0x1000, why);
   if (!auth) return std::cerr << "sevproof id-block check: --id-auth " << why << "\n", static_cast<int>(bad_input);
   idblock::finish_expectations want;
+  if (!o.measurement.empty() && !m.ovmf.empty())
+    return std::cerr << "sevproof id-block check: give --measurement or the measure flags, not both\n", static_cast<int>(usage);
   if (!o.measurement.empty()) {
     want.ld = parse_measurement(o.measurement, why);
     if (!want.ld) return std::cerr << "sevproof id-block check: " << why << "\n", static_cast<int>(usage);
+  } else if (!m.ovmf.empty()) {
+    if (m.mode != "snp") return std::cerr << "sevproof id-block check: the ID block holds an SNP launch digest: --mode snp\n", static_cast<int>(usage);
+    int code = ok;
+    auto d = compute_measurement(m, nullptr, code);
+    if (!d) return code;
+    want.ld.emplace();
+    std::copy(d->begin(), d->end(), want.ld->begin());
   }
   if (!o.policy.empty()) {
     want.policy = parse_uint(o.policy);
@@ -163,14 +201,23 @@ int run_check(const check_options& o) {
   if (!r) return std::cerr << "sevproof id-block check: " << r.err().to_string() << "\n", static_cast<int>(bad_input);
   bool all = true;
   nlohmann::ordered_json j = nlohmann::ordered_json::array();
-  for (const auto& c : *r) {
+  for (auto c : *r) {
     all = all && c.ok;
-    if (o.json) j.push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
-    else std::cout << (c.ok ? "  pass  " : "  FAIL  ") << c.what << ": " << c.detail << "\n";
+    std::vector<std::string> why_lines;
+    if (c.what == "POLICY" && !c.ok) c.detail += ": " + policy_difference(load_le<std::uint64_t>(*block, 0x58), *want.policy);
+    if (c.what == "LD" && !c.ok && !m.ovmf.empty()) why_lines = explain_ld(m, subview(*block, 0, 48));
+    if (o.json) {
+      nlohmann::ordered_json row{{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}};
+      if (!why_lines.empty()) row["explanation"] = why_lines;
+      j.push_back(row);
+      continue;
+    }
+    std::cout << (c.ok ? "  pass  " : "  FAIL  ") << c.what << ": " << c.detail << "\n";
+    for (const auto& w : why_lines) std::cout << "        why: " << w << "\n";
   }
   if (o.json) std::cout << nlohmann::ordered_json{{"schema_version", 1}, {"accepted", all}, {"checks", j}}.dump(2) << "\n";
   else std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n" : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
-  if (o.measurement.empty() && !o.json) std::cout << "(give --measurement and --policy to compare them with the launch)\n";
+  if (!want.ld && !o.json) std::cout << "(give --measurement or the measure flags, and --policy, to compare them with the launch)\n";
   return all ? ok : check_failed;
 }
 
@@ -180,6 +227,8 @@ runner add_id_block(CLI::App& app) {
   auto c = std::make_shared<create_options>();
   auto k = std::make_shared<check_options>();
   auto m = std::make_shared<measure_cli>();
+  auto cm = std::make_shared<measure_cli>();
+  cm->command = "id-block check";
   app.footer(
       "Creates the ID block and ID auth for QEMU's sev-snp-guest object (id-block=, id-auth=), signed with your\n"
       "ID key and optionally an author key (P-384, PEM: SEC1 or PKCS#8). `id-block check` says whether\n"
@@ -204,11 +253,18 @@ runner add_id_block(CLI::App& app) {
   auto* check = app.add_subcommand("check", "Would SNP_LAUNCH_FINISH accept this ID block and ID auth?");
   check->add_option("--id-block", k->id_block, "ID block file (96 bytes raw, or base64)")->required();
   check->add_option("--id-auth", k->id_auth, "ID auth file (4096 bytes raw, or base64)")->required();
-  check->add_option("--measurement", k->measurement, "The launch digest the launch will have");
+  check->add_option("--measurement", k->measurement, "The launch digest the launch will have (or give the measure flags)");
   check->add_option("--policy", k->policy, "The policy the launch will use");
   check->add_flag("--json", k->json, "Print JSON");
-  return [c, k, m, check]() -> int {
-    if (check->parsed()) return run_check(*k);
+  add_measure_flags(*check, cm, false);
+  check->footer("With the measure flags instead of --measurement, a differing LD is explained: the input that, changed,\n"
+                "gives the LD the ID block was made for. A differing POLICY names the bits that differ.\n\n"
+                "Examples:\n"
+                "  sevproof id-block check --id-block id-block.base64 --id-auth id-auth.base64 --measurement <hex> --policy 0x30000\n"
+                "  sevproof id-block check --id-block id-block.base64 --id-auth id-auth.base64 --policy 0x30000 \\\n"
+                "                          --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd");
+  return [c, k, m, cm, check]() -> int {
+    if (check->parsed()) return run_check(*k, *cm);
     if ((c->measurement.empty() && m->ovmf.empty()) || c->id_key.empty()) {
       std::cerr << "sevproof id-block: give --id-key and either --measurement or the measure flags (--mode snp --ovmf ...; see --help)\n";
       return usage;

@@ -155,7 +155,7 @@ std::optional<vmw::definition> definition_from_flags(const measure_cli& m, const
   d.ovmf = ref("--ovmf", m.ovmf);
   if (!m.kernel.empty()) d.kernel = ref("--kernel", m.kernel);
   if (!m.initrd.empty()) d.initrd = ref("--initrd", m.initrd);
-  if (m.append_given) d.append = m.append;
+  if (m.append_given()) d.append = m.append;
   d.vcpus = m.vcpus;
   d.vcpu_type = m.vcpu_type;
   if (!m.vcpu_sig.empty()) d.vcpu_sig = hex::number(parse_uint(m.vcpu_sig).value_or(0));
@@ -272,7 +272,7 @@ int run_measure(const measure_vm_cli& o) {
   m.ovmf = d->ovmf.resolved;
   if (d->kernel) m.kernel = d->kernel->resolved;
   if (d->initrd) m.initrd = d->initrd->resolved;
-  m.append_given = d->append.has_value();
+  m.append_set = d->append.has_value();
   m.append = d->append.value_or("");
   m.output_format = o.output_format;
   m.json = o.json;

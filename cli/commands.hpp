@@ -16,5 +16,6 @@ runner add_key_digest(CLI::App& app);
 runner add_sev(CLI::App& app);
 runner add_openstack(CLI::App& app);
 runner add_vm(CLI::App& app);
+runner add_explain(CLI::App& app);
 
 }  // namespace sevproof::cli

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   commands.emplace_back(kds, sevproof::cli::add_kds_urls(*kds));
   auto* measure = app.add_subcommand("measure", "Compute the expected launch digest (sev-snp-measure's flags and output)");
   commands.emplace_back(measure, sevproof::cli::add_measure(*measure));
+  auto* explain = app.add_subcommand("explain", "Which launch input explains a measurement that does not match?");
+  commands.emplace_back(explain, sevproof::cli::add_explain(*explain));
   auto* idb = app.add_subcommand("id-block", "Create (or check) the ID block and ID auth for SNP_LAUNCH_FINISH");
   commands.emplace_back(idb, sevproof::cli::add_id_block(*idb));
   auto* kd = app.add_subcommand("key-digest", "SHA-384 of a P-384 key's AMD public-key structure (ID/author key digest)");

@@ -23,6 +23,8 @@ class hasher {
     h_->update(data.data(), data.size());
     return *this;
   }
+  // An independent copy of the state so far: hash a common prefix once, then finish many variants.
+  [[nodiscard]] hasher fork() const { return hasher(h_->copy_state()); }
   std::array<byte, DigestSize> finish() {
     std::array<byte, DigestSize> out{};
     h_->final(out.data());
@@ -30,10 +32,15 @@ class hasher {
   }
 
  private:
+  explicit hasher(std::unique_ptr<Botan::HashFunction> h) : h_(std::move(h)) {}
   std::unique_ptr<Botan::HashFunction> h_;
 };
 
-struct sha256 : hasher<32> { sha256() : hasher("SHA-256") {} };
+struct sha256 : hasher<32> {
+  sha256() : hasher("SHA-256") {}
+  explicit sha256(hasher<32>&& h) : hasher(std::move(h)) {}
+  [[nodiscard]] sha256 fork() const { return sha256(hasher<32>::fork()); }
+};
 struct sha384 : hasher<48> { sha384() : hasher("SHA-384") {} };
 struct sha512 : hasher<64> { sha512() : hasher("SHA-512") {} };
 

@@ -1,6 +1,7 @@
 // The SNP launch digest (GCTX.LD): each measured page replaces LD with SHA-384(PAGE_INFO).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 
@@ -21,8 +22,22 @@ class gctx {
   // A page whose contents are measured (NORMAL or VMSA): `page` must be 4096 bytes.
   void update_contents(page_type type, std::uint64_t gpa, bytes_view page) {
     if (page.size() != page_size) throw std::logic_error("gctx: a measured page is 4096 bytes");
-    const auto contents = crypto::sha384_of(page);
-    step(contents, type, gpa);
+    step(hash(page), type, gpa);
+  }
+  // A page whose contents digest is already known (VMSA variants hash each distinct page once).
+  void update_hashed(page_type type, std::uint64_t gpa, const digest384& contents) { step(contents, type, gpa); }
+  // `count` pages of one type, address and contents digest (the AP VMSAs of a guest), calling
+  // `each(i, digest)` after the i-th (from 1); stops early when it returns false. Only DIGEST_CUR
+  // changes between the PAGE_INFOs, so this is one SHA-384 of 0x70 bytes per page.
+  template <class F>
+  void update_repeated(page_type type, std::uint64_t gpa, const digest384& contents, unsigned count, F&& each) {
+    auto info = make_page_info(ld_, contents, type, gpa);
+    for (unsigned i = 1; i <= count; ++i) {
+      std::copy(ld_.begin(), ld_.end(), info.begin());
+      ld_ = hash(info);
+      ++pages_;
+      if (!each(i, ld_)) return;
+    }
   }
   // A page measured by type and address only (ZERO, UNMEASURED, SECRETS, CPUID).
   void update_empty(page_type type, std::uint64_t gpa) { step({}, type, gpa); }
@@ -38,9 +53,14 @@ class gctx {
   [[nodiscard]] std::uint64_t pages() const { return pages_; }
 
  private:
+  // One SHA-384 object per thread, reused: creating one per page costs as much as hashing a PAGE_INFO.
+  static digest384 hash(bytes_view data) {
+    thread_local crypto::sha384 h;
+    return h.update(data).finish();
+  }
   void step(const digest384& contents, page_type type, std::uint64_t gpa) {
     const auto info = make_page_info(ld_, contents, type, gpa);
-    ld_ = crypto::sha384_of(info);
+    ld_ = hash(info);
     ++pages_;
   }
   digest384 ld_;

@@ -24,6 +24,7 @@ struct request {
   std::string snp_ovmf_hash;
   std::string fpu_init = "modern";
   bool kernel = false, initrd = false, append = false;  // which direct-boot inputs are given
+  bool svsm = false, vars = false;                      // snp:svsm: --svsm, and --vars-size or --vars-file, given
   bool allow_missing_sev_metadata = false;
 };
 
@@ -37,6 +38,26 @@ inline std::string vcpu_type_names() {
   return s;
 }
 
+namespace detail {
+// snp:svsm takes the SVSM image and the OVMF_VARS size; nothing else measures them, and the SVSM
+// launch has neither kernel hashes nor a guest-features choice (its VMSAs carry 0x1).
+inline std::optional<error> check_svsm_request(const request& r, bool svsm) {
+  if (!svsm) {
+    if (r.svsm || r.vars) return usage("--svsm, --vars-size and --vars-file are only used in --mode snp:svsm");
+    return std::nullopt;
+  }
+  if (!r.svsm) return usage("--mode snp:svsm needs --svsm FILE (the Coconut-SVSM image)");
+  if (!r.vars) return usage("--mode snp:svsm needs --vars-size N or --vars-file FILE (the OVMF_VARS size, e.g. 540672)");
+  if (r.kernel) return usage("--kernel: snp:svsm launches measure no kernel hashes (sev-snp-measure ignores them; sevproof refuses)");
+  if (!r.snp_ovmf_hash.empty()) return usage("--snp-ovmf-hash is only used in --mode snp");
+  if (r.vmm_type != "QEMU") return usage("--vmm-type " + r.vmm_type + ": snp:svsm is only defined for QEMU");
+  if (r.guest_features != "0x1" && r.guest_features != "1")
+    return usage("--guest-features " + r.guest_features + ": SVSM vCPUs always start with SEV_FEATURES 0x1 (sev-snp-measure ignores the flag "
+                 "in snp:svsm mode; sevproof refuses a value that would not be used)");
+  return std::nullopt;
+}
+}  // namespace detail
+
 // Errors carry field "usage" (the CLI's exit code 2).
 inline result<launch_inputs> to_inputs(const request& r) {
   using detail::usage;
@@ -45,10 +66,12 @@ inline result<launch_inputs> to_inputs(const request& r) {
   else if (r.mode == "seves") in.mode = guest_mode::seves;
   else if (r.mode == "sev") in.mode = guest_mode::sev;
   else if (r.mode == "snp:ovmf-hash") in.mode = guest_mode::snp_ovmf_hash;
-  else if (r.mode == "snp:svsm") return usage("--mode snp:svsm (Coconut-SVSM) is not supported yet");
-  else return usage("--mode " + r.mode + ": use snp, seves, sev or snp:ovmf-hash");
+  else if (r.mode == "snp:svsm") in.mode = guest_mode::snp_svsm;
+  else return usage("--mode " + r.mode + ": use snp, seves, sev, snp:ovmf-hash or snp:svsm");
   const bool snp = in.mode == guest_mode::snp;
-  const bool needs_vcpus = snp || in.mode == guest_mode::seves;
+  const bool svsm = in.mode == guest_mode::snp_svsm;
+  const bool needs_vcpus = snp || svsm || in.mode == guest_mode::seves;
+  if (auto e = detail::check_svsm_request(r, svsm)) return *e;
   in.allow_missing_sev_metadata = r.allow_missing_sev_metadata;
 
   if ((r.initrd || r.append) && !r.kernel)

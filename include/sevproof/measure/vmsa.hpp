@@ -59,17 +59,29 @@ struct vcpu_start {
 };
 
 namespace detail {
-constexpr void put_segment(std::array<byte, 0x1000>& v, std::string_view name, std::uint16_t selector, std::uint16_t attrib,
-                           std::uint32_t limit, std::uint64_t base) {
-  const auto at = layout::offset_of(vmsa_layout, name);
+// A field name as a template argument, so its offset is resolved at compile time (a VMSA is built
+// for every variant `explain` tries; looking fields up by name at run time would dominate).
+template <std::size_t N>
+struct field_name {
+  char text[N]{};
+  constexpr field_name(const char (&s)[N]) {  // NOLINT: implicit by design
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {text, N - 1}; }
+};
+template <field_name Name>
+constexpr void put_segment(std::array<byte, 0x1000>& v, std::uint16_t selector, std::uint16_t attrib, std::uint32_t limit, std::uint64_t base) {
+  constexpr auto at = layout::offset_of(vmsa_layout, Name.view());
   store_le<std::uint16_t>(v, at, selector);
   store_le<std::uint16_t>(v, at + 2, attrib);
   store_le<std::uint32_t>(v, at + 4, limit);
   store_le<std::uint64_t>(v, at + 8, base);
 }
-constexpr void put(std::array<byte, 0x1000>& v, std::string_view name, std::uint64_t value) {
-  const auto& f = layout::find(vmsa_layout, name);
-  for (std::size_t i = 0; i < f.size; ++i) v[f.offset + i] = static_cast<byte>(value >> (8 * i));
+template <field_name Name>
+constexpr void put(std::array<byte, 0x1000>& v, std::uint64_t value) {
+  constexpr auto at = layout::offset_of(vmsa_layout, Name.view());
+  constexpr auto size = layout::find(vmsa_layout, Name.view()).size;
+  for (std::size_t i = 0; i < size; ++i) v[at + i] = static_cast<byte>(value >> (8 * i));
 }
 }  // namespace detail
 
@@ -81,29 +93,67 @@ constexpr std::array<byte, 0x1000> build_vmsa(const vcpu_start& s) {
   const std::uint16_t cs_attrib = s.vmm == vmm_type::ec2 && bsp ? 0x009A : 0x009B;
   const std::uint16_t ss_attrib = s.vmm == vmm_type::ec2 ? 0x0092 : 0x0093;
   const std::uint16_t tr_attrib = s.vmm == vmm_type::ec2 ? 0x0083 : 0x008B;
-  for (auto seg : {"ES", "DS", "FS", "GS"}) put_segment(v, seg, 0, 0x0093, 0xFFFF, 0);
-  put_segment(v, "CS", 0xF000, cs_attrib, 0xFFFF, s.eip & 0xFFFF0000u);
-  put_segment(v, "SS", 0, ss_attrib, 0xFFFF, 0);
-  put_segment(v, "GDTR", 0, 0, 0xFFFF, 0);
-  put_segment(v, "LDTR", 0, 0x0082, 0xFFFF, 0);
-  put_segment(v, "IDTR", 0, 0, 0xFFFF, 0);
-  put_segment(v, "TR", 0, tr_attrib, 0xFFFF, 0);
-  put(v, "EFER", 0x1000);
-  put(v, "CR4", 0x40);
-  put(v, "CR0", 0x10);
-  put(v, "DR7", 0x400);
-  put(v, "DR6", 0xFFFF0FF0);
-  put(v, "RFLAGS", 0x2);
-  put(v, "RIP", s.eip & 0xFFFF);
-  put(v, "G_PAT", s.vmm == vmm_type::gce ? 0x00070106ull : 0x0007040600070406ull);
-  put(v, "RDX", s.vmm == vmm_type::qemu ? s.signature : 0x600);
-  put(v, "SEV_FEATURES", s.sev_features);
-  put(v, "XCR0", 0x1);
+  put_segment<"ES">(v, 0, 0x0093, 0xFFFF, 0);
+  put_segment<"DS">(v, 0, 0x0093, 0xFFFF, 0);
+  put_segment<"FS">(v, 0, 0x0093, 0xFFFF, 0);
+  put_segment<"GS">(v, 0, 0x0093, 0xFFFF, 0);
+  put_segment<"CS">(v, 0xF000, cs_attrib, 0xFFFF, s.eip & 0xFFFF0000u);
+  put_segment<"SS">(v, 0, ss_attrib, 0xFFFF, 0);
+  put_segment<"GDTR">(v, 0, 0, 0xFFFF, 0);
+  put_segment<"LDTR">(v, 0, 0x0082, 0xFFFF, 0);
+  put_segment<"IDTR">(v, 0, 0, 0xFFFF, 0);
+  put_segment<"TR">(v, 0, tr_attrib, 0xFFFF, 0);
+  put<"EFER">(v, 0x1000);
+  put<"CR4">(v, 0x40);
+  put<"CR0">(v, 0x10);
+  put<"DR7">(v, 0x400);
+  put<"DR6">(v, 0xFFFF0FF0);
+  put<"RFLAGS">(v, 0x2);
+  put<"RIP">(v, s.eip & 0xFFFF);
+  put<"G_PAT">(v, s.vmm == vmm_type::gce ? 0x00070106ull : 0x0007040600070406ull);
+  put<"RDX">(v, s.vmm == vmm_type::qemu ? s.signature : 0x600);
+  put<"SEV_FEATURES">(v, s.sev_features);
+  put<"XCR0">(v, 0x1);
   const bool fpu = s.vmm == vmm_type::qemu && s.fpu == fpu_init::modern;
-  put(v, "MXCSR", fpu ? 0x1F80 : 0);
-  put(v, "X87_FCW", fpu ? 0x037F : 0);
+  put<"MXCSR">(v, fpu ? 0x1F80 : 0);
+  put<"X87_FCW">(v, fpu ? 0x037F : 0);
   return v;
 }
+
+// The VMSA QEMU gives every vCPU of a Coconut-SVSM guest: 32-bit protected mode (CR0.PE) at the
+// SVSM entry point with flat segments, SEV_FEATURES 0x1. FCW stays 0 (QEMU and sev-snp-measure's
+// SVSM path leave it; the reference's hardware-derived vectors confirm it); MXCSR as `fpu`.
+constexpr std::array<byte, 0x1000> build_svsm_vmsa(std::uint32_t eip, std::uint32_t signature, fpu_init fpu) {
+  using detail::put;
+  using detail::put_segment;
+  std::array<byte, 0x1000> v{};
+  put_segment<"ES">(v, 0x10, 0x0C93, 0xFFFFFFFF, 0);
+  put_segment<"SS">(v, 0x10, 0x0C93, 0xFFFFFFFF, 0);
+  put_segment<"DS">(v, 0x10, 0x0C93, 0xFFFFFFFF, 0);
+  put_segment<"FS">(v, 0x10, 0x0C93, 0xFFFFFFFF, 0);
+  put_segment<"CS">(v, 0x8, 0x0C9B, 0xFFFFFFFF, 0);
+  put_segment<"GS">(v, 0, 0x0093, 0xFFFF, 0);
+  put_segment<"GDTR">(v, 0, 0, 0xFFFF, 0);
+  put_segment<"LDTR">(v, 0, 0x0082, 0xFFFF, 0);
+  put_segment<"IDTR">(v, 0, 0, 0xFFFF, 0);
+  put_segment<"TR">(v, 0, 0x008B, 0xFFFF, 0);
+  put<"EFER">(v, 0x1000);
+  put<"CR4">(v, 0x40);
+  put<"CR0">(v, 0x11);
+  put<"DR7">(v, 0x400);
+  put<"DR6">(v, 0xFFFF0FF0);
+  put<"RFLAGS">(v, 0x2);
+  put<"RIP">(v, eip);
+  put<"G_PAT">(v, 0x0007040600070406ull);
+  put<"RDX">(v, signature);
+  put<"SEV_FEATURES">(v, 0x1);
+  put<"XCR0">(v, 0x1);
+  put<"MXCSR">(v, fpu == fpu_init::modern ? 0x1F80 : 0);
+  return v;
+}
+
+static_assert(build_svsm_vmsa(0x12345678, 0, fpu_init::modern).at(0x17B) == 0x12);  // full 32-bit RIP
+static_assert(build_svsm_vmsa(0, 0, fpu_init::modern).at(0x410) == 0);             // FCW 0
 
 static_assert(build_vmsa({}).at(0x178) == 0xF0 && build_vmsa({}).at(0x179) == 0xFF);   // BSP RIP 0xFFF0
 static_assert(build_vmsa({}).at(0x012) == 0x9B && build_vmsa({0x0080B004}).at(0x01A) == 0x80);  // CS attrib, base

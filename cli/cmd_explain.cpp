@@ -1,0 +1,174 @@
+// sevproof explain: which launch input explains the digest a guest reported? Parses the measure
+// flags (the launch the user believes happened) and the reported digest, runs
+// workflows::explain, and renders the answer.
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "io.hpp"
+#include "measure_flags.hpp"
+#include "sevproof/core/base64.hpp"
+#include "sevproof/core/hex.hpp"
+#include "sevproof/snp/report_reader.hpp"
+#include "sevproof/workflows/explain.hpp"
+
+namespace sevproof::cli {
+namespace {
+
+struct explain_cli {
+  std::string report, measurement, candidates_dir, max_vcpus = "512";
+  bool json = false;
+};
+
+// 96/64 hex digits or base64 of 48/32 bytes.
+std::optional<bytes> parse_digest(const std::string& s, std::string& why) {
+  for (const auto& d : {hex::decode(s), base64::decode(s)})
+    if (d && (d->size() == 48 || d->size() == 32)) return d;
+  const auto h = hex::decode(s);
+  const auto b = base64::decode(s);
+  why = (h || b) ? "--measurement: " + std::to_string(h ? h->size() : b->size()) +
+                       " bytes; a launch digest is 48 bytes (SNP, 96 hex digits) or 32 bytes (SEV, SEV-ES)"
+                 : "--measurement: neither hex nor base64";
+  return std::nullopt;
+}
+
+// Every regular file in `dir` that parses as firmware; the others are counted as unusable.
+bool read_candidates(const std::string& dir, workflows::explain_options& opt, std::string& why) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_regular_file()) files.push_back(e.path());
+  if (ec) {
+    why = "--ovmf-candidates " + dir + ": " + ec.message();
+    return false;
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& p : files) {
+    auto f = read_file(p.string());
+    if (!f.data) {
+      ++opt.ovmf_unusable;
+      continue;
+    }
+    auto img = measure::parse_ovmf(std::move(*f.data));
+    if (!img) {
+      ++opt.ovmf_unusable;
+      continue;
+    }
+    opt.ovmf_candidates.push_back({p.string(), std::move(img).value()});
+  }
+  return true;
+}
+
+nlohmann::ordered_json to_json(const workflows::explanation_report& r) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& e : r.explanations) {
+    nlohmann::ordered_json changes = nlohmann::ordered_json::object();
+    for (const auto& c : e.changes) changes[c.flag] = c.value ? nlohmann::ordered_json(*c.value) : nlohmann::ordered_json(nullptr);
+    list.push_back({{"changes", changes}, {"digest", hex::encode(e.digest)}});
+  }
+  nlohmann::ordered_json searched = nlohmann::ordered_json::object();
+  for (const auto& [axis, n] : r.searched) searched[axis] = n;
+  return {{"schema_version", 1}, {"explained", r.explained}, {"explanations", list}, {"searched", searched}};
+}
+
+void print_text(const workflows::explanation_report& r, const std::string& reported) {
+  std::cout << "reported digest  " << reported << "\n";
+  if (!r.believed_digest.empty()) std::cout << "believed launch  " << hex::encode(r.believed_digest) << "\n";
+  else std::cout << "believed launch  cannot be measured: " << r.believed_error << "\n";
+  std::string axes;
+  for (const auto& [axis, n] : r.searched)
+    if (n) axes += (axes.empty() ? "" : ", ") + axis + " " + std::to_string(n);
+  if (r.explained && r.explanations.front().changes.empty()) {
+    std::cout << "\nThe believed launch already gives the reported digest: nothing to explain.\n";
+    return;
+  }
+  if (r.explained) {
+    std::cout << "\nEXPLAINED (" << r.explanations.front().changes.size() << " input"
+              << (r.explanations.front().changes.size() == 1 ? "" : "s") << " differ):\n";
+    for (std::size_t i = 0; i < r.explanations.size(); ++i) {
+      const auto& e = r.explanations[i];
+      std::cout << (i == 0 ? "  " : "  or: ") << e.sentence << ".\n";
+      std::string flags;
+      for (const auto& c : e.changes) flags += " --" + c.flag + (c.value ? "=" + (c.value->find(' ') != std::string::npos || c.value->empty() ? "'" + *c.value + "'" : *c.value) : " (remove)");
+      std::cout << "    measure with:" << flags << "\n";
+      for (const auto& s : e.same_digest) std::cout << "    (the same digest: " << s << ")\n";
+    }
+  } else {
+    std::cout << "\nNOT EXPLAINED: no single input change and no pair of changes gives the reported digest.\n"
+              << "  The firmware build, a kernel/initrd file, or an input outside these axes differs (or the digest is\n"
+              << "  not from this kind of launch). Offer more firmware with --ovmf-candidates DIR.\n";
+  }
+  std::cout << "searched (values per axis, tried alone and in pairs): " << axes << "; " << r.candidates << " candidate launches compared\n";
+}
+
+int run(const measure_cli& m, const explain_cli& o) {
+  auto say = [](const std::string& msg, int code) {
+    std::cerr << "sevproof explain: " << msg << "\n";
+    return code;
+  };
+  if (o.report.empty() == o.measurement.empty()) return say("give the reported digest: --report FILE or --measurement HEX (one of them)", usage);
+  const auto max_vcpus = parse_uint(o.max_vcpus, 4096);
+  if (!max_vcpus || *max_vcpus == 0) return say("--max-vcpus " + o.max_vcpus + ": expected 1..4096", usage);
+  if (m.mode == "snp:ovmf-hash" || m.mode == "snp:svsm") return say("--mode " + m.mode + ": explain compares snp, seves and sev launches", usage);
+  bytes reported;
+  std::string why;
+  if (!o.measurement.empty()) {
+    auto d = parse_digest(o.measurement, why);
+    if (!d) return say(why, usage);
+    reported = *d;
+  } else {
+    auto f = read_file(o.report);
+    if (!f.data) return say("--report " + f.why, bad_input);
+    auto r = snp::read_report(*f.data);
+    if (!r) return say(o.report + ": " + r.err().to_string(), bad_input);
+    const auto mv = r->report.measurement();
+    reported.assign(mv.begin(), mv.end());
+  }
+  workflows::explain_options opt;
+  opt.max_vcpus = static_cast<unsigned>(*max_vcpus);
+  if (!o.candidates_dir.empty() && !read_candidates(o.candidates_dir, opt, why)) return say(why, bad_input);
+  int code = ok;
+  auto launch = prepare_launch(m, nullptr, code);
+  if (!launch) return code;
+  if (m.mode == "sev" && m.vcpus) launch->inputs.vcpus = static_cast<unsigned>(*m.vcpus);
+  workflows::believed_launch b{launch->inputs, &launch->fw, m.ovmf, std::nullopt, !m.initrd.empty(),
+                               !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
+  if (m.append_given()) b.append = m.append;
+  auto r = workflows::explain(b, reported, opt);
+  if (!r) return say(r.err().message, usage);
+  if (o.json) std::cout << to_json(*r).dump(2) << "\n";
+  else print_text(*r, hex::encode(reported));
+  return r->explained ? ok : check_failed;
+}
+
+}  // namespace
+
+runner add_explain(CLI::App& app) {
+  auto m = std::make_shared<measure_cli>();
+  auto o = std::make_shared<explain_cli>();
+  m->command = "explain";
+  app.footer(
+      "Give the launch you believe happened (the `sevproof measure` flags) and the digest the guest reported;\n"
+      "explain searches the inputs that change real digests, each alone and in pairs: guest features (every\n"
+      "combination of known bits), vCPU count (1..--max-vcpus), vCPU type (one name per signature), VMM type,\n"
+      "VMSA FPU init, the kernel command line (whitespace, trailing newline, Nova's default line), initrd\n"
+      "removed, kernel hashes off, the mode (a 32-byte digest is SEV or SEV-ES), and every firmware image in\n"
+      "--ovmf-candidates DIR. It prints the smallest set of changes that reproduces the reported digest.\n\n"
+      "Examples:\n"
+      "  sevproof explain --report report.bin --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd\n"
+      "  sevproof explain --measurement 6d1b...e2a4 --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --ovmf OVMF.amdsev.fd \\\n"
+      "                   --kernel vmlinuz --initrd initrd.img --append 'console=ttyS0' --ovmf-candidates /usr/share/ovmf\n"
+      "  sevproof explain --json --measurement <hex> --mode sev --ovmf OVMF.fd\n\n"
+      "Exit codes: 0 explained (or already matching), 1 not explained (what was searched is listed),\n"
+      "2 usage error, 3 a file unreadable or malformed.");
+  app.add_option("--report,-r", o->report, "Attestation report whose MEASUREMENT to explain (raw, MSG_REPORT_RSP, Azure HCL, hex, base64)");
+  app.add_option("--measurement", o->measurement, "The reported digest instead: 96 hex digits (SNP) or 64 (SEV/SEV-ES), or base64");
+  app.add_option("--ovmf-candidates", o->candidates_dir, "Folder of other firmware images to try (unusable ones are skipped and counted)");
+  app.add_option("--max-vcpus", o->max_vcpus, "Largest vCPU count tried (default 512)")->capture_default_str();
+  app.add_flag("--json", o->json, "Print JSON (schemas/explain.schema.json)");
+  add_measure_flags(app, m, true);
+  return [m, o] { return run(*m, *o); };
+}
+
+}  // namespace sevproof::cli
