@@ -138,6 +138,8 @@ inline options read_reference_values(std::string_view text, const std::string& s
     apply_json(j, text, source, o);
     return o;
   }
+  if (const auto line = toml_non_ascii_line(text))  // core/toml.hpp: toml++ 3.3 is unsafe on such text
+    throw option_error(source + ":" + std::to_string(*line) + ": a non-ASCII character outside a comment (reference values are ASCII)");
   try {
     const toml::table t = toml::parse(text, source);
     apply_table(t, source, o);
