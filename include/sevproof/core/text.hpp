@@ -11,11 +11,11 @@
 
 #include "sevproof/core/hex.hpp"
 
-namespace sevproof::text {
+namespace sevproof::utf8 {
 
 // Length of the valid UTF-8 sequence at s[i] (1-4), or 0 if there is none (overlong forms,
 // surrogates and code points above U+10FFFF are invalid).
-inline std::size_t utf8_length(std::string_view s, std::size_t i) {
+inline std::size_t sequence_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned c = b(i);
   std::size_t n = 0;
@@ -39,7 +39,7 @@ inline std::string printable(std::string_view s) {
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = utf8_length(s, i);
+    const std::size_t n = sequence_length(s, i);
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F)) || (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0)) {
       const byte raw[1] = {static_cast<byte>(c)};
       out += "\\x" + hex::encode(raw);
@@ -52,4 +52,4 @@ inline std::string printable(std::string_view s) {
   return out;
 }
 
-}  // namespace sevproof::text
+}  // namespace sevproof::utf8
