@@ -33,19 +33,81 @@ struct validate_options {
   bool cmdline_given = false, debug = false, quiet = false;
 };
 
+int usage_err(const std::string& m) {
+  std::cerr << "ERROR: " << m << "\n";
+  return static_cast<int>(v_usage);
+}
+int other_err(const std::string& m) {
+  std::cerr << "ERROR: " << m << "\n";
+  return static_cast<int>(v_other);
+}
+
+// --api-major/--api-minor/--build-id and --policy: what the platform said at LAUNCH_MEASURE.
+int read_platform_facts(const validate_options& o, sev::platform_version& pv, std::uint32_t& policy) {
+  for (auto [text, out, flag] : {std::tuple{&o.api_major, &pv.api_major, "--api-major"}, std::tuple{&o.api_minor, &pv.api_minor, "--api-minor"},
+                                 std::tuple{&o.build_id, &pv.build_id, "--build-id"}}) {
+    if (text->empty()) return usage_err(std::string(flag) + " is required");
+    auto v = parse_uint(*text);
+    if (!v || *v > 255) return usage_err(std::string(flag) + " " + *text + ": expected 0-255");
+    *out = static_cast<std::uint8_t>(*v);
+  }
+  if (o.policy.empty()) return usage_err("--policy is required");
+  auto pol = parse_uint(o.policy);
+  if (!pol || *pol > 0xFFFFFFFFu) return usage_err("--policy " + o.policy + ": expected a 32-bit number (e.g. 0x3)");
+  policy = static_cast<std::uint32_t>(*pol);
+  return v_ok;
+}
+
+// SEV-ES VMSAs: taken from files, or built from the CPU signature.
+int read_vmsas(const validate_options& o, measure::launch_inputs& in) {
+  if (!o.num_cpus || *o.num_cpus <= 0) return usage_err("SEV-ES (policy bit 2) needs --num-cpus N");
+  in.vcpus = static_cast<unsigned>(*o.num_cpus);
+  auto vmsa = [&](const std::string& path, std::optional<std::array<byte, 0x1000>>& out) -> std::optional<int> {
+    if (path.empty()) return std::nullopt;
+    auto f = read_file(path);
+    if (!f.data) return other_err(f.why);
+    if (f.data->size() != 0x1000) return usage_err(path + ": " + std::to_string(f.data->size()) + " bytes; a VMSA is 4096");
+    std::array<byte, 0x1000> a{};
+    std::copy(f.data->begin(), f.data->end(), a.begin());
+    out = a;
+    return std::nullopt;
+  };
+  if (auto e = vmsa(o.vmsa_cpu0, in.bsp_vmsa)) return *e;
+  if (auto e = vmsa(o.vmsa_cpu1, in.ap_vmsa)) return *e;
+  if (in.vcpus > 1 && in.bsp_vmsa && !in.ap_vmsa) return usage_err("--vmsa-cpu1 is needed with --vmsa-cpu0 for more than one vCPU");
+  if (!in.bsp_vmsa) {
+    if (!o.cpu_family || !o.cpu_model || !o.cpu_stepping)
+      return usage_err("SEV-ES needs --vmsa-cpu0/--vmsa-cpu1, or --cpu-family, --cpu-model and --cpu-stepping to build them");
+    in.vcpu_signature = measure::cpu_signature(static_cast<std::uint32_t>(*o.cpu_family), static_cast<std::uint32_t>(*o.cpu_model),
+                                               static_cast<std::uint32_t>(*o.cpu_stepping));
+  }
+  return v_ok;
+}
+
+// --kernel/--initrd/--cmdline: the kernel hashes table's digests.
+int read_boot_hashes(const validate_options& o, measure::launch_inputs& in) {
+  if (o.kernel.empty()) return v_ok;
+  measure::boot_hashes h;
+  auto k = sha256_file(o.kernel, "kernel");
+  if (!k.digest) return other_err(k.why);
+  h.kernel = *k.digest;
+  if (!o.initrd.empty()) {
+    auto r = sha256_file(o.initrd, "initrd");
+    if (!r.digest) return other_err(r.why);
+    h.initrd = *r.digest;
+  }
+  h.cmdline = measure::boot_hashes::cmdline_hash(o.cmdline);
+  in.kernel = h;
+  if (o.debug)
+    std::cerr << "DEBUG: kernel hash " << hex::encode(h.kernel) << ", initrd hash " << hex::encode(h.initrd) << ", cmdline hash "
+              << hex::encode(h.cmdline) << "\n";
+  return v_ok;
+}
+
 int run_validate(const validate_options& o) {
-  auto usage_err = [&](const std::string& m) {
-    std::cerr << "ERROR: " << m << "\n";
-    return static_cast<int>(v_usage);
-  };
-  auto other_err = [&](const std::string& m) {
-    std::cerr << "ERROR: " << m << "\n";
-    return static_cast<int>(v_other);
-  };
   auto dbg = [&](const std::string& m) {
     if (o.debug) std::cerr << "DEBUG: " << m << "\n";
   };
-
   // ---- keys (the TEK is not needed to validate, but is checked when given) ----
   auto keys = read_transport_keys(o.tek, o.tik, o.tk, false);
   if (!keys.keys) return keys.unreadable ? other_err(keys.why) : usage_err(keys.why);
@@ -57,17 +119,8 @@ int run_validate(const validate_options& o) {
   auto m = sev::split_measurement(*mbytes);
   if (!m) return usage_err("--measurement: " + m.err().to_string());
   sev::platform_version pv;
-  for (auto [text, out, flag] : {std::tuple{&o.api_major, &pv.api_major, "--api-major"}, std::tuple{&o.api_minor, &pv.api_minor, "--api-minor"},
-                                 std::tuple{&o.build_id, &pv.build_id, "--build-id"}}) {
-    if (text->empty()) return usage_err(std::string(flag) + " is required");
-    auto v = parse_uint(*text);
-    if (!v || *v > 255) return usage_err(std::string(flag) + " " + *text + ": expected 0-255");
-    *out = static_cast<std::uint8_t>(*v);
-  }
-  if (o.policy.empty()) return usage_err("--policy is required");
-  auto pol = parse_uint(o.policy);
-  if (!pol || *pol > 0xFFFFFFFFu) return usage_err("--policy " + o.policy + ": expected a 32-bit number (e.g. 0x3)");
-  const auto policy = static_cast<std::uint32_t>(*pol);
+  std::uint32_t policy = 0;
+  if (int rc = read_platform_facts(o, pv, policy); rc != v_ok) return rc;
   const bool es = (policy & sev::policy_es) != 0;
 
   // ---- expected launch digest ----
@@ -82,43 +135,9 @@ int run_validate(const validate_options& o) {
   if (o.fpu == "zero") in.fpu = measure::fpu_init::zero;
   else if (o.fpu == "modern") in.fpu = measure::fpu_init::modern;
   else return usage_err("--fpu-init " + o.fpu + ": use zero (libvirt, older hosts) or modern (newer hosts)");
-  if (es) {
-    if (!o.num_cpus || *o.num_cpus <= 0) return usage_err("SEV-ES (policy bit 2) needs --num-cpus N");
-    in.vcpus = static_cast<unsigned>(*o.num_cpus);
-    auto vmsa = [&](const std::string& path, std::optional<std::array<byte, 0x1000>>& out) -> std::optional<int> {
-      if (path.empty()) return std::nullopt;
-      auto f = read_file(path);
-      if (!f.data) return other_err(f.why);
-      if (f.data->size() != 0x1000) return usage_err(path + ": " + std::to_string(f.data->size()) + " bytes; a VMSA is 4096");
-      std::array<byte, 0x1000> a{};
-      std::copy(f.data->begin(), f.data->end(), a.begin());
-      out = a;
-      return std::nullopt;
-    };
-    if (auto e = vmsa(o.vmsa_cpu0, in.bsp_vmsa)) return *e;
-    if (auto e = vmsa(o.vmsa_cpu1, in.ap_vmsa)) return *e;
-    if (in.vcpus > 1 && in.bsp_vmsa && !in.ap_vmsa) return usage_err("--vmsa-cpu1 is needed with --vmsa-cpu0 for more than one vCPU");
-    if (!in.bsp_vmsa) {
-      if (!o.cpu_family || !o.cpu_model || !o.cpu_stepping)
-        return usage_err("SEV-ES needs --vmsa-cpu0/--vmsa-cpu1, or --cpu-family, --cpu-model and --cpu-stepping to build them");
-      in.vcpu_signature = measure::cpu_signature(static_cast<std::uint32_t>(*o.cpu_family), static_cast<std::uint32_t>(*o.cpu_model),
-                                                 static_cast<std::uint32_t>(*o.cpu_stepping));
-    }
-  }
-  if (!o.kernel.empty()) {
-    measure::boot_hashes h;
-    auto k = sha256_file(o.kernel, "kernel");
-    if (!k.digest) return other_err(k.why);
-    h.kernel = *k.digest;
-    if (!o.initrd.empty()) {
-      auto r = sha256_file(o.initrd, "initrd");
-      if (!r.digest) return other_err(r.why);
-      h.initrd = *r.digest;
-    }
-    h.cmdline = measure::boot_hashes::cmdline_hash(o.cmdline);
-    in.kernel = h;
-    dbg("kernel hash " + hex::encode(h.kernel) + ", initrd hash " + hex::encode(h.initrd) + ", cmdline hash " + hex::encode(h.cmdline));
-  }
+  if (es)
+    if (int rc = read_vmsas(o, in); rc != v_ok) return rc;
+  if (int rc = read_boot_hashes(o, in); rc != v_ok) return rc;
   auto compute = [&](measure::fpu_init fpu) -> result<crypto::sha256_digest> {
     auto x = in;
     x.fpu = fpu;

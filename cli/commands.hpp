@@ -14,5 +14,6 @@ runner add_measure(CLI::App& app);
 runner add_id_block(CLI::App& app);
 runner add_key_digest(CLI::App& app);
 runner add_sev(CLI::App& app);
+runner add_openstack(CLI::App& app);
 
 }  // namespace sevproof::cli

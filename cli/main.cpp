@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   commands.emplace_back(kd, sevproof::cli::add_key_digest(*kd));
   auto* sev = app.add_subcommand("sev", "Legacy SEV / SEV-ES guest owner: validate, verify-chain, secret");
   commands.emplace_back(sev, sevproof::cli::add_sev(*sev));
+  auto* ostack = app.add_subcommand("openstack", "OpenStack: would Nova boot this flavor + image encrypted, and how?");
+  commands.emplace_back(ostack, sevproof::cli::add_openstack(*ostack));
 
   harden(app);
   try {

@@ -113,10 +113,12 @@ inline std::vector<error> lint(const report& r) {
 
 }  // namespace detail
 
-inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
-  parsed_report out{report(report::storage{}), container::raw, "binary", std::nullopt, product_source::assumed,
-                    tcb_layout::milan_genoa, {}, {}};
-  bytes decoded;
+namespace detail {
+
+// Text (hex, base64) decoded and the container (raw, MSG_REPORT_RSP, Azure HCL, offset) removed:
+// the 1184 report bytes, left in `body` (which may point into `decoded`).
+inline std::optional<error> unwrap(bytes_view data, const read_options& opt, parsed_report& out, bytes& decoded,
+                                   bytes_view& body) {
   if (!opt.offset && data.size() != report_size && detail::is_text(data)) {
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
     if (auto h = hex::decode(text)) {
@@ -131,7 +133,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     data = decoded;
   }
 
-  bytes_view body = data;
+  body = data;
   if (opt.offset) {
     if (*opt.offset > data.size() || data.size() - *opt.offset < report_size)
       return error{"report", "size", *opt.offset,
@@ -157,11 +159,11 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
     return error{"report", "size", std::nullopt, detail::size_hint(data.size())};
   }
 
-  auto rep = parse_report(body);
-  if (!rep) return rep.err();
-  out.report = rep.value();
+  return std::nullopt;
+}
 
-  // Product and TCB layout: CPUID (v3+) decides; a given product must agree with it.
+// Product and TCB layout: CPUID (v3+) decides; a given product must agree with it.
+inline std::optional<error> settle_product(const read_options& opt, parsed_report& out) {
   const auto& r = out.report;
   if (r.has_cpuid()) {
     const auto fam = static_cast<std::uint8_t>(r.uint_of("CPUID_FAM_ID"));
@@ -193,6 +195,22 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
                                     : "; give the product (turin) if this is a Turin report"));
   }
 
+  return std::nullopt;
+}
+
+}  // namespace detail
+
+inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
+  parsed_report out{report(report::storage{}), container::raw, "binary", std::nullopt, product_source::assumed,
+                    tcb_layout::milan_genoa, {}, {}};
+  bytes decoded;
+  bytes_view body;
+  if (auto e = detail::unwrap(data, opt, out, decoded, body)) return *e;
+  auto rep = parse_report(body);
+  if (!rep) return rep.err();
+  out.report = rep.value();
+  if (auto e = detail::settle_product(opt, out)) return *e;
+  const auto& r = out.report;
   auto findings = detail::lint(r);
   detail::lint_tcbs(r, out.layout, findings);
   if (!findings.empty() && opt.reserved == mbz_policy::error) return findings.front();

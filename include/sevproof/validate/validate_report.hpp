@@ -82,9 +82,10 @@ inline void check_one_of(verdict& v, const checks::check_info& info, const char*
 
 }  // namespace detail
 
-inline void validate_report(const snp::parsed_report& pr, const options& o, snp::tcb_layout layout, verdict& v) {
-  using namespace detail;
-  const snp::report& r = pr.report;
+// ---- one small function per validation concern; validate_report runs them all ----
+
+// P001-P010: the guest policy's permissions (at most what is allowed) and requirements.
+inline void validate_policy(const snp::report& r, const options& o, verdict& v) {
   const std::uint64_t pol = r.policy();
   const auto bit = [&](const char* name) { return bits::find(snp::guest_policy_bits, name).get(pol) != 0; };
 
@@ -134,6 +135,11 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
     v.add(checks::policy_abi, status::skipped, "not requested", false);
   }
 
+}
+
+// P011-P019: what the guest is and says: SVN, REPORT_DATA, HOST_DATA, IDs, MEASUREMENT, CHIP_ID.
+inline void validate_identity(const snp::report& r, const options& o, verdict& v) {
+  using namespace detail;
   if (o.min_guest_svn)
     v.add(checks::min_guest_svn, r.guest_svn() >= *o.min_guest_svn ? status::pass : status::fail,
           "GUEST_SVN " + std::to_string(r.guest_svn()) + (r.guest_svn() >= *o.min_guest_svn ? " >= " : " < ") + std::to_string(*o.min_guest_svn));
@@ -148,6 +154,11 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
   check_one_of(v, checks::measurement, "MEASUREMENT", r.measurement(), o.measurements);
   check_exact(v, checks::chip_id, "CHIP_ID", r.chip_id(), o.chip_id);
 
+}
+
+// P020-P025: firmware version and the four TCBs against their floors; provisional firmware.
+inline void validate_firmware(const snp::report& r, const options& o, snp::tcb_layout layout, verdict& v) {
+  using namespace detail;
   if (o.min_firmware || o.min_build) {
     const auto major = r.uint_of("CURRENT_MAJOR"), minor = r.uint_of("CURRENT_MINOR"), build = r.uint_of("CURRENT_BUILD");
     bool ok = true;
@@ -177,6 +188,10 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
                std::string("provisional firmware") + (*o.allow_provisional_firmware ? " (allowed): " : " (not allowed): ") + what);
   }
 
+}
+
+// P026, P027, P034: platform state, VMPL, and who requested the report.
+inline void validate_platform(const snp::report& r, const options& o, verdict& v) {
   if (o.platform_info_max) {
     const auto extra = r.platform_info() & ~*o.platform_info_max;
     v.add(checks::platform_info, extra ? status::fail : status::pass,
@@ -196,6 +211,11 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
           std::string("the host requested this report (VMPL 0xFFFFFFFF): REPORT_DATA binds nothing the guest chose") +
               (o.allow_host_report ? " (allowed)" : "; refused unless --allow-host-report"));
 
+}
+
+// P028-P031: the ID block and the keys that signed it.
+inline void validate_keys(const snp::report& r, const options& o, verdict& v) {
+  using namespace detail;
   const bool has_id_block = !all_zero(r.bytes_of("ID_KEY_DIGEST"));
   const bool has_author = bits::find(snp::key_info_bits, "AUTHOR_KEY_EN").get(r.key_info()) != 0;
   if (o.require_id_block) v.add(checks::id_block, has_id_block ? status::pass : status::fail, has_id_block ? "ID_KEY_DIGEST is set" : "ID_KEY_DIGEST is zero: launched without an ID block");
@@ -205,6 +225,10 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
   check_one_of(v, checks::trusted_id_key, "ID_KEY_DIGEST", r.bytes_of("ID_KEY_DIGEST"), o.trusted_id_keys);
   check_one_of(v, checks::trusted_author_key, "AUTHOR_KEY_DIGEST", r.bytes_of("AUTHOR_KEY_DIGEST"), o.trusted_author_keys);
 
+}
+
+// P032, P033: mitigation vectors (version 5 reports).
+inline void validate_mitigations(const snp::report& r, const options& o, verdict& v) {
   for (auto [info, field, want] : {std::tuple{&checks::min_launch_mit, "LAUNCH_MIT_VECTOR", o.min_launch_mit_vector},
                                    std::tuple{&checks::min_current_mit, "CURRENT_MIT_VECTOR", o.min_current_mit_vector}}) {
     if (!want) {
@@ -218,6 +242,16 @@ inline void validate_report(const snp::parsed_report& pr, const options& o, snp:
             std::string(field) + " " + hex::number(have, 16) + (missing ? " lacks " + hex::number(missing, 16) : " has every bit of " + hex::number(*want, 16)));
     }
   }
+}
+
+// Every P check, in code order. `layout` is the product's TCB layout (after verification settled it).
+inline void validate_report(const snp::parsed_report& pr, const options& o, snp::tcb_layout layout, verdict& v) {
+  validate_policy(pr.report, o, v);
+  validate_identity(pr.report, o, v);
+  validate_firmware(pr.report, o, layout, v);
+  validate_platform(pr.report, o, v);
+  validate_keys(pr.report, o, v);
+  validate_mitigations(pr.report, o, v);
 }
 
 }  // namespace sevproof::validate

@@ -1,0 +1,101 @@
+// The measurement pipeline, one entry point: a launch as people describe it (sev-snp-measure's
+// flag values, a VM file, a web form) + the firmware bytes + the kernel/initrd digests -> the
+// expected launch digest and the trace of what went into it.
+//
+//   interpret the request (measure::to_inputs: refuses inconsistent launches) -> parse the OVMF
+//   image -> kernel hashes table from the given digests and command line -> SNP or SEV/SEV-ES
+//   launch digest
+//
+// Kernel and initrd are passed as SHA-256 digests so each caller hashes them its own way (the CLI
+// streams files, the page uses a worker): memory never holds a 1 GiB initrd.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sevproof/core/error.hpp"
+#include "sevproof/core/hex.hpp"
+#include "sevproof/crypto/hash.hpp"
+#include "sevproof/measure/launch_digest.hpp"
+#include "sevproof/measure/ovmf.hpp"
+#include "sevproof/measure/request.hpp"
+
+namespace sevproof::pipeline {
+
+struct launch_files {
+  std::string ovmf_name = "OVMF";
+  bytes ovmf;                                       // the firmware image
+  std::optional<crypto::sha256_digest> kernel;      // direct boot: kernel digest
+  std::optional<crypto::sha256_digest> initrd;      // with a kernel: initrd digest (absent = empty)
+  std::optional<std::string> append;                // with a kernel: command line (absent = empty)
+  std::string kernel_name = "kernel", initrd_name = "initrd";
+};
+
+// How a measurement ended: `usage` (the request itself is inconsistent: exit 2), `input` (the
+// firmware is unreadable: exit 3), `refused` (no real launch could have these inputs: exit 1).
+enum class measure_failure : std::uint8_t { none, usage, input, refused };
+
+struct measurement {
+  measure_failure failure = measure_failure::none;
+  std::optional<error> why;
+  bytes digest;                 // 48 bytes (SNP) or 32 (SEV, SEV-ES)
+  measure::trace trace;         // every input, in words (`measure -v`)
+  measure::launch_inputs inputs;
+  std::optional<measure::ovmf_image> firmware;
+};
+
+inline measurement measure_launch(const measure::request& rq, const launch_files& files) {
+  measurement m;
+  auto fail = [&](measure_failure f, error e) {
+    m.failure = f;
+    m.why = std::move(e);
+    return m;
+  };
+  auto in = measure::to_inputs(rq);
+  if (!in) return fail(measure_failure::usage, in.err());
+  m.inputs = in.value();
+  if (files.kernel.has_value() != rq.kernel || files.initrd.has_value() != rq.initrd)
+    return fail(measure_failure::usage, {"measure", "usage", std::nullopt, "the kernel/initrd digests do not match the request"});
+  auto fw = measure::parse_ovmf(files.ovmf);
+  if (!fw) {
+    error e = fw.err();
+    e.message += " (in " + files.ovmf_name + ")";
+    return fail(measure_failure::input, e);
+  }
+  m.firmware = fw.value();
+  std::string sections;
+  if (fw->sev_metadata)
+    for (const auto& s : *fw->sev_metadata) sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
+  m.trace.push_back("OVMF " + files.ovmf_name + ": " + std::to_string(fw->data.size()) + " bytes at GPA " +
+                    hex::number(fw->gpa) + ", footer table " +
+                    (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
+                    ", SEV metadata " + (fw->sev_metadata ? "[" + sections + "]" : std::string("absent")) +
+                    (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + hex::number(*fw->hash_table_gpa())
+                                                      : ", no kernel hashes table"));
+  if (files.kernel) {
+    measure::boot_hashes bh;
+    bh.kernel = *files.kernel;
+    if (files.initrd) bh.initrd = *files.initrd;
+    const std::string cmdline = files.append.value_or("");
+    bh.cmdline = measure::boot_hashes::cmdline_hash(cmdline);
+    m.inputs.kernel = bh;
+    m.trace.push_back("kernel " + files.kernel_name + " sha256 " + hex::encode(bh.kernel) + "; initrd " +
+                      (files.initrd ? files.initrd_name : std::string("(none)")) + " sha256 " + hex::encode(bh.initrd) +
+                      "; cmdline \"" + cmdline + "\" + NUL sha256 " + hex::encode(bh.cmdline));
+  }
+  const bool snp = m.inputs.mode == measure::guest_mode::snp;
+  if (snp) m.trace.push_back("guest features " + hex::number(m.inputs.guest_features) + " = " +
+                             measure::feature_names(m.inputs.guest_features));
+  if (snp || m.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
+    auto d = measure::snp_launch_digest(*fw, m.inputs, &m.trace);
+    if (!d) return fail(measure_failure::refused, d.err());
+    m.digest.assign(d->begin(), d->end());
+  } else {
+    auto d = measure::sev_launch_digest(*fw, m.inputs, &m.trace);
+    if (!d) return fail(measure_failure::refused, d.err());
+    m.digest.assign(d->begin(), d->end());
+  }
+  return m;
+}
+
+}  // namespace sevproof::pipeline

@@ -1,0 +1,85 @@
+// The library's two entry points: pipeline::appraise (reports) and pipeline::measure_launch (launch
+// digests), on the real data, each with its failing twin.
+#include <catch2/catch_test_macros.hpp>
+
+#include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
+#include "support/testdata.hpp"
+
+using namespace sevproof;
+
+namespace {
+pipeline::request turin() {
+  pipeline::request rq;
+  rq.report = {"report.bin", testdata::read("reports/oak-turin-v5/report.bin")};
+  rq.evidence.push_back({pipeline::evidence_kind::vcek, {"vcek.der", testdata::read("reports/oak-turin-v5/vcek.der")}, "vcek"});
+  return rq;
+}
+}  // namespace
+
+TEST_CASE("appraise: a real Turin report verifies with the built-in chain; a flipped byte does not", "[pipeline]") {
+  REQUIRE_TESTDATA();
+  const auto good = pipeline::appraise(turin());
+  CHECK(good.result == pipeline::outcome::verified);
+  CHECK(pipeline::exit_code(good) == 0);
+  CHECK(good.product == snp::product::turin);
+  CHECK(good.signer_name == "VCEK");
+  auto rq = turin();
+  rq.report.data[0x90] ^= 1;
+  const auto bad = pipeline::appraise(rq);
+  CHECK(bad.result == pipeline::outcome::not_verified);
+  CHECK(bad.checks.find("V016")->result == status::fail);
+  CHECK(pipeline::exit_code(bad) == 1);
+}
+
+TEST_CASE("appraise: without the built-in chain nothing is trusted; a cache changes no verdict", "[pipeline]") {
+  REQUIRE_TESTDATA();
+  auto rq = turin();
+  rq.builtin_chain = false;
+  CHECK(pipeline::appraise(rq).checks.find("V001")->result == status::fail);
+  verify::link_cache cache;
+  const auto first = pipeline::appraise(turin(), &cache);
+  const auto second = pipeline::appraise(turin(), &cache);
+  CHECK(cache.hits() >= 3);
+  CHECK(pipeline::appraisal_json(first, "r") == pipeline::appraisal_json(second, "r"));
+  auto tampered = turin();
+  tampered.report.data[0x90] ^= 1;
+  CHECK_FALSE(pipeline::appraise(tampered, &cache).checks.genuine());  // the cache holds links, never reports
+}
+
+TEST_CASE("appraise: reference values decide the P checks; unreadable input is an input error", "[pipeline]") {
+  REQUIRE_TESTDATA();
+  auto rq = turin();
+  validate::apply_option(rq.expect, "measurement", std::string(96, '0'));
+  const auto a = pipeline::appraise(rq);
+  CHECK(a.result == pipeline::outcome::policy_failed);
+  CHECK(a.checks.find("P018")->result == status::fail);
+  auto junk = turin();
+  junk.report.data.resize(100);
+  const auto e = pipeline::appraise(junk);
+  CHECK(e.result == pipeline::outcome::input_error);
+  CHECK(pipeline::exit_code(e) == 3);
+  CHECK(pipeline::appraisal_text(e, "junk").find("size") != std::string::npos);
+}
+
+TEST_CASE("measure_launch: the reference tool's vector m02; a changed input changes the digest", "[pipeline][measure]") {
+  REQUIRE_TESTDATA();
+  measure::request rq;
+  rq.mode = "snp";
+  rq.vcpus = 4;
+  rq.vcpu_type = "EPYC-Milan";
+  rq.guest_features = "0x1";
+  pipeline::launch_files files;
+  files.ovmf = testdata::read("ovmf/OVMF_CODE.fd");
+  const auto m = pipeline::measure_launch(rq, files);
+  REQUIRE(m.failure == pipeline::measure_failure::none);
+  CHECK(hex::encode(m.digest) ==
+        "cc2b38913550ecd41aadbcf2a5d309ae9d3cb0455c9e1f72892f6b18cfaea3f2e4f46a28b61ca0353724ee707c73177c");
+  rq.vcpus = 3;
+  CHECK(hex::encode(pipeline::measure_launch(rq, files).digest) != hex::encode(m.digest));
+  rq.vcpu_type = "EPYC-Nope";
+  CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::usage);
+  rq.vcpu_type = "EPYC-Milan";
+  files.ovmf.resize(1000);
+  CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::input);
+}
