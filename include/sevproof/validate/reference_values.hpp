@@ -22,6 +22,7 @@
 #ifndef TOML_HEADER_ONLY
 #define TOML_HEADER_ONLY 1
 #endif
+#include "sevproof/core/text.hpp"
 #include "sevproof/core/toml.hpp"
 
 #include "sevproof/validate/option_text.hpp"
@@ -133,7 +134,7 @@ inline options read_reference_values(std::string_view text, const std::string& s
     try {
       j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
-      throw option_error(source + ": not valid JSON (" + e.what() + ")");
+      throw option_error(source + ": not valid JSON (" + utf8::printable(e.what()) + ")");
     }
     apply_json(j, text, source, o);
     return o;
