@@ -133,7 +133,7 @@ inline options read_reference_values(std::string_view text, const std::string& s
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       throw option_error(source + ": not valid JSON (" + utf8::printable(e.what()) + ")");
     }
     apply_json(j, text, source, o);
