@@ -152,7 +152,7 @@ inline result<nlohmann::json> parse_json(std::string_view text, const std::strin
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end(), cb);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     return input_error(doc, "", std::string("not JSON: ") + e.what());
   }
   if (deepest > max_json_depth) return input_error(doc, "", "JSON nested deeper than 32 levels");
