@@ -21,6 +21,7 @@
 
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/snp/report_reader.hpp"
+#include <nlohmann/json.hpp>
 
 namespace sevproof::fuzz {
 
@@ -74,6 +75,16 @@ class reader {
 inline snp::parsed_report blank_report() {
   return {snp::report(snp::report::storage{}), snp::container::raw, "binary", std::nullopt, snp::product_source::assumed,
           snp::tcb_layout::milan_genoa, {}, {}};
+}
+
+// Text made from hostile input ends up in JSON (the CLI's --json, every answer of the page): it
+// must be valid UTF-8, or dump() throws.
+inline void json_safe(const char* target, const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+  } catch (const nlohmann::json::exception&) {
+    fail(target, "text that JSON cannot carry (invalid UTF-8): " + nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 }
 
 inline std::string text_of(bytes_view b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }

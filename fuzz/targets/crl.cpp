@@ -15,8 +15,10 @@ SEVPROOF_FUZZ_TARGET(crl) {
           out.push_back(*c);
     return out;
   }();
-  if (auto c = crypto::crl::load(bytes_view(data, size))) {
-    (void)c->issuer_cn();
+  auto c = crypto::crl::load(bytes_view(data, size));
+  if (!c) fuzz::json_safe("crl", c.err().to_string());
+  if (c) {
+    fuzz::json_safe("crl", c->issuer_cn());
     (void)c->this_update();
     (void)c->next_update();
     (void)c->entries();

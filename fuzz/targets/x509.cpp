@@ -1,6 +1,7 @@
 // A VCEK/VLEK or chain file (DER, or PEM with any number of certificates), as `--vcek`, `--chain` and
 // `--certs` read them; then what the verifier reads from a certificate: names, validity, AMD's TCB
-// extensions, and a signature check (against itself, as a self-signed ARK is checked).
+// extensions, and a signature check (against itself, as a self-signed ARK is checked). Every text
+// made from the certificate, and every refusal, must be valid UTF-8 (it goes into JSON).
 #include "../target.hpp"
 #include "sevproof/kds/extensions.hpp"
 #include "sevproof/verify/evidence_builder.hpp"
@@ -9,15 +10,20 @@ using namespace sevproof;
 
 namespace {
 void inspect(const crypto::certificate& c) {
-  (void)c.subject_cn();
-  (void)c.issuer_cn();
+  fuzz::json_safe("x509", c.subject_cn());
+  fuzz::json_safe("x509", c.issuer_cn());
   (void)c.serial();
   (void)c.not_before();
   (void)c.not_after();
   (void)c.key_algorithm();
   (void)c.is_self_issued();
   (void)c.spki_der();
-  (void)kds::read_amd_extensions(c);
+  if (auto e = kds::read_amd_extensions(c)) {
+    fuzz::json_safe("x509", e->product_name.value_or(""));
+    fuzz::json_safe("x509", e->csp_id.value_or(""));
+  } else {
+    fuzz::json_safe("x509", e.err().to_string());
+  }
   (void)c.signed_by(c);
 }
 }  // namespace
@@ -25,10 +31,11 @@ void inspect(const crypto::certificate& c) {
 SEVPROOF_FUZZ_TARGET(x509) {
   const bytes_view in(data, size);
   if (auto c = crypto::certificate::load(in)) inspect(*c);
+  else fuzz::json_safe("x509", c.err().to_string());
   if (auto all = crypto::certificate::load_all(in))
     for (const auto& c : *all) (void)c.subject_cn();
   verify::evidence_builder eb(fuzz::blank_report());
-  (void)eb.signer(in, "fuzz");
-  (void)eb.chain(in, "fuzz");
+  if (auto err = eb.signer(in, "fuzz")) fuzz::json_safe("x509", err->to_string());
+  if (auto err = eb.chain(in, "fuzz")) fuzz::json_safe("x509", err->to_string());
   return 0;
 }

@@ -8,3 +8,5 @@ cli_test("fuzz regression: an SEV chain whose ARK is not an RSA key is refused" 
 cli_test("fuzz regression: a CRL whose nextUpdate is before 1970 fails V010, no crash" 1 "V010 fail.*NOT VERIFIED"
          verify --report "${TD}/reports/oak-genoa-v5/report.bin" --vcek "${TD}/reports/oak-genoa-v5/vcek.der"
                 --crl "${FUZZ_REG}/crl/next-update-before-1970.der")
+cli_test("fuzz regression: a certificate name that is not UTF-8 is printed escaped" 3 "V\\\\xffEK"
+         verify --report "${TD}/reports/oak-genoa-v5/report.bin" --vcek "${FUZZ_REG}/x509/cn-not-utf8.der" --json)

@@ -7,7 +7,17 @@
 // are switched off here, in every build: TOML_ASSERT is a no-op and NDEBUG is hidden while toml++
 // is read (with NDEBUG set, toml++ turns every assertion into an assumption). Found by the
 // reference_values fuzz target; fuzz/regressions/reference_values holds the input.
+//
+// toml++ 3.3 also reaches __builtin_unreachable (undefined behaviour in every build) on non-ASCII
+// characters where it looks for whitespace (impl::is_non_ascii_horizontal_whitespace, e.g. U+00E9 or
+// U+FEFB at the start of a line). sevproof's TOML files are ASCII except in comments, so
+// toml_non_ascii_line() finds the first non-ASCII byte outside a comment and the reader refuses the
+// file before toml++ sees it (also found by the reference_values fuzz target).
 #pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
 
 #ifdef TOML_ASSERT
 #error "include sevproof/core/toml.hpp before any other inclusion of toml++"
@@ -23,3 +33,34 @@
 #undef SEVPROOF_TOML_NDEBUG
 #include <cassert>  // assert() as NDEBUG says again, should anything after use it
 #endif
+
+namespace sevproof {
+
+// The line (1-based) of the first byte above 0x7F outside a comment ('#' outside quotes to the end of
+// its line), or nullopt when there is none.
+inline std::optional<std::size_t> toml_non_ascii_line(std::string_view text) {
+  std::size_t line = 1;
+  bool comment = false;
+  char quote = 0;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      quote = 0;
+    } else if (comment) {
+      continue;
+    } else if (c >= 0x80) {
+      return line;
+    } else if (quote != 0) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '"' || ch == '\'') {
+      quote = ch;
+    } else if (ch == '#') {
+      comment = true;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace sevproof

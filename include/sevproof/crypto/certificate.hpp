@@ -17,6 +17,7 @@
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/text.hpp"
 #include "sevproof/core/time.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/crypto/hash.hpp"
@@ -53,7 +54,7 @@ inline result<std::vector<bytes>> pem_blocks(bytes_view data, std::string_view l
       auto der = Botan::PEM_Code::decode_check_label(block, std::string(label));
       out.emplace_back(der.begin(), der.end());
     } catch (const std::exception& e) {
-      return error{std::string(what), "PEM", pos, std::string("block is not valid base64: ") + e.what()};
+      return error{std::string(what), "PEM", pos, std::string("block is not valid base64: ") + utf8::printable(e.what())};
     }
     pos = stop + end.size();
   }
@@ -85,7 +86,7 @@ class certificate {
       auto c = std::make_shared<const Botan::X509_Certificate>(std::vector<byte>(der.begin(), der.end()));
       return certificate(std::move(c));
     } catch (const std::exception& e) {
-      return error{"certificate", "DER", std::nullopt, std::string("is malformed: ") + e.what()};
+      return error{"certificate", "DER", std::nullopt, std::string("is malformed: ") + utf8::printable(e.what())};
     }
   }
 
@@ -163,7 +164,7 @@ class certificate {
 
   static std::string first_attr(const Botan::X509_DN& dn, const char* name) {
     auto v = dn.get_attribute(name);
-    return v.empty() ? std::string() : v.front();
+    return v.empty() ? std::string() : utf8::printable(v.front());  // hostile bytes, printed and put in JSON
   }
 
   std::shared_ptr<const Botan::X509_Certificate> c_;
@@ -180,7 +181,7 @@ inline signature_check x509_signed_by(const Botan::X509_Object& object, const ce
     if (status == Botan::Certificate_Status_Code::VERIFIED) return {true, what + " (" + alg + ") verifies"};
     return {false, what + " does not verify with " + issuer.subject_cn() + "'s key: " + Botan::to_string(status)};
   } catch (const std::exception& e) {
-    return {false, what + " could not be checked: " + e.what()};
+    return {false, what + " could not be checked: " + utf8::printable(e.what())};
   }
 }
 

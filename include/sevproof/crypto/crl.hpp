@@ -25,13 +25,13 @@ class crl {
     try {
       return crl(std::make_shared<const Botan::X509_CRL>(der));
     } catch (const std::exception& e) {
-      return error{"CRL", "DER", std::nullopt, std::string("is malformed: ") + e.what()};
+      return error{"CRL", "DER", std::nullopt, std::string("is malformed: ") + utf8::printable(e.what())};
     }
   }
 
   [[nodiscard]] std::string issuer_cn() const {
     auto v = c_->issuer_dn().get_attribute("CN");
-    return v.empty() ? std::string() : v.front();
+    return v.empty() ? std::string() : utf8::printable(v.front());
   }
   [[nodiscard]] std::int64_t this_update() const { return detail::to_unix(c_->this_update()); }
   [[nodiscard]] std::int64_t next_update() const { return detail::to_unix(c_->next_update()); }

@@ -30,7 +30,7 @@ inline signature_check verify_ecdsa_p384_sha384(const certificate& signer, bytes
       return {true, "ECDSA P-384 SHA-384 signature verifies"};
     return {false, "ECDSA P-384 SHA-384 signature does not verify with the signer's key"};
   } catch (const std::exception& e) {
-    return {false, std::string("ECDSA signature could not be checked: ") + e.what()};
+    return {false, std::string("ECDSA signature could not be checked: ") + utf8::printable(e.what())};
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/text.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/crypto/certificate.hpp"
 
@@ -78,7 +79,7 @@ class private_key {
           .end_cons();
       return load_pkcs8(enc.get_contents());
     } catch (const std::exception& e) {
-      return error{"private key", "SEC1", std::nullopt, std::string("cannot be read as an EC private key: ") + e.what()};
+      return error{"private key", "SEC1", std::nullopt, std::string("cannot be read as an EC private key: ") + utf8::printable(e.what())};
     }
   }
 
@@ -87,7 +88,7 @@ class private_key {
       auto k = Botan::PKCS8::load_key(std::span<const byte>(data.data(), data.size()));
       return private_key(std::shared_ptr<Botan::Private_Key>(std::move(k)));
     } catch (const std::exception& e) {
-      const std::string what = e.what();
+      const std::string what = utf8::printable(e.what());
       if (what.find("EC_Group") != std::string::npos)  // this build knows P-384 only, the one curve SNP uses
         return error{"private key", "curve", std::nullopt, "is not P-384 (SNP only accepts ECDSA P-384 keys): " + what};
       return error{"private key", "PKCS#8", std::nullopt, "cannot be read: " + what};
@@ -139,7 +140,7 @@ class private_key {
       std::copy(z.begin(), z.end(), out.begin());
       return out;
     } catch (const std::exception& e) {
-      return error{"ECDH", "peer key", std::nullopt, std::string("is not a usable P-384 point: ") + e.what()};
+      return error{"ECDH", "peer key", std::nullopt, std::string("is not a usable P-384 point: ") + utf8::printable(e.what())};
     }
   }
 

@@ -7,6 +7,7 @@
 
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/text.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/crypto/certificate.hpp"
 
@@ -24,7 +25,7 @@ class public_key {
     try {
       return public_key(std::shared_ptr<Botan::Public_Key>(Botan::X509::load_key(der)));
     } catch (const std::exception& e) {
-      return error{"public key", "SubjectPublicKeyInfo", std::nullopt, std::string("cannot be read: ") + e.what()};
+      return error{"public key", "SubjectPublicKeyInfo", std::nullopt, std::string("cannot be read: ") + utf8::printable(e.what())};
     }
   }
   // From the affine point (big-endian x, y) of a P-384 key; refuses points not on the curve.
@@ -37,7 +38,7 @@ class public_key {
       auto point = Botan::EC_AffinePoint(group, sec1);
       return public_key(std::make_shared<Botan::ECDSA_PublicKey>(group, point));
     } catch (const std::exception& e) {
-      return error{"public key", "QX/QY", std::nullopt, std::string("is not a point on P-384: ") + e.what()};
+      return error{"public key", "QX/QY", std::nullopt, std::string("is not a point on P-384: ") + utf8::printable(e.what())};
     }
   }
 

@@ -22,6 +22,7 @@
 #ifndef TOML_HEADER_ONLY
 #define TOML_HEADER_ONLY 1
 #endif
+#include "sevproof/core/text.hpp"
 #include "sevproof/core/toml.hpp"
 
 #include "sevproof/core/toml_guard.hpp"
@@ -133,12 +134,14 @@ inline options read_reference_values(std::string_view text, const std::string& s
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-      throw option_error(source + ": not valid JSON (" + e.what() + ")");
+    } catch (const nlohmann::json::exception& e) {
+      throw option_error(source + ": not valid JSON (" + utf8::printable(e.what()) + ")");
     }
     apply_json(j, text, source, o);
     return o;
   }
+  if (const auto line = toml_non_ascii_line(text))  // core/toml.hpp: toml++ 3.3 is unsafe on such text
+    throw option_error(source + ":" + std::to_string(*line) + ": a non-ASCII character outside a comment (reference values are ASCII)");
   if (auto p = toml_guard::check(text))  // toml++ 3.3.0 asserts on such headers (core/toml_guard.hpp)
     throw option_error(source + ":" + std::to_string(p->line) + ": not valid TOML (" + p->what + ")");
   try {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sevproof/core/text.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/vcpu.hpp"
@@ -202,19 +203,9 @@ inline void add(check_result& r, const finding_info& f, std::string message) {
   r.findings.push_back({std::string(f.code), f.level, std::move(message)});
 }
 
-// A value for a message, control characters shown as \xNN (names and IDs are not trusted with a terminal).
-inline std::string printable(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      out += "\\x";
-      out += hex::number(static_cast<unsigned char>(c), 2).substr(2);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+// A value for a message, control characters and invalid UTF-8 shown as \xNN (names and IDs are not trusted
+// with a terminal, and the message goes into JSON).
+inline std::string printable(std::string_view s) { return utf8::printable(s); }
 
 inline std::string in_quotes(std::string_view s) { return "'" + printable(s) + "'"; }
 
@@ -517,13 +508,13 @@ inline result<check_options> make_options(const std::vector<std::string>& node, 
   }
   if (!detail::plain_word(root_device))
     return error{"--root-device", "usage", std::nullopt,
-                 "--root-device '" + std::string(root_device) + "': give a device path such as /dev/vda"};
+                 "--root-device '" + detail::printable(root_device) + "': give a device path such as /dev/vda"};
   o.root_device = std::string(root_device);
   if (!require.empty()) {
     o.require = model_from_short_name(require);
     if (!o.require)
       return error{"--require", "usage", std::nullopt,
-                   "--require " + std::string(require) + ": use sev, sev-es or sev-snp"};
+                   "--require " + detail::printable(require) + ": use sev, sev-es or sev-snp"};
   }
   return o;
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/text.hpp"
 
 namespace sevproof::workflows::openstack {
 
@@ -58,8 +59,10 @@ struct node_facts {
 
 namespace detail {
 
+// Fields and messages quote what the user gave: made printable (valid UTF-8, no control bytes) here,
+// for the terminal and for JSON (found by the openstack fuzz target).
 inline error input_error(const std::string& doc, const std::string& field, const std::string& msg) {
-  return error{doc, field, std::nullopt, msg};
+  return error{doc, utf8::printable(field), std::nullopt, utf8::printable(msg)};
 }
 
 inline bool is_key_char(char c) {
@@ -149,7 +152,7 @@ inline result<nlohmann::json> parse_json(std::string_view text, const std::strin
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end(), cb);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     return input_error(doc, "", std::string("not JSON: ") + e.what());
   }
   if (deepest > max_json_depth) return input_error(doc, "", "JSON nested deeper than 32 levels");

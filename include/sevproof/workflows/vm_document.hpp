@@ -14,12 +14,8 @@
 #include <vector>
 
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/toml.hpp"
 #include "sevproof/core/toml_guard.hpp"
-
-#ifndef TOML_HEADER_ONLY
-#define TOML_HEADER_ONLY 1
-#endif
-#include <toml++/toml.h>
 
 namespace sevproof::workflows::vm {
 
@@ -231,6 +227,8 @@ inline result<node> read_document(std::string_view text, const std::string& sour
     if (b.root.type != node::kind::table) return detail::syntax(source, 1, "the JSON document must be an object");
     return std::move(b.root);
   }
+  if (const auto line = toml_non_ascii_line(text))  // core/toml.hpp: toml++ 3.3 is unsafe on such text
+    return detail::syntax(source, static_cast<int>(*line), "a non-ASCII character outside a comment (VM files are ASCII)");
   if (auto p = toml_guard::check(text))
     return detail::syntax(source, static_cast<int>(p->line), "invalid TOML: " + p->what);
   try {
