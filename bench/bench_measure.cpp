@@ -39,7 +39,8 @@ sevproof::crypto::sha256_digest hash_file(const fs::path& p) {
   sevproof::crypto::sha256 h;
   std::vector<char> buf(1 << 20);
   while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
-    h.update(sevproof::bytes_view(reinterpret_cast<const sevproof::byte*>(buf.data()), static_cast<std::size_t>(in.gcount())));
+    h.update(sevproof::bytes_view(reinterpret_cast<const sevproof::byte*>(buf.data()),
+                                  static_cast<std::size_t>(in.gcount())));
   return h.finish();
 }
 sevproof::bytes read_all(const fs::path& p) {
@@ -53,7 +54,8 @@ void measure_floor(benchmark::State& st) {
     auto r = hash_file(initrd);
     const auto fw = read_all(ovmf);
     sevproof::crypto::sha384_digest last{};
-    for (std::size_t off = 0; off < fw.size(); off += 4096) last = sevproof::crypto::sha384_of(sevproof::bytes_view(fw).subspan(off, 4096));
+    for (std::size_t off = 0; off < fw.size(); off += 4096)
+      last = sevproof::crypto::sha384_of(sevproof::bytes_view(fw).subspan(off, 4096));
     benchmark::DoNotOptimize(k);
     benchmark::DoNotOptimize(r);
     benchmark::DoNotOptimize(last);

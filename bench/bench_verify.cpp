@@ -38,7 +38,8 @@ const sevproof::bytes crl_bytes = read("crl/milan-vcek-crl.der");
 void verify_full_cold(benchmark::State& st) {
   using namespace sevproof;
   for (auto _ : st) {
-    verify::evidence ev{snp::read_report(report_bytes).value(), crypto::certificate::load(vcek_bytes).value(),
+    verify::evidence ev{snp::read_report(report_bytes).value(),
+                        crypto::certificate::load(vcek_bytes).value(),
                         {crypto::certificate::load(ark_bytes).value(), crypto::certificate::load(ask_bytes).value()},
                         crypto::crl::load(crl_bytes).value()};
     verify::verify_options o;
@@ -51,7 +52,8 @@ void verify_full_cold(benchmark::State& st) {
 // The same with certificates parsed once (a service verifying many reports of one chip).
 void verify_full_warm(benchmark::State& st) {
   using namespace sevproof;
-  verify::evidence ev{snp::read_report(report_bytes).value(), crypto::certificate::load(vcek_bytes).value(),
+  verify::evidence ev{snp::read_report(report_bytes).value(),
+                      crypto::certificate::load(vcek_bytes).value(),
                       {crypto::certificate::load(ark_bytes).value(), crypto::certificate::load(ask_bytes).value()},
                       crypto::crl::load(crl_bytes).value()};
   verify::verify_options o;
@@ -97,7 +99,8 @@ void ecdsa_rate(benchmark::State& st) {
   auto vcek = sevproof::crypto::certificate::load(vcek_bytes).value();
   auto rep = sevproof::snp::parse_report(report_bytes).value();
   auto sig = sevproof::snp::read_signature(rep).value();
-  for (auto _ : st) benchmark::DoNotOptimize(sevproof::crypto::verify_ecdsa_p384_sha384(vcek, rep.signed_bytes(), sig.r_be, sig.s_be));
+  for (auto _ : st)
+    benchmark::DoNotOptimize(sevproof::crypto::verify_ecdsa_p384_sha384(vcek, rep.signed_bytes(), sig.r_be, sig.s_be));
   st.SetItemsProcessed(st.iterations());
 }
 
@@ -152,4 +155,3 @@ BENCHMARK(verify_full_warm)->Unit(benchmark::kMicrosecond);
 BENCHMARK(appraise_warm)->Unit(benchmark::kMicrosecond);
 BENCHMARK(ecdsa_rate)->Unit(benchmark::kMicrosecond);
 BENCHMARK(appraise_threads)->Unit(benchmark::kMicrosecond)->ThreadRange(1, 2)->UseRealTime();
-

@@ -54,9 +54,9 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
   }
   pipeline::request rq = defaults;
   using k = pipeline::evidence_kind;
-  static const std::pair<const char*, k> files[] = {{"vcek", k::vcek}, {"vlek", k::vlek}, {"cert_table", k::cert_table},
-                                                    {"chain", k::chain}, {"ark", k::chain}, {"ask", k::chain},
-                                                    {"crl", k::crl}};
+  static const std::pair<const char*, k> files[] = {
+      {"vcek", k::vcek}, {"vlek", k::vlek}, {"cert_table", k::cert_table}, {"chain", k::chain}, {"ark", k::chain},
+      {"ask", k::chain}, {"crl", k::crl}};
   validate::options lineref;
   bool has_ref = false;
   try {
@@ -65,7 +65,8 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
       bool handled = false;
       for (const auto& [name, kind] : files)
         if (key == name) {
-          if (!value.is_string() || value.get<std::string>().empty()) throw validate::option_error(key + ": expected a file path");
+          if (!value.is_string() || value.get<std::string>().empty())
+            throw validate::option_error(key + ": expected a file path");
           if (auto err = read_input(value.get<std::string>(), key, rq, kind)) throw validate::option_error(*err);
           handled = true;
         }
@@ -87,7 +88,8 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
     }
     if (has_ref) {
       nlohmann::json ref = j;
-      for (const char* drop : {"report", "vcek", "vlek", "cert_table", "chain", "ark", "ask", "crl", "now", "product"}) ref.erase(drop);
+      for (const char* drop : {"report", "vcek", "vlek", "cert_table", "chain", "ark", "ask", "crl", "now", "product"})
+        ref.erase(drop);
       validate::apply_json(ref, text, "line " + std::to_string(job.number), lineref);
     }
   } catch (const validate::option_error& e) {
@@ -131,7 +133,8 @@ inline nlohmann::ordered_json result_line(const line_job& job, const pipeline::a
   for (const auto& c : a->checks.checks)
     if (c.result == status::fail) failed.push_back(c.code);
   out["failed"] = failed;
-  out["product"] = a->product ? nlohmann::ordered_json(std::string(snp::product_name(*a->product))) : nlohmann::ordered_json(nullptr);
+  out["product"] = a->product ? nlohmann::ordered_json(std::string(snp::product_name(*a->product)))
+                              : nlohmann::ordered_json(nullptr);
   out["signer"] = a->signer_name;
   out["summary"] = a->headline;
   return out;
@@ -151,7 +154,8 @@ inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache) {
       job.request.reset();
     }
   };
-  const unsigned n = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(jobs.size())));
+  const unsigned n =
+      std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(jobs.size())));
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
   work();
@@ -204,8 +208,9 @@ inline int run_batch(const std::string& path, const evidence_flags& flags, const
     total += jobs.size();
     std::cout.flush();
   }
-  std::cerr << "sevproof verify --batch: " << total << " reports, " << (all_verified ? "all verified" : "not all verified")
-            << " (" << cache.hits() << " certificate links reused from the cache)\n";
+  std::cerr << "sevproof verify --batch: " << total << " reports, "
+            << (all_verified ? "all verified" : "not all verified") << " (" << cache.hits()
+            << " certificate links reused from the cache)\n";
   return all_verified ? ok : check_failed;
 }
 

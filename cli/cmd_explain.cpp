@@ -64,7 +64,8 @@ nlohmann::ordered_json to_json(const workflows::explanation_report& r) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& e : r.explanations) {
     nlohmann::ordered_json changes = nlohmann::ordered_json::object();
-    for (const auto& c : e.changes) changes[c.flag] = c.value ? nlohmann::ordered_json(*c.value) : nlohmann::ordered_json(nullptr);
+    for (const auto& c : e.changes)
+      changes[c.flag] = c.value ? nlohmann::ordered_json(*c.value) : nlohmann::ordered_json(nullptr);
     list.push_back({{"changes", changes}, {"digest", hex::encode(e.digest)}});
   }
   nlohmann::ordered_json searched = nlohmann::ordered_json::object();
@@ -74,8 +75,10 @@ nlohmann::ordered_json to_json(const workflows::explanation_report& r) {
 
 void print_text(const workflows::explanation_report& r, const std::string& reported) {
   std::cout << "reported digest  " << reported << "\n";
-  if (!r.believed_digest.empty()) std::cout << "believed launch  " << hex::encode(r.believed_digest) << "\n";
-  else std::cout << "believed launch  cannot be measured: " << r.believed_error << "\n";
+  if (!r.believed_digest.empty())
+    std::cout << "believed launch  " << hex::encode(r.believed_digest) << "\n";
+  else
+    std::cout << "believed launch  cannot be measured: " << r.believed_error << "\n";
   std::string axes;
   for (const auto& [axis, n] : r.searched)
     if (n) axes += (axes.empty() ? "" : ", ") + axis + " " + std::to_string(n);
@@ -90,16 +93,22 @@ void print_text(const workflows::explanation_report& r, const std::string& repor
       const auto& e = r.explanations[i];
       std::cout << (i == 0 ? "  " : "  or: ") << e.sentence << ".\n";
       std::string flags;
-      for (const auto& c : e.changes) flags += " --" + c.flag + (c.value ? "=" + (c.value->find(' ') != std::string::npos || c.value->empty() ? "'" + *c.value + "'" : *c.value) : " (remove)");
+      for (const auto& c : e.changes)
+        flags += " --" + c.flag +
+                 (c.value ? "=" + (c.value->find(' ') != std::string::npos || c.value->empty() ? "'" + *c.value + "'"
+                                                                                               : *c.value)
+                          : " (remove)");
       std::cout << "    measure with:" << flags << "\n";
       for (const auto& s : e.same_digest) std::cout << "    (the same digest: " << s << ")\n";
     }
   } else {
-    std::cout << "\nNOT EXPLAINED: no single input change and no pair of changes gives the reported digest.\n"
-              << "  The firmware build, a kernel/initrd file, or an input outside these axes differs (or the digest is\n"
-              << "  not from this kind of launch). Offer more firmware with --ovmf-candidates DIR.\n";
+    std::cout
+        << "\nNOT EXPLAINED: no single input change and no pair of changes gives the reported digest.\n"
+        << "  The firmware build, a kernel/initrd file, or an input outside these axes differs (or the digest is\n"
+        << "  not from this kind of launch). Offer more firmware with --ovmf-candidates DIR.\n";
   }
-  std::cout << "searched (values per axis, tried alone and in pairs): " << axes << "; " << r.candidates << " candidate launches compared\n";
+  std::cout << "searched (values per axis, tried alone and in pairs): " << axes << "; " << r.candidates
+            << " candidate launches compared\n";
 }
 
 int run(const measure_cli& m, const explain_cli& o) {
@@ -107,10 +116,12 @@ int run(const measure_cli& m, const explain_cli& o) {
     std::cerr << "sevproof explain: " << msg << "\n";
     return code;
   };
-  if (o.report.empty() == o.measurement.empty()) return say("give the reported digest: --report FILE or --measurement HEX (one of them)", usage);
+  if (o.report.empty() == o.measurement.empty())
+    return say("give the reported digest: --report FILE or --measurement HEX (one of them)", usage);
   const auto max_vcpus = parse_uint(o.max_vcpus, 4096);
   if (!max_vcpus || *max_vcpus == 0) return say("--max-vcpus " + o.max_vcpus + ": expected 1..4096", usage);
-  if (m.mode == "snp:ovmf-hash" || m.mode == "snp:svsm") return say("--mode " + m.mode + ": explain compares snp, seves and sev launches", usage);
+  if (m.mode == "snp:ovmf-hash" || m.mode == "snp:svsm")
+    return say("--mode " + m.mode + ": explain compares snp, seves and sev launches", usage);
   bytes reported;
   std::string why;
   if (!o.measurement.empty()) {
@@ -132,13 +143,16 @@ int run(const measure_cli& m, const explain_cli& o) {
   auto launch = prepare_launch(m, nullptr, code);
   if (!launch) return code;
   if (m.mode == "sev" && m.vcpus) launch->inputs.vcpus = static_cast<unsigned>(*m.vcpus);
-  workflows::believed_launch b{launch->inputs, &launch->fw, m.ovmf, std::nullopt, !m.initrd.empty(),
-                               !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
+  workflows::believed_launch b{
+      launch->inputs, &launch->fw,       m.ovmf,
+      std::nullopt,   !m.initrd.empty(), !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
   if (m.append_given()) b.append = m.append;
   auto r = workflows::explain(b, reported, opt);
   if (!r) return say(r.err().message, usage);
-  if (o.json) std::cout << to_json(*r).dump(2) << "\n";
-  else print_text(*r, hex::encode(reported));
+  if (o.json)
+    std::cout << to_json(*r).dump(2) << "\n";
+  else
+    print_text(*r, hex::encode(reported));
   return r->explained ? ok : check_failed;
 }
 
@@ -157,14 +171,19 @@ runner add_explain(CLI::App& app) {
       "--ovmf-candidates DIR. It prints the smallest set of changes that reproduces the reported digest.\n\n"
       "Examples:\n"
       "  sevproof explain --report report.bin --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd\n"
-      "  sevproof explain --measurement 6d1b...e2a4 --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --ovmf OVMF.amdsev.fd \\\n"
-      "                   --kernel vmlinuz --initrd initrd.img --append 'console=ttyS0' --ovmf-candidates /usr/share/ovmf\n"
+      "  sevproof explain --measurement 6d1b...e2a4 --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --ovmf OVMF.amdsev.fd "
+      "\\\n"
+      "                   --kernel vmlinuz --initrd initrd.img --append 'console=ttyS0' --ovmf-candidates "
+      "/usr/share/ovmf\n"
       "  sevproof explain --json --measurement <hex> --mode sev --ovmf OVMF.fd\n\n"
       "Exit codes: 0 explained (or already matching), 1 not explained (what was searched is listed),\n"
       "2 usage error, 3 a file unreadable or malformed.");
-  app.add_option("--report,-r", o->report, "Attestation report whose MEASUREMENT to explain (raw, MSG_REPORT_RSP, Azure HCL, hex, base64)");
-  app.add_option("--measurement", o->measurement, "The reported digest instead: 96 hex digits (SNP) or 64 (SEV/SEV-ES), or base64");
-  app.add_option("--ovmf-candidates", o->candidates_dir, "Folder of other firmware images to try (unusable ones are skipped and counted)");
+  app.add_option("--report,-r", o->report,
+                 "Attestation report whose MEASUREMENT to explain (raw, MSG_REPORT_RSP, Azure HCL, hex, base64)");
+  app.add_option("--measurement", o->measurement,
+                 "The reported digest instead: 96 hex digits (SNP) or 64 (SEV/SEV-ES), or base64");
+  app.add_option("--ovmf-candidates", o->candidates_dir,
+                 "Folder of other firmware images to try (unusable ones are skipped and counted)");
   app.add_option("--max-vcpus", o->max_vcpus, "Largest vCPU count tried (default 512)")->capture_default_str();
   app.add_flag("--json", o->json, "Print JSON (schemas/explain.schema.json)");
   add_measure_flags(app, m, true);

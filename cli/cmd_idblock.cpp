@@ -23,12 +23,15 @@ std::optional<std::array<byte, 48>> parse_measurement(const std::string& s, std:
   const auto as_hex = hex::decode(s);
   const auto as_b64 = base64::decode(s);
   const std::optional<bytes>* pick = nullptr;
-  if (as_hex && as_hex->size() == 48) pick = &as_hex;
-  else if (as_b64 && as_b64->size() == 48) pick = &as_b64;
+  if (as_hex && as_hex->size() == 48)
+    pick = &as_hex;
+  else if (as_b64 && as_b64->size() == 48)
+    pick = &as_b64;
   if (pick == nullptr) {
     const auto n = as_hex ? as_hex->size() : as_b64 ? as_b64->size() : 0;
-    why = (as_hex || as_b64) ? "--measurement: " + std::to_string(n) + " bytes; a launch digest is 48 bytes (96 hex digits)"
-                             : "--measurement: neither hex nor base64";
+    why = (as_hex || as_b64)
+              ? "--measurement: " + std::to_string(n) + " bytes; a launch digest is 48 bytes (96 hex digits)"
+              : "--measurement: neither hex nor base64";
     return std::nullopt;
   }
   std::array<byte, 48> out{};
@@ -62,7 +65,8 @@ std::optional<crypto::private_key> load_key(const std::string& path, const char*
     return std::nullopt;
   }
   if (!k->is_ecdsa_p384()) {
-    why = std::string(role) + " " + path + ": is " + k->algorithm() + ", not an ECDSA P-384 key (SNP only supports the EC curve P-384)";
+    why = std::string(role) + " " + path + ": is " + k->algorithm() +
+          ", not an ECDSA P-384 key (SNP only supports the EC curve P-384)";
     return std::nullopt;
   }
   return k.value();
@@ -78,27 +82,38 @@ int run_id_block_create(const create_options& o, const measure_cli& m) {
     if (!ld) return std::cerr << "sevproof id-block: " << why << "\n", static_cast<int>(usage);
     v.ld = *ld;
   } else {  // computed from the measure flags, as `sevproof measure` would
-    if (m.mode != "snp") return std::cerr << "sevproof id-block: the ID block needs an SNP launch digest: --mode snp\n", static_cast<int>(usage);
+    if (m.mode != "snp")
+      return std::cerr << "sevproof id-block: the ID block needs an SNP launch digest: --mode snp\n",
+             static_cast<int>(usage);
     int code = ok;
     auto d = compute_measurement(m, nullptr, code);
     if (!d) return code;
     std::copy(d->begin(), d->end(), v.ld.begin());
   }
-  for (auto [text, out, flag] : {std::tuple{&o.family_id, &v.family_id, "--family-id"}, std::tuple{&o.image_id, &v.image_id, "--image-id"}}) {
+  for (auto [text, out, flag] :
+       {std::tuple{&o.family_id, &v.family_id, "--family-id"}, std::tuple{&o.image_id, &v.image_id, "--image-id"}}) {
     if (text->empty()) continue;
     auto b = hex::decode(*text);
-    if (!b || b->size() != 16) return std::cerr << "sevproof id-block: " << flag << ": expected 32 hex digits (16 bytes)\n", static_cast<int>(usage);
+    if (!b || b->size() != 16)
+      return std::cerr << "sevproof id-block: " << flag << ": expected 32 hex digits (16 bytes)\n",
+             static_cast<int>(usage);
     std::copy(b->begin(), b->end(), out->begin());
   }
   auto svn = parse_uint(o.guest_svn);
-  if (!svn || *svn > 0xFFFFFFFFu) return std::cerr << "sevproof id-block: --guest-svn: expected a 32-bit number\n", static_cast<int>(usage);
+  if (!svn || *svn > 0xFFFFFFFFu)
+    return std::cerr << "sevproof id-block: --guest-svn: expected a 32-bit number\n", static_cast<int>(usage);
   v.guest_svn = static_cast<std::uint32_t>(*svn);
   auto pol = parse_uint(o.policy);
-  if (!pol) return std::cerr << "sevproof id-block: --policy: " << number_syntax_problem(o.policy) << "\n", static_cast<int>(usage);
+  if (!pol)
+    return std::cerr << "sevproof id-block: --policy: " << number_syntax_problem(o.policy) << "\n",
+           static_cast<int>(usage);
   if (!(*pol & bits::find(snp::guest_policy_bits, "RESERVED_MBO").mask()))
-    return std::cerr << "sevproof id-block: --policy " << o.policy << ": bit 17 is reserved and must be one (e.g. 0x30000)\n", static_cast<int>(usage);
+    return std::cerr << "sevproof id-block: --policy " << o.policy
+                     << ": bit 17 is reserved and must be one (e.g. 0x30000)\n",
+           static_cast<int>(usage);
   if (*pol & bits::find(snp::guest_policy_bits, "RESERVED").mask())
-    return std::cerr << "sevproof id-block: --policy " << o.policy << ": bits 63:26 are reserved and must be zero\n", static_cast<int>(usage);
+    return std::cerr << "sevproof id-block: --policy " << o.policy << ": bits 63:26 are reserved and must be zero\n",
+           static_cast<int>(usage);
   v.policy = *pol;
 
   auto idk = load_key(o.id_key, "--id-key", why);
@@ -122,7 +137,11 @@ int run_id_block_create(const create_options& o, const measure_cli& m) {
     std::ofstream(o.out_dir + "/qemu-object.txt") << qemu << "\n";
   }
   if (o.json) {
-    nlohmann::ordered_json j{{"schema_version", 1}, {"id_block", b_block}, {"id_auth", b_auth}, {"id_key_digest", hex::encode(id_digest)}, {"qemu_object", qemu}};
+    nlohmann::ordered_json j{{"schema_version", 1},
+                             {"id_block", b_block},
+                             {"id_auth", b_auth},
+                             {"id_key_digest", hex::encode(id_digest)},
+                             {"qemu_object", qemu}};
     if (ak) j["author_key_digest"] = hex::encode(idblock::key_digest(*idblock::key_structure_of(*ak)));
     std::cout << j.dump(2) << "\n";
     return ok;
@@ -150,7 +169,8 @@ std::string policy_difference(std::uint64_t block, std::uint64_t launch) {
   std::string out;
   for (const auto& f : snp::guest_policy_bits) {
     if (f.get(block) == f.get(launch)) continue;
-    out += (out.empty() ? "" : ", ") + std::string(f.name) + " (ID block " + std::to_string(f.get(block)) + ", launch " + std::to_string(f.get(launch)) + ")";
+    out += (out.empty() ? "" : ", ") + std::string(f.name) + " (ID block " + std::to_string(f.get(block)) +
+           ", launch " + std::to_string(f.get(launch)) + ")";
   }
   return out;
 }
@@ -161,13 +181,16 @@ std::vector<std::string> explain_ld(const measure_cli& m, bytes_view block_ld) {
   int code = ok;
   auto launch = prepare_launch(m, nullptr, code);
   if (!launch) return {};
-  workflows::believed_launch b{launch->inputs, &launch->fw, m.ovmf, std::nullopt, !m.initrd.empty(),
-                               !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
+  workflows::believed_launch b{
+      launch->inputs, &launch->fw,       m.ovmf,
+      std::nullopt,   !m.initrd.empty(), !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
   if (m.append_given()) b.append = m.append;
   auto r = workflows::explain(b, block_ld);
   if (!r) return {};
-  if (!r->explained) return {"no single input change or pair of changes to the launch inputs gives the ID block's LD (try sevproof explain "
-                             "--measurement <LD> with --ovmf-candidates)"};
+  if (!r->explained)
+    return {
+        "no single input change or pair of changes to the launch inputs gives the ID block's LD (try sevproof explain "
+        "--measurement <LD> with --ovmf-candidates)"};
   std::vector<std::string> lines;
   for (const auto& e : r->explanations) lines.push_back("the ID block was made for a launch where " + e.sentence);
   return lines;
@@ -181,12 +204,15 @@ int run_check(const check_options& o, const measure_cli& m) {
   if (!auth) return std::cerr << "sevproof id-block check: --id-auth " << why << "\n", static_cast<int>(bad_input);
   idblock::finish_expectations want;
   if (!o.measurement.empty() && !m.ovmf.empty())
-    return std::cerr << "sevproof id-block check: give --measurement or the measure flags, not both\n", static_cast<int>(usage);
+    return std::cerr << "sevproof id-block check: give --measurement or the measure flags, not both\n",
+           static_cast<int>(usage);
   if (!o.measurement.empty()) {
     want.ld = parse_measurement(o.measurement, why);
     if (!want.ld) return std::cerr << "sevproof id-block check: " << why << "\n", static_cast<int>(usage);
   } else if (!m.ovmf.empty()) {
-    if (m.mode != "snp") return std::cerr << "sevproof id-block check: the ID block holds an SNP launch digest: --mode snp\n", static_cast<int>(usage);
+    if (m.mode != "snp")
+      return std::cerr << "sevproof id-block check: the ID block holds an SNP launch digest: --mode snp\n",
+             static_cast<int>(usage);
     int code = ok;
     auto d = compute_measurement(m, nullptr, code);
     if (!d) return code;
@@ -195,7 +221,9 @@ int run_check(const check_options& o, const measure_cli& m) {
   }
   if (!o.policy.empty()) {
     want.policy = parse_uint(o.policy);
-    if (!want.policy) return std::cerr << "sevproof id-block check: --policy: " << number_syntax_problem(o.policy) << "\n", static_cast<int>(usage);
+    if (!want.policy)
+      return std::cerr << "sevproof id-block check: --policy: " << number_syntax_problem(o.policy) << "\n",
+             static_cast<int>(usage);
   }
   auto r = idblock::check_for_launch_finish(*block, *auth, want);
   if (!r) return std::cerr << "sevproof id-block check: " << r.err().to_string() << "\n", static_cast<int>(bad_input);
@@ -204,7 +232,8 @@ int run_check(const check_options& o, const measure_cli& m) {
   for (auto c : *r) {
     all = all && c.ok;
     std::vector<std::string> why_lines;
-    if (c.what == "POLICY" && !c.ok) c.detail += ": " + policy_difference(load_le<std::uint64_t>(*block, 0x58), *want.policy);
+    if (c.what == "POLICY" && !c.ok)
+      c.detail += ": " + policy_difference(load_le<std::uint64_t>(*block, 0x58), *want.policy);
     if (c.what == "LD" && !c.ok && !m.ovmf.empty()) why_lines = explain_ld(m, subview(*block, 0, 48));
     if (o.json) {
       nlohmann::ordered_json row{{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}};
@@ -215,9 +244,13 @@ int run_check(const check_options& o, const measure_cli& m) {
     std::cout << (c.ok ? "  pass  " : "  FAIL  ") << c.what << ": " << c.detail << "\n";
     for (const auto& w : why_lines) std::cout << "        why: " << w << "\n";
   }
-  if (o.json) std::cout << nlohmann::ordered_json{{"schema_version", 1}, {"accepted", all}, {"checks", j}}.dump(2) << "\n";
-  else std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n" : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
-  if (!want.ld && !o.json) std::cout << "(give --measurement or the measure flags, and --policy, to compare them with the launch)\n";
+  if (o.json)
+    std::cout << nlohmann::ordered_json{{"schema_version", 1}, {"accepted", all}, {"checks", j}}.dump(2) << "\n";
+  else
+    std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n"
+                      : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
+  if (!want.ld && !o.json)
+    std::cout << "(give --measurement or the measure flags, and --policy, to compare them with the launch)\n";
   return all ? ok : check_failed;
 }
 
@@ -236,7 +269,8 @@ runner add_id_block(CLI::App& app) {
       "Examples:\n"
       "  sevproof id-block --measurement $(sevproof measure --mode snp ...) --id-key id.pem --author-key author.pem\n"
       "  sevproof id-block --measurement <hex> --id-key id.pem --policy 0x30000 --out-dir ./launch\n"
-      "  sevproof id-block --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd --id-key id.pem   # measure and sign\n"
+      "  sevproof id-block --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd --id-key id.pem   # measure and "
+      "sign\n"
       "  sevproof id-block check --id-block launch/id-block.base64 --id-auth launch/id-auth.base64 \\\n"
       "                          --measurement <hex> --policy 0x30000\n\n"
       "Exit codes: 0 done / accepted, 1 would be refused, 2 usage error, 3 unreadable key or file.");
@@ -253,20 +287,24 @@ runner add_id_block(CLI::App& app) {
   auto* check = app.add_subcommand("check", "Would SNP_LAUNCH_FINISH accept this ID block and ID auth?");
   check->add_option("--id-block", k->id_block, "ID block file (96 bytes raw, or base64)")->required();
   check->add_option("--id-auth", k->id_auth, "ID auth file (4096 bytes raw, or base64)")->required();
-  check->add_option("--measurement", k->measurement, "The launch digest the launch will have (or give the measure flags)");
+  check->add_option("--measurement", k->measurement,
+                    "The launch digest the launch will have (or give the measure flags)");
   check->add_option("--policy", k->policy, "The policy the launch will use");
   check->add_flag("--json", k->json, "Print JSON");
   add_measure_flags(*check, cm, false);
-  check->footer("With the measure flags instead of --measurement, a differing LD is explained: the input that, changed,\n"
-                "gives the LD the ID block was made for. A differing POLICY names the bits that differ.\n\n"
-                "Examples:\n"
-                "  sevproof id-block check --id-block id-block.base64 --id-auth id-auth.base64 --measurement <hex> --policy 0x30000\n"
-                "  sevproof id-block check --id-block id-block.base64 --id-auth id-auth.base64 --policy 0x30000 \\\n"
-                "                          --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd");
+  check->footer(
+      "With the measure flags instead of --measurement, a differing LD is explained: the input that, changed,\n"
+      "gives the LD the ID block was made for. A differing POLICY names the bits that differ.\n\n"
+      "Examples:\n"
+      "  sevproof id-block check --id-block id-block.base64 --id-auth id-auth.base64 --measurement <hex> --policy "
+      "0x30000\n"
+      "  sevproof id-block check --id-block id-block.base64 --id-auth id-auth.base64 --policy 0x30000 \\\n"
+      "                          --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd");
   return [c, k, m, cm, check]() -> int {
     if (check->parsed()) return run_check(*k, *cm);
     if ((c->measurement.empty() && m->ovmf.empty()) || c->id_key.empty()) {
-      std::cerr << "sevproof id-block: give --id-key and either --measurement or the measure flags (--mode snp --ovmf ...; see --help)\n";
+      std::cerr << "sevproof id-block: give --id-key and either --measurement or the measure flags (--mode snp --ovmf "
+                   "...; see --help)\n";
       return usage;
     }
     if (!c->measurement.empty() && !m->ovmf.empty()) {
@@ -280,10 +318,12 @@ runner add_id_block(CLI::App& app) {
 runner add_key_digest(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto b64 = std::make_shared<bool>(false);
-  app.footer("Prints SHA-384 of the AMD public-key structure (0x404 bytes) of a P-384 key: what the report's\n"
-             "ID_KEY_DIGEST or AUTHOR_KEY_DIGEST holds and what `verify --id-key-digest` expects.\n\n"
-             "Examples:\n  sevproof key-digest id.pem\n  sevproof key-digest --base64 author-public.pem");
-  app.add_option("KEY", *path, "P-384 key, private (SEC1 or PKCS#8) or public (SubjectPublicKeyInfo), PEM or DER")->required();
+  app.footer(
+      "Prints SHA-384 of the AMD public-key structure (0x404 bytes) of a P-384 key: what the report's\n"
+      "ID_KEY_DIGEST or AUTHOR_KEY_DIGEST holds and what `verify --id-key-digest` expects.\n\n"
+      "Examples:\n  sevproof key-digest id.pem\n  sevproof key-digest --base64 author-public.pem");
+  app.add_option("KEY", *path, "P-384 key, private (SEC1 or PKCS#8) or public (SubjectPublicKeyInfo), PEM or DER")
+      ->required();
   app.add_flag("--base64", *b64, "Print base64 (as sev-snp-measure's id_key_hash) instead of hex");
   return [path, b64]() -> int {
     auto f = read_file(*path);
@@ -292,10 +332,16 @@ runner add_key_digest(CLI::App& app) {
     std::string why;
     if (auto priv = crypto::private_key::load(*f.data)) {
       auto s = idblock::key_structure_of(*priv);
-      if (s) ks = *s; else why = s.err().to_string();
+      if (s)
+        ks = *s;
+      else
+        why = s.err().to_string();
     } else if (auto pub = crypto::public_key::load(*f.data)) {
       auto s = idblock::key_structure_of(*pub);
-      if (s) ks = *s; else why = s.err().to_string();
+      if (s)
+        ks = *s;
+      else
+        why = s.err().to_string();
     } else {
       why = "neither a private nor a public key: " + pub.err().to_string();
     }

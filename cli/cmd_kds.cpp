@@ -35,8 +35,9 @@ int run_kds(const kds_options& o) {
     return bad_input;
   }
   if (!pr->prod) {
-    std::cerr << "sevproof kds-urls: a version " << pr->report.version()
-              << " report carries no CPUID, so the product (and the URL) is unknown: give --product milan|genoa|turin\n";
+    std::cerr
+        << "sevproof kds-urls: a version " << pr->report.version()
+        << " report carries no CPUID, so the product (and the URL) is unknown: give --product milan|genoa|turin\n";
     return usage;
   }
   auto u = kds::vcek_urls(pr->report, *pr->prod);
@@ -45,22 +46,23 @@ int run_kds(const kds_options& o) {
     return check_failed;
   }
   if (o.json) {
-    nlohmann::ordered_json j{{"schema_version", 1},
-                             {"product", std::string(snp::product_name(*pr->prod))},
-                             {"signer", u->signer}};
+    nlohmann::ordered_json j{
+        {"schema_version", 1}, {"product", std::string(snp::product_name(*pr->prod))}, {"signer", u->signer}};
     j["vcek"] = u->vcek.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(u->vcek);
     j["cert_chain"] = u->cert_chain;
     j["crl"] = u->crl;
     std::cout << j.dump(2) << "\n";
   } else if (u->signer == "VLEK") {
-    std::cout << "# A VLEK signed this report: the VLEK comes from the cloud provider (the extended report's certificate\n"
-              << "# table, e.g. `snpguest report --certs`), not from the KDS by chip id. Fetch the chain and CRL, then:\n"
-              << "#   sevproof verify --report " << o.report << " --vlek vlek.der --chain cert_chain.pem --crl crl.der\n"
-              << "cert_chain  " << u->cert_chain << "   (PEM: ASVK then ARK)\n"
-              << "crl         " << u->crl << "   (covers the ASVK)\n";
+    std::cout
+        << "# A VLEK signed this report: the VLEK comes from the cloud provider (the extended report's certificate\n"
+        << "# table, e.g. `snpguest report --certs`), not from the KDS by chip id. Fetch the chain and CRL, then:\n"
+        << "#   sevproof verify --report " << o.report << " --vlek vlek.der --chain cert_chain.pem --crl crl.der\n"
+        << "cert_chain  " << u->cert_chain << "   (PEM: ASVK then ARK)\n"
+        << "crl         " << u->crl << "   (covers the ASVK)\n";
   } else {
     std::cout << "# Fetch these on a connected machine, then verify offline:\n"
-              << "#   sevproof verify --report " << o.report << " --vcek vcek.der --chain cert_chain.pem --crl crl.der\n"
+              << "#   sevproof verify --report " << o.report
+              << " --vcek vcek.der --chain cert_chain.pem --crl crl.der\n"
               << "vcek        " << u->vcek << "\n"
               << "cert_chain  " << u->cert_chain << "   (PEM: ASK then ARK)\n"
               << "crl         " << u->crl << "\n";
@@ -84,7 +86,8 @@ runner add_kds_urls(CLI::App& app) {
       "Exit codes: 0 printed, 1 no VCEK URL exists (masked CHIP_ID), 2 usage, 3 malformed input.");
   app.add_option("REPORT", o->report, "Attestation report")->required();
   app.add_option("--product", o->product, "milan, genoa or turin (needed for v2 reports)");
-  app.add_flag("--json", o->json, "Print JSON {schema_version, product, signer, vcek (null for VLEK), cert_chain, crl}");
+  app.add_flag("--json", o->json,
+               "Print JSON {schema_version, product, signer, vcek (null for VLEK), cert_chain, crl}");
   return [o] { return run_kds(*o); };
 }
 

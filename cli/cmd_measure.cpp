@@ -63,11 +63,14 @@ std::optional<prepared_launch> prepare_launch(const measure_cli& o, measure::tra
   if (o.verbose) {
     std::string sections;
     if (fw->sev_metadata)
-      for (const auto& s : *fw->sev_metadata) sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
+      for (const auto& s : *fw->sev_metadata)
+        sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
     t.push_back("OVMF " + o.ovmf + ": " + std::to_string(fw->data.size()) + " bytes at GPA " + hex::number(fw->gpa) +
-                ", footer table " + (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
+                ", footer table " +
+                (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
                 ", SEV metadata " + (fw->sev_metadata ? "[" + sections + "]" : std::string("absent")) +
-                (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + hex::number(*fw->hash_table_gpa()) : ", no kernel hashes table"));
+                (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + hex::number(*fw->hash_table_gpa())
+                                                  : ", no kernel hashes table"));
   }
 
   if (!o.kernel.empty()) {
@@ -89,10 +92,12 @@ std::optional<prepared_launch> prepare_launch(const measure_cli& o, measure::tra
     bh.cmdline = measure::boot_hashes::cmdline_hash(o.append);
     in.kernel = bh;
     if (o.verbose)
-      t.push_back("kernel " + o.kernel + " sha256 " + hex::encode(bh.kernel) + "; initrd " + (o.initrd.empty() ? "(none)" : o.initrd) +
-                  " sha256 " + hex::encode(bh.initrd) + "; cmdline \"" + o.append + "\" + NUL sha256 " + hex::encode(bh.cmdline));
+      t.push_back("kernel " + o.kernel + " sha256 " + hex::encode(bh.kernel) + "; initrd " +
+                  (o.initrd.empty() ? "(none)" : o.initrd) + " sha256 " + hex::encode(bh.initrd) + "; cmdline \"" +
+                  o.append + "\" + NUL sha256 " + hex::encode(bh.cmdline));
   }
-  if (o.verbose && snp) t.push_back("guest features " + hex::number(in.guest_features) + " = " + measure::feature_names(in.guest_features));
+  if (o.verbose && snp)
+    t.push_back("guest features " + hex::number(in.guest_features) + " = " + measure::feature_names(in.guest_features));
 
   return prepared_launch{in, std::move(*fw)};
 }
@@ -159,8 +164,10 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
   if (o.dump_vmsa && needs_vcpus && !svsm) {
     const auto ap = fw->ap_reset_eip().value_or(0);
     for (unsigned i = 0; i < in.vcpus; ++i) {
-      const auto page = measure::build_vmsa({i == 0 ? 0xFFFFFFF0u : ap, in.vcpu_signature, snp ? in.guest_features : 0, in.vmm, in.fpu});
-      std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary).write(reinterpret_cast<const char*>(page.data()), page.size());
+      const auto page = measure::build_vmsa(
+          {i == 0 ? 0xFFFFFFF0u : ap, in.vcpu_signature, snp ? in.guest_features : 0, in.vmm, in.fpu});
+      std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary)
+          .write(reinterpret_cast<const char*>(page.data()), page.size());
     }
   }
   return digest;
@@ -176,7 +183,11 @@ int print_measurement(const measure_cli& o) {
 
   const std::string text = o.output_format == "base64" ? base64::encode(digest) : hex::encode(digest);
   if (o.json) {
-    nlohmann::ordered_json j{{"schema_version", 1}, {"mode", o.mode}, {"measurement", hex::encode(digest)}, {"measurement_base64", base64::encode(digest)}, {"inputs", t}};
+    nlohmann::ordered_json j{{"schema_version", 1},
+                             {"mode", o.mode},
+                             {"measurement", hex::encode(digest)},
+                             {"measurement_base64", base64::encode(digest)},
+                             {"inputs", t}};
     std::cout << j.dump(2) << "\n";
   } else if (o.verbose) {
     for (const auto& line : t) std::cout << "  " << line << "\n";
@@ -192,7 +203,9 @@ void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, boo
   const char* g = required ? "Options" : "Measurement (instead of --measurement: the sevproof measure flags)";
   auto* mode = app.add_option("--mode", o->mode, "Guest mode: snp, seves, sev, snp:ovmf-hash, snp:svsm")->group(g);
   app.add_option("--vcpus", o->vcpus, "Number of guest vCPUs (SNP, SEV-ES)")->group(g);
-  app.add_option("--vcpu-type", o->vcpu_type, "vCPU model as QEMU names it, e.g. EPYC-Milan (`--vcpu-type list` lists them)")->group(g);
+  app.add_option("--vcpu-type", o->vcpu_type,
+                 "vCPU model as QEMU names it, e.g. EPYC-Milan (`--vcpu-type list` lists them)")
+      ->group(g);
   app.add_option("--vcpu-sig", o->vcpu_sig, "vCPU signature (CPUID 1 EAX), e.g. 0xA00F11")->group(g);
   app.add_option("--vcpu-family", o->vcpu_family, "vCPU family (with --vcpu-model and --vcpu-stepping)")->group(g);
   app.add_option("--vcpu-model", o->vcpu_model, "vCPU model")->group(g);
@@ -203,17 +216,31 @@ void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, boo
   app.add_option("--initrd", o->initrd, "Initrd (with --kernel)")->group(g);
   // --append= (or --append "") is an explicitly empty command line: measured as "" + NUL, as
   // sev-snp-measure does, and distinct from no --append only in that it was given.
-  o->append_option = app.add_option("--append", o->append, "Kernel command line (with --kernel); --append= gives an empty one")
-                         ->expected(0, 1)
-                         ->group(g);
-  app.add_option("--guest-features", o->guest_features, "SEV_FEATURES of SNP vCPUs (default 0x1; 0x21 with DebugSwap)")->capture_default_str()->group(g);
-  app.add_option("--snp-ovmf-hash", o->snp_ovmf_hash, "Precomputed firmware digest (96 hex digits) from --mode snp:ovmf-hash")->group(g);
-  app.add_option("--fpu-init", o->fpu, "VMSA x87/SSE init: modern (MXCSR 0x1f80, FCW 0x37f; default) or zero (older host kernels)")->capture_default_str()->group(g);
+  o->append_option =
+      app.add_option("--append", o->append, "Kernel command line (with --kernel); --append= gives an empty one")
+          ->expected(0, 1)
+          ->group(g);
+  app.add_option("--guest-features", o->guest_features, "SEV_FEATURES of SNP vCPUs (default 0x1; 0x21 with DebugSwap)")
+      ->capture_default_str()
+      ->group(g);
+  app.add_option("--snp-ovmf-hash", o->snp_ovmf_hash,
+                 "Precomputed firmware digest (96 hex digits) from --mode snp:ovmf-hash")
+      ->group(g);
+  app.add_option("--fpu-init", o->fpu,
+                 "VMSA x87/SSE init: modern (MXCSR 0x1f80, FCW 0x37f; default) or zero (older host kernels)")
+      ->capture_default_str()
+      ->group(g);
   app.add_option("--svsm", o->svsm, "snp:svsm: the Coconut-SVSM image")->group(g);
-  auto* vsize = app.add_option("--vars-size", o->vars_size, "snp:svsm: size of the OVMF_VARS file in bytes (e.g. 540672)")->group(g);
-  app.add_option("--vars-file", o->vars_file, "snp:svsm: the OVMF_VARS file (only its size is used)")->excludes(vsize)->group(g);
+  auto* vsize =
+      app.add_option("--vars-size", o->vars_size, "snp:svsm: size of the OVMF_VARS file in bytes (e.g. 540672)")
+          ->group(g);
+  app.add_option("--vars-file", o->vars_file, "snp:svsm: the OVMF_VARS file (only its size is used)")
+      ->excludes(vsize)
+      ->group(g);
   app.add_flag("--allow-firmware-without-sev-metadata", o->allow_no_metadata,
-               "Compute an SNP digest for firmware without SEV metadata anyway (as sev-snp-measure does; no real SNP launch can match it)")->group(g);
+               "Compute an SNP digest for firmware without SEV metadata anyway (as sev-snp-measure does; no real SNP "
+               "launch can match it)")
+      ->group(g);
   if (required) {
     mode->required();
     ovmf->required();
@@ -233,18 +260,24 @@ runner add_measure(CLI::App& app) {
       "                   --kernel vmlinuz --initrd initrd.img --append 'console=ttyS0 root=/dev/vda1'\n"
       "  sevproof measure --mode snp:ovmf-hash --ovmf OVMF.fd           # precompute the firmware part once\n"
       "  sevproof measure --mode seves --vcpus 2 --vcpu-type EPYC-Rome --ovmf OVMF.fd --fpu-init zero\n"
-      "  sevproof measure --mode snp:svsm --vcpus 4 --vcpu-type EPYC-v4 --ovmf svsm_ovmf.fd --svsm svsm.bin --vars-size 540672\n\n"
-      "Exit codes: 0 printed, 1 inputs refused (the message says why), 2 usage error, 3 a file unreadable or malformed.");
+      "  sevproof measure --mode snp:svsm --vcpus 4 --vcpu-type EPYC-v4 --ovmf svsm_ovmf.fd --svsm svsm.bin "
+      "--vars-size 540672\n\n"
+      "Exit codes: 0 printed, 1 inputs refused (the message says why), 2 usage error, 3 a file unreadable or "
+      "malformed.");
   add_measure_flags(app, o, true);
-  app.add_option("--output-format", o->output_format, "hex (default) or base64")->capture_default_str()->check(CLI::IsMember({"hex", "base64"}));
+  app.add_option("--output-format", o->output_format, "hex (default) or base64")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"hex", "base64"}));
   app.add_flag("--dump-vmsa", o->dump_vmsa, "Write the measured VMSAs to vmsa<N>.bin");
-  app.add_flag("-v,--verbose", o->verbose, "Name every input that went into the digest, then print the digest as sev-snp-measure -v does");
+  app.add_flag("-v,--verbose", o->verbose,
+               "Name every input that went into the digest, then print the digest as sev-snp-measure -v does");
   app.add_flag("--json", o->json, "Print JSON: measurement (hex and base64) and the inputs");
   return [o] {
     if (o->vcpu_type == "list") {
       for (const auto& t : measure::vcpu_types)
-        std::cout << t.name << "  family " << t.family << " model " << t.model << " stepping " << t.stepping << "  sig 0x" << std::hex
-                  << measure::cpu_signature(t.family, t.model, t.stepping) << std::dec << "\n";
+        std::cout << t.name << "  family " << t.family << " model " << t.model << " stepping " << t.stepping
+                  << "  sig 0x" << std::hex << measure::cpu_signature(t.family, t.model, t.stepping) << std::dec
+                  << "\n";
       return static_cast<int>(ok);
     }
     return print_measurement(*o);

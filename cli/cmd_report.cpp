@@ -39,8 +39,8 @@ void print_text(const snp::parsed_report& pr, std::ostream& os) {
          : pr.prod_source == snp::product_source::given ? " (given with --product)"
                                                         : " (not in a v2 report; TCB read with the Milan/Genoa layout)")
      << "\n";
-  os << "  firmware  current " << snp::firmware_version(r, "CURRENT") << ", committed " << snp::firmware_version(r, "COMMITTED")
-     << "\n\n";
+  os << "  firmware  current " << snp::firmware_version(r, "CURRENT") << ", committed "
+     << snp::firmware_version(r, "COMMITTED") << "\n\n";
   os << "offset field               value\n";
   for (const auto& d : snp::describe(pr)) {
     char off[16];
@@ -60,12 +60,14 @@ void print_text(const snp::parsed_report& pr, std::ostream& os) {
       os << "\n";
     } else {
       os << hex::number(*d.number, static_cast<int>(d.size * 2)) << "  " << d.summary << "\n";
-      if (d.type == layout::kind::guest_policy || d.type == layout::kind::platform_info || d.type == layout::kind::key_info)
+      if (d.type == layout::kind::guest_policy || d.type == layout::kind::platform_info ||
+          d.type == layout::kind::key_info)
         for (const auto& p : d.parts) {
           if (p.kind == snp::described_part::type::flag)
             os << indent << (p.number ? "[x] " : "[ ] ") << pad(p.name, 22) << p.meaning << "\n";
           else
-            os << indent << "    " << pad(p.name, 22) << p.number << (p.text.empty() ? "" : " (" + p.text + ")") << "  " << p.meaning << "\n";
+            os << indent << "    " << pad(p.name, 22) << p.number << (p.text.empty() ? "" : " (" + p.text + ")") << "  "
+               << p.meaning << "\n";
         }
     }
   }
@@ -77,11 +79,16 @@ void print_text(const snp::parsed_report& pr, std::ostream& os) {
 nlohmann::ordered_json cert_table_json(const std::vector<snp::cert_table_entry>& entries) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const auto& e : entries) {
-    nlohmann::ordered_json j = {{"guid", e.id.to_string()}, {"role", std::string(snp::role_name(e.role))}, {"offset", e.offset}, {"length", e.length}};
+    nlohmann::ordered_json j = {{"guid", e.id.to_string()},
+                                {"role", std::string(snp::role_name(e.role))},
+                                {"offset", e.offset},
+                                {"length", e.length}};
     if (e.role != snp::cert_role::crl && e.role != snp::cert_role::unknown) {
       auto c = crypto::certificate::from_der(e.data);
-      if (c) j["subject"] = c->subject_cn(), j["issuer"] = c->issuer_cn();
-      else j["error"] = c.err().to_string();
+      if (c)
+        j["subject"] = c->subject_cn(), j["issuer"] = c->issuer_cn();
+      else
+        j["error"] = c.err().to_string();
     }
     a.push_back(j);
   }
@@ -144,7 +151,8 @@ int run_show(const show_options& o) {
       for (const auto& e : cert_table_json(*table)) {
         std::cout << "  " << pad(e["role"].get<std::string>(), 8) << e["guid"].get<std::string>() << "  offset "
                   << e["offset"].get<std::uint32_t>() << ", " << e["length"].get<std::uint32_t>() << " bytes";
-        if (e.contains("subject")) std::cout << "  " << e["subject"].get<std::string>() << " issued by " << e["issuer"].get<std::string>();
+        if (e.contains("subject"))
+          std::cout << "  " << e["subject"].get<std::string>() << " issued by " << e["issuer"].get<std::string>();
         if (e.contains("error")) std::cout << "  (" << e["error"].get<std::string>() << ")";
         std::cout << "\n";
       }
@@ -173,10 +181,13 @@ runner add_report(CLI::App& app) {
   show->add_option("REPORT", o->report, "Attestation report file (e.g. report.bin)");
   show->add_option("--cert-table", o->cert_table,
                    "Extended-report certificate table (GHCB / configfs-tsm auxblob, e.g. certs.bin): list its entries");
-  show->add_option("--product", o->product, "milan, genoa or turin: decides the TCB layout of v2 reports (e.g. --product turin)");
-  show->add_option("--offset", o->offset, "Take the 1184-byte report at this byte offset of the file (e.g. --offset 0x20)");
+  show->add_option("--product", o->product,
+                   "milan, genoa or turin: decides the TCB layout of v2 reports (e.g. --product turin)");
+  show->add_option("--offset", o->offset,
+                   "Take the 1184-byte report at this byte offset of the file (e.g. --offset 0x20)");
   show->add_flag("--json", o->json, "Print JSON (schema: schemas/report.schema.json), e.g. for jq");
-  show->add_flag("--strict", o->strict, "Treat non-zero reserved (must-be-zero) bytes and bits as errors instead of warnings");
+  show->add_flag("--strict", o->strict,
+                 "Treat non-zero reserved (must-be-zero) bytes and bits as errors instead of warnings");
   return [o, show]() -> int {
     if (!show->parsed()) return usage;
     if (o->report.empty() && o->cert_table.empty()) {

@@ -27,8 +27,8 @@ namespace {
 enum validate_exit : int { v_ok = 0, v_mismatch = 1, v_usage = 2, v_other = 6 };
 
 struct validate_options {
-  std::string measurement, api_major, api_minor, build_id, policy, firmware, kernel, initrd, cmdline, vmsa_cpu0, vmsa_cpu1,
-      tik, tek, tk, fpu = "zero";
+  std::string measurement, api_major, api_minor, build_id, policy, firmware, kernel, initrd, cmdline, vmsa_cpu0,
+      vmsa_cpu1, tik, tek, tk, fpu = "zero";
   std::optional<long long> num_cpus, cpu_family, cpu_model, cpu_stepping;
   bool cmdline_given = false, debug = false, quiet = false;
 };
@@ -44,8 +44,9 @@ int other_err(const std::string& m) {
 
 // --api-major/--api-minor/--build-id and --policy: what the platform said at LAUNCH_MEASURE.
 int read_platform_facts(const validate_options& o, sev::platform_version& pv, std::uint32_t& policy) {
-  for (auto [text, out, flag] : {std::tuple{&o.api_major, &pv.api_major, "--api-major"}, std::tuple{&o.api_minor, &pv.api_minor, "--api-minor"},
-                                 std::tuple{&o.build_id, &pv.build_id, "--build-id"}}) {
+  for (auto [text, out, flag] :
+       {std::tuple{&o.api_major, &pv.api_major, "--api-major"}, std::tuple{&o.api_minor, &pv.api_minor, "--api-minor"},
+        std::tuple{&o.build_id, &pv.build_id, "--build-id"}}) {
     if (text->empty()) return usage_err(std::string(flag) + " is required");
     auto v = parse_uint(*text);
     if (!v || *v > 255) return usage_err(std::string(flag) + " " + *text + ": expected 0-255");
@@ -66,7 +67,8 @@ int read_vmsas(const validate_options& o, measure::launch_inputs& in) {
     if (path.empty()) return std::nullopt;
     auto f = read_file(path);
     if (!f.data) return other_err(f.why);
-    if (f.data->size() != 0x1000) return usage_err(path + ": " + std::to_string(f.data->size()) + " bytes; a VMSA is 4096");
+    if (f.data->size() != 0x1000)
+      return usage_err(path + ": " + std::to_string(f.data->size()) + " bytes; a VMSA is 4096");
     std::array<byte, 0x1000> a{};
     std::copy(f.data->begin(), f.data->end(), a.begin());
     out = a;
@@ -74,12 +76,15 @@ int read_vmsas(const validate_options& o, measure::launch_inputs& in) {
   };
   if (auto e = vmsa(o.vmsa_cpu0, in.bsp_vmsa)) return *e;
   if (auto e = vmsa(o.vmsa_cpu1, in.ap_vmsa)) return *e;
-  if (in.vcpus > 1 && in.bsp_vmsa && !in.ap_vmsa) return usage_err("--vmsa-cpu1 is needed with --vmsa-cpu0 for more than one vCPU");
+  if (in.vcpus > 1 && in.bsp_vmsa && !in.ap_vmsa)
+    return usage_err("--vmsa-cpu1 is needed with --vmsa-cpu0 for more than one vCPU");
   if (!in.bsp_vmsa) {
     if (!o.cpu_family || !o.cpu_model || !o.cpu_stepping)
-      return usage_err("SEV-ES needs --vmsa-cpu0/--vmsa-cpu1, or --cpu-family, --cpu-model and --cpu-stepping to build them");
-    in.vcpu_signature = measure::cpu_signature(static_cast<std::uint32_t>(*o.cpu_family), static_cast<std::uint32_t>(*o.cpu_model),
-                                               static_cast<std::uint32_t>(*o.cpu_stepping));
+      return usage_err(
+          "SEV-ES needs --vmsa-cpu0/--vmsa-cpu1, or --cpu-family, --cpu-model and --cpu-stepping to build them");
+    in.vcpu_signature =
+        measure::cpu_signature(static_cast<std::uint32_t>(*o.cpu_family), static_cast<std::uint32_t>(*o.cpu_model),
+                               static_cast<std::uint32_t>(*o.cpu_stepping));
   }
   return v_ok;
 }
@@ -99,8 +104,8 @@ int read_boot_hashes(const validate_options& o, measure::launch_inputs& in) {
   h.cmdline = measure::boot_hashes::cmdline_hash(o.cmdline);
   in.kernel = h;
   if (o.debug)
-    std::cerr << "DEBUG: kernel hash " << hex::encode(h.kernel) << ", initrd hash " << hex::encode(h.initrd) << ", cmdline hash "
-              << hex::encode(h.cmdline) << "\n";
+    std::cerr << "DEBUG: kernel hash " << hex::encode(h.kernel) << ", initrd hash " << hex::encode(h.initrd)
+              << ", cmdline hash " << hex::encode(h.cmdline) << "\n";
   return v_ok;
 }
 
@@ -113,7 +118,8 @@ int run_validate(const validate_options& o) {
   if (!keys.keys) return keys.unreadable ? other_err(keys.why) : usage_err(keys.why);
   const bytes& tik = keys.keys->tik;
   // ---- measurement and platform facts ----
-  if (o.measurement.empty()) return usage_err("--measurement is required (base64 of the 48 bytes LAUNCH_MEASURE returned)");
+  if (o.measurement.empty())
+    return usage_err("--measurement is required (base64 of the 48 bytes LAUNCH_MEASURE returned)");
   auto mbytes = base64::decode(o.measurement);
   if (!mbytes) return usage_err("--measurement: not base64");
   auto m = sev::split_measurement(*mbytes);
@@ -125,16 +131,20 @@ int run_validate(const validate_options& o) {
 
   // ---- expected launch digest ----
   if (o.firmware.empty()) return usage_err("--firmware is required");
-  if ((!o.initrd.empty() || o.cmdline_given) && o.kernel.empty()) return usage_err("--initrd and --cmdline need --kernel");
+  if ((!o.initrd.empty() || o.cmdline_given) && o.kernel.empty())
+    return usage_err("--initrd and --cmdline need --kernel");
   auto fwf = read_file(o.firmware);
   if (!fwf.data) return other_err(fwf.why);
   auto fw = measure::parse_ovmf(std::move(*fwf.data));
   if (!fw) return other_err(o.firmware + ": " + fw.err().to_string());
   measure::launch_inputs in;
   in.mode = es ? measure::guest_mode::seves : measure::guest_mode::sev;
-  if (o.fpu == "zero") in.fpu = measure::fpu_init::zero;
-  else if (o.fpu == "modern") in.fpu = measure::fpu_init::modern;
-  else return usage_err("--fpu-init " + o.fpu + ": use zero (libvirt, older hosts) or modern (newer hosts)");
+  if (o.fpu == "zero")
+    in.fpu = measure::fpu_init::zero;
+  else if (o.fpu == "modern")
+    in.fpu = measure::fpu_init::modern;
+  else
+    return usage_err("--fpu-init " + o.fpu + ": use zero (libvirt, older hosts) or modern (newer hosts)");
   if (es)
     if (int rc = read_vmsas(o, in); rc != v_ok) return rc;
   if (int rc = read_boot_hashes(o, in); rc != v_ok) return rc;
@@ -150,8 +160,8 @@ int run_validate(const validate_options& o) {
   if (!ld) return other_err(ld.err().message);
   dbg("firmware " + o.firmware + " sha256 " + hex::encode(crypto::sha256_of(fw->data)));
   dbg("launch digest " + hex::encode(*ld));
-  dbg("mnonce " + hex::encode(m->mnonce) + ", api " + std::to_string(pv.api_major) + "." + std::to_string(pv.api_minor) + " build " +
-      std::to_string(pv.build_id) + ", policy " + hex::number(policy));
+  dbg("mnonce " + hex::encode(m->mnonce) + ", api " + std::to_string(pv.api_major) + "." +
+      std::to_string(pv.api_minor) + " build " + std::to_string(pv.build_id) + ", policy " + hex::number(policy));
   const auto mac = sev::launch_measure_mac(tik, pv, policy, *ld, m->mnonce);
   dbg("expected MAC " + hex::encode(mac) + ", measured MAC " + hex::encode(m->mac));
   if (sev::same_mac(mac, m->mac)) {
@@ -161,23 +171,27 @@ int run_validate(const validate_options& o) {
         const auto other = in.fpu == measure::fpu_init::zero ? measure::fpu_init::modern : measure::fpu_init::zero;
         auto ld2 = compute(other);
         const bool both = ld2 && sev::same_mac(sev::launch_measure_mac(tik, pv, policy, *ld2, m->mnonce), m->mac);
-        std::cout << "note: SEV-ES VMSAs matched with FPU state " << (in.fpu == measure::fpu_init::zero ? "zero" : "MXCSR 0x1f80 / FCW 0x037f")
-                  << "; the other convention (--fpu-init " << (other == measure::fpu_init::modern ? "modern" : "zero") << ") "
-                  << (both ? "matches too" : "does not match") << "\n";
+        std::cout << "note: SEV-ES VMSAs matched with FPU state "
+                  << (in.fpu == measure::fpu_init::zero ? "zero" : "MXCSR 0x1f80 / FCW 0x037f")
+                  << "; the other convention (--fpu-init " << (other == measure::fpu_init::modern ? "modern" : "zero")
+                  << ") " << (both ? "matches too" : "does not match") << "\n";
       }
     }
     return v_ok;
   }
-  std::cerr << "ERROR: Measurement does not match: expected MAC " << hex::encode(mac) << ", got " << hex::encode(m->mac) << "\n";
+  std::cerr << "ERROR: Measurement does not match: expected MAC " << hex::encode(mac) << ", got " << hex::encode(m->mac)
+            << "\n";
   if (es && !in.bsp_vmsa) {
     const auto other = in.fpu == measure::fpu_init::zero ? measure::fpu_init::modern : measure::fpu_init::zero;
     auto ld2 = compute(other);
     if (ld2 && sev::same_mac(sev::launch_measure_mac(tik, pv, policy, *ld2, m->mnonce), m->mac))
       std::cerr << "NOTE: it matches with the other SEV-ES VMSA convention: rerun with --fpu-init "
-                << (other == measure::fpu_init::modern ? "modern (host initialised MXCSR 0x1f80 / FCW 0x037f)" : "zero (MXCSR/FCW zero, older hosts)") << "\n";
+                << (other == measure::fpu_init::modern ? "modern (host initialised MXCSR 0x1f80 / FCW 0x037f)"
+                                                       : "zero (MXCSR/FCW zero, older hosts)")
+                << "\n";
     else
-      std::cerr << "NOTE: the other SEV-ES VMSA convention (--fpu-init " << (other == measure::fpu_init::modern ? "modern" : "zero")
-                << ") does not match either\n";
+      std::cerr << "NOTE: the other SEV-ES VMSA convention (--fpu-init "
+                << (other == measure::fpu_init::modern ? "modern" : "zero") << ") does not match either\n";
   }
   return v_mismatch;
 }
@@ -188,11 +202,15 @@ runner add_sev(CLI::App& app) {
   app.require_subcommand(1);
   auto subs = std::make_shared<std::vector<std::pair<CLI::App*, runner>>>();
   auto o = std::make_shared<validate_options>();
-  auto* v = app.add_subcommand("validate", "Check a SEV/SEV-ES LAUNCH_MEASURE value offline (as virt-qemu-sev-validate)");
+  auto* v =
+      app.add_subcommand("validate", "Check a SEV/SEV-ES LAUNCH_MEASURE value offline (as virt-qemu-sev-validate)");
   v->footer(
-      "Recomputes the launch digest (firmware [+ kernel hashes table] [+ VMSAs for SEV-ES]) and the LAUNCH_MEASURE MAC\n"
-      "under the TIK, with the MNONCE taken from --measurement. SEV-ES VMSAs: --fpu-init zero (the default, as libvirt and\n"
-      "older host kernels) or modern (MXCSR 0x1f80/FCW 0x037f, newer kernels); on a mismatch sevproof says whether the\n"
+      "Recomputes the launch digest (firmware [+ kernel hashes table] [+ VMSAs for SEV-ES]) and the LAUNCH_MEASURE "
+      "MAC\n"
+      "under the TIK, with the MNONCE taken from --measurement. SEV-ES VMSAs: --fpu-init zero (the default, as libvirt "
+      "and\n"
+      "older host kernels) or modern (MXCSR 0x1f80/FCW 0x037f, newer kernels); on a mismatch sevproof says whether "
+      "the\n"
       "other convention would have matched.\n\n"
       "Example:\n"
       "  sevproof sev validate --measurement <base64> --api-major 1 --api-minor 55 --build-id 30 --policy 5 \\\n"
@@ -206,7 +224,9 @@ runner add_sev(CLI::App& app) {
   v->add_option("--firmware", o->firmware, "OVMF firmware image");
   v->add_option("--kernel", o->kernel, "Kernel (measured direct boot)");
   v->add_option("--initrd", o->initrd, "Initrd");
-  v->add_option("--cmdline", o->cmdline, "Kernel command line")->each([o](const std::string&) { o->cmdline_given = true; });
+  v->add_option("--cmdline", o->cmdline, "Kernel command line")->each([o](const std::string&) {
+    o->cmdline_given = true;
+  });
   v->add_option("--num-cpus", o->num_cpus, "vCPU count (SEV-ES)");
   v->add_option("--vmsa-cpu0", o->vmsa_cpu0, "VMSA of the boot vCPU (4096 bytes)");
   v->add_option("--vmsa-cpu1", o->vmsa_cpu1, "VMSA of every other vCPU (4096 bytes)");

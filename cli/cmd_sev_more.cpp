@@ -42,21 +42,29 @@ int run_chain(const chain_options& o) {
   auto f = read_file(o.file);
   if (!f.data) return std::cerr << "sevproof sev verify-chain: " << f.why << "\n", static_cast<int>(bad_input);
   auto chain = sev::parse_chain_file(*f.data);
-  if (!chain) return std::cerr << "sevproof sev verify-chain: " << o.file << ": " << chain.err().to_string() << "\n", static_cast<int>(bad_input);
+  if (!chain)
+    return std::cerr << "sevproof sev verify-chain: " << o.file << ": " << chain.err().to_string() << "\n",
+           static_cast<int>(bad_input);
   auto ca = builtin_legacy_ca();
   if (!o.ca.empty()) {  // a separate ASK ‖ ARK file, as sevctl verify --ca takes
     auto c = read_file(o.ca);
     if (!c.data) return std::cerr << "sevproof sev verify-chain: " << c.why << "\n", static_cast<int>(bad_input);
     auto ask = sev::parse_signing_key(*c.data);
-    if (!ask) return std::cerr << "sevproof sev verify-chain: --ca: " << ask.err().to_string() << "\n", static_cast<int>(bad_input);
-    auto ark = sev::parse_signing_key(bytes_view(*c.data).subspan(ask->raw.size()), ask->raw.size(), ask->modulus_bits());
-    if (!ark) return std::cerr << "sevproof sev verify-chain: --ca: " << ark.err().to_string() << "\n", static_cast<int>(bad_input);
+    if (!ask)
+      return std::cerr << "sevproof sev verify-chain: --ca: " << ask.err().to_string() << "\n",
+             static_cast<int>(bad_input);
+    auto ark =
+        sev::parse_signing_key(bytes_view(*c.data).subspan(ask->raw.size()), ask->raw.size(), ask->modulus_bits());
+    if (!ark)
+      return std::cerr << "sevproof sev verify-chain: --ca: " << ark.err().to_string() << "\n",
+             static_cast<int>(bad_input);
     ca = {{*ask, *ark}};
   }
   const auto v = sev::verify_chain(*chain, ca);
   auto mark = [&](const std::string& subject, const std::string& signer) {
     for (const auto& l : v.links)
-      if (l.subject == subject && l.signer.rfind(signer, 0) == 0) return l.valid ? std::string("✓ valid") : std::string("✗ INVALID");
+      if (l.subject == subject && l.signer.rfind(signer, 0) == 0)
+        return l.valid ? std::string("✓ valid") : std::string("✗ INVALID");
     return std::string("?");
   };
   auto ec = [](const sev::platform_cert& c) {
@@ -66,21 +74,26 @@ int run_chain(const chain_options& o) {
   (void)ask;
   std::cout << "PDH " << ec(chain->pdh) << "\n"
             << " ⬑ PEK " << ec(chain->pek) << "   " << mark("PDH", "PEK") << "\n"
-            << "    •¬ OCA " << ec(chain->oca) << "   " << mark("PEK", "OCA") << " (OCA signed the PEK; self-signature " << mark("OCA", "OCA") << ")\n"
+            << "    •¬ OCA " << ec(chain->oca) << "   " << mark("PEK", "OCA") << " (OCA signed the PEK; self-signature "
+            << mark("OCA", "OCA") << ")\n"
             << "    ⬑ CEK " << ec(chain->cek) << "   " << mark("PEK", "CEK") << "\n"
             << "       ⬑ ASK   " << mark("CEK", "ASK") << "\n"
             << "          •¬ ARK   " << mark("ASK", "ARK") << " (self-signature " << mark("ARK", "ARK") << ")\n\n"
             << " • = self signed, ⬑ = signed by parent, ¬ = trusted anchor\n";
   for (const auto& l : v.links)
     if (!l.valid) std::cout << "FAIL: " << l.subject << " by " << l.signer << ": " << l.detail << "\n";
-  if (v.valid()) std::cout << "VERIFIED: platform chain of a genuine AMD " << *v.generation << " (ARK pinned)\n";
-  else std::cout << "NOT VERIFIED: " << (v.generation ? "a signature in the chain is invalid" : "the chain does not end at a pinned AMD ARK") << "\n";
+  if (v.valid())
+    std::cout << "VERIFIED: platform chain of a genuine AMD " << *v.generation << " (ARK pinned)\n";
+  else
+    std::cout << "NOT VERIFIED: "
+              << (v.generation ? "a signature in the chain is invalid" : "the chain does not end at a pinned AMD ARK")
+              << "\n";
   return v.valid() ? ok : check_failed;
 }
 
 struct secret_options {
   std::string tek, tik, tk, measurement, out = "secret", iv;
-  std::vector<std::string> secrets;   // GUID:FILE or luks-key:FILE
+  std::vector<std::string> secrets;  // GUID:FILE or luks-key:FILE
 };
 
 int run_secret(const secret_options& o) {
@@ -93,7 +106,8 @@ int run_secret(const secret_options& o) {
   const bytes& tek = keys.keys->tek;
   const bytes& tik = keys.keys->tik;
   auto m = base64::decode(o.measurement);
-  if (!m || m->size() != 48) return fail("--measurement: expected base64 of the 48-byte LAUNCH_MEASURE value (validate it first)", usage);
+  if (!m || m->size() != 48)
+    return fail("--measurement: expected base64 of the 48-byte LAUNCH_MEASURE value (validate it first)", usage);
   if (o.secrets.empty()) return fail("give at least one --secret GUID:FILE (or luks-key:FILE)", usage);
   std::vector<sev::secret_entry> entries;
   for (const auto& s : o.secrets) {
@@ -117,9 +131,10 @@ int run_secret(const secret_options& o) {
   if (!packet) return fail(packet.err().to_string(), usage);
   std::ofstream(o.out + "_header.b64") << base64::encode(packet->header) << "\n";
   std::ofstream(o.out + "_payload.b64") << base64::encode(packet->payload) << "\n";
-  std::cout << "wrote " << o.out << "_header.b64 (52 bytes) and " << o.out << "_payload.b64 (" << packet->payload.size() << " bytes)\n"
-            << "QMP: { \"execute\": \"sev-inject-launch-secret\", \"arguments\": { \"packet-header\": \"" << base64::encode(packet->header)
-            << "\", \"secret\": \"" << base64::encode(packet->payload) << "\" } }\n";
+  std::cout << "wrote " << o.out << "_header.b64 (52 bytes) and " << o.out << "_payload.b64 (" << packet->payload.size()
+            << " bytes)\n"
+            << "QMP: { \"execute\": \"sev-inject-launch-secret\", \"arguments\": { \"packet-header\": \""
+            << base64::encode(packet->header) << "\", \"secret\": \"" << base64::encode(packet->payload) << "\" } }\n";
   return ok;
 }
 
@@ -140,8 +155,10 @@ int run_session(const session_options& o) {
   std::optional<sev::platform_cert> pdh;
   if (f.data->size() == sev::platform_cert_size) {
     if (!o.allow_unverified)
-      return fail(o.input + " is a bare PDH: give the whole chain (`sevctl export --full`) so it can be verified first, "
-                  "or --allow-unverified-pdh if you verified it another way", usage);
+      return fail(o.input +
+                      " is a bare PDH: give the whole chain (`sevctl export --full`) so it can be verified first, "
+                      "or --allow-unverified-pdh if you verified it another way",
+                  usage);
     auto c = sev::parse_platform_cert(*f.data);
     if (!c) return fail(c.err().to_string(), bad_input);
     pdh = c.value();
@@ -149,7 +166,10 @@ int run_session(const session_options& o) {
     auto chain = sev::parse_chain_file(*f.data);
     if (!chain) return fail(o.input + ": " + chain.err().to_string(), bad_input);
     const auto v = sev::verify_chain(*chain, builtin_legacy_ca());
-    if (!v.valid()) return fail("the platform chain in " + o.input + " does not verify (run `sevproof sev verify-chain`); no session for an unverified PDH", check_failed);
+    if (!v.valid())
+      return fail("the platform chain in " + o.input +
+                      " does not verify (run `sevproof sev verify-chain`); no session for an unverified PDH",
+                  check_failed);
     pdh = chain->pdh;
   }
   if (pdh->usage != sev::usage_pdh) return fail("the certificate is the " + pdh->name() + ", not a PDH", bad_input);
@@ -158,14 +178,16 @@ int run_session(const session_options& o) {
   const auto godh = crypto::private_key::generate_ecdh_p384();
   auto z = godh.ecdh_p384(point->first, point->second);
   if (!z) return fail(z.err().to_string(), bad_input);
-  const auto tek = crypto::random_bytes(16), tik = crypto::random_bytes(16), nonce = crypto::random_bytes(16), iv = crypto::random_bytes(16);
+  const auto tek = crypto::random_bytes(16), tik = crypto::random_bytes(16), nonce = crypto::random_bytes(16),
+             iv = crypto::random_bytes(16);
   const auto s = sev::make_session(*z, tek, tik, static_cast<std::uint32_t>(*pol), nonce, iv);
   std::ofstream(o.name + "_godh.b64") << base64::encode(sev::make_godh_cert(godh)) << "\n";
   std::ofstream(o.name + "_session.b64") << base64::encode(s.encode()) << "\n";
   std::ofstream(o.name + "_tek.bin", std::ios::binary).write(reinterpret_cast<const char*>(tek.data()), 16);
   std::ofstream(o.name + "_tik.bin", std::ios::binary).write(reinterpret_cast<const char*>(tik.data()), 16);
-  std::cout << "wrote " << o.name << "_godh.b64, " << o.name << "_session.b64 (for QEMU sev-guest dh-cert-file= and session-file=), "
-            << o.name << "_tek.bin and " << o.name << "_tik.bin (keep these secret: they validate the launch and wrap secrets)\n";
+  std::cout << "wrote " << o.name << "_godh.b64, " << o.name
+            << "_session.b64 (for QEMU sev-guest dh-cert-file= and session-file=), " << o.name << "_tek.bin and "
+            << o.name << "_tik.bin (keep these secret: they validate the launch and wrap secrets)\n";
   return ok;
 }
 
@@ -174,12 +196,14 @@ int run_session(const session_options& o) {
 void add_sev_session(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs) {
   auto o = std::make_shared<session_options>();
   auto* c = sev.add_subcommand("session", "Start a launch session with a verified platform (as `sevctl session`)");
-  c->footer("Verifies the platform chain, makes a GODH key, derives master secret, KEK and KIK from ECDH with the PDH\n"
-            "(SP 800-108 counter-mode HMAC-SHA256), wraps fresh TEK and TIK, and writes NAME_godh.b64, NAME_session.b64,\n"
-            "NAME_tek.bin, NAME_tik.bin.\n\n"
-            "Example:\n  sevproof sev session full_chain.bin 0x1 --name vm1\n\n"
-            "Exit codes: 0 written, 1 the chain does not verify, 2 usage error, 3 unreadable or malformed file.");
-  c->add_option("CHAIN", o->input, "`sevctl export --full` chain file (or a bare PDH with --allow-unverified-pdh)")->required();
+  c->footer(
+      "Verifies the platform chain, makes a GODH key, derives master secret, KEK and KIK from ECDH with the PDH\n"
+      "(SP 800-108 counter-mode HMAC-SHA256), wraps fresh TEK and TIK, and writes NAME_godh.b64, NAME_session.b64,\n"
+      "NAME_tek.bin, NAME_tik.bin.\n\n"
+      "Example:\n  sevproof sev session full_chain.bin 0x1 --name vm1\n\n"
+      "Exit codes: 0 written, 1 the chain does not verify, 2 usage error, 3 unreadable or malformed file.");
+  c->add_option("CHAIN", o->input, "`sevctl export --full` chain file (or a bare PDH with --allow-unverified-pdh)")
+      ->required();
   c->add_option("POLICY", o->policy, "Guest policy (e.g. 0x1; bit 2 for SEV-ES)")->required();
   c->add_option("--name", o->name, "Output prefix");
   c->add_flag("--allow-unverified-pdh", o->allow_unverified, "Accept a bare PDH you verified elsewhere");
@@ -189,10 +213,12 @@ void add_sev_session(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& s
 void add_sev_chain(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs) {
   auto o = std::make_shared<chain_options>();
   auto* c = sev.add_subcommand("verify-chain", "Verify a platform's SEV certificate chain (as `sevctl verify`)");
-  c->footer("Reads `sevctl export` output (PDH, PEK, OCA, CEK; with --full also ASK and ARK) and checks\n"
-            "PDH <- PEK <- OCA and PEK <- CEK <- ASK <- ARK, the ARK pinned per generation (Naples ... Turin).\n\n"
-            "Examples:\n  sevproof sev verify-chain full_chain.bin\n  sevproof sev verify-chain chain.bin --ca ask_ark.cert\n\n"
-            "Exit codes: 0 verified, 1 a signature or the pin failed, 3 unreadable or malformed file.");
+  c->footer(
+      "Reads `sevctl export` output (PDH, PEK, OCA, CEK; with --full also ASK and ARK) and checks\n"
+      "PDH <- PEK <- OCA and PEK <- CEK <- ASK <- ARK, the ARK pinned per generation (Naples ... Turin).\n\n"
+      "Examples:\n  sevproof sev verify-chain full_chain.bin\n  sevproof sev verify-chain chain.bin --ca "
+      "ask_ark.cert\n\n"
+      "Exit codes: 0 verified, 1 a signature or the pin failed, 3 unreadable or malformed file.");
   c->add_option("FILE", o->file, "Chain file from `sevctl export [--full]`")->required();
   c->add_option("--ca", o->ca, "ASK then ARK in AMD format (default: the built-in ones of each generation)");
   subs.emplace_back(c, [o] { return run_chain(*o); });
@@ -201,11 +227,13 @@ void add_sev_chain(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& sub
 void add_sev_secret(CLI::App& sev, std::vector<std::pair<CLI::App*, runner>>& subs) {
   auto o = std::make_shared<secret_options>();
   auto* c = sev.add_subcommand("secret", "Build a launch secret packet for QMP sev-inject-launch-secret");
-  c->footer("Encrypts a secret table with the TEK (AES-128-CTR, random IV) and authenticates it with the TIK over the\n"
-            "header, the ciphertext and the validated launch measurement. Validate the measurement first\n"
-            "(`sevproof sev validate`): a secret must only go to a guest whose launch you checked.\n\n"
-            "Example:\n  sevproof sev secret --tik tik.bin --tek tek.bin --measurement <base64> --secret luks-key:passphrase.txt --out vm1\n\n"
-            "Exit codes: 0 written, 2 usage error, 3 unreadable file.");
+  c->footer(
+      "Encrypts a secret table with the TEK (AES-128-CTR, random IV) and authenticates it with the TIK over the\n"
+      "header, the ciphertext and the validated launch measurement. Validate the measurement first\n"
+      "(`sevproof sev validate`): a secret must only go to a guest whose launch you checked.\n\n"
+      "Example:\n  sevproof sev secret --tik tik.bin --tek tek.bin --measurement <base64> --secret "
+      "luks-key:passphrase.txt --out vm1\n\n"
+      "Exit codes: 0 written, 2 usage error, 3 unreadable file.");
   c->add_option("--tek", o->tek, "Transport encryption key, 16 bytes");
   c->add_option("--tik", o->tik, "Transport integrity key, 16 bytes");
   c->add_option("--tk", o->tk, "TEK then TIK, 32 bytes");

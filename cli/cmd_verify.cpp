@@ -42,7 +42,8 @@ int add_certs_dir(const std::string& dir, pipeline::request& rq) {
     const auto name = path.filename().string();
     const bool leaf = name.rfind("vcek", 0) == 0 || name.rfind("vlek", 0) == 0;
     rq.evidence.push_back({leaf ? pipeline::evidence_kind::vcek : pipeline::evidence_kind::chain,
-                           {path.string(), std::move(*f.data)}, "--certs"});
+                           {path.string(), std::move(*f.data)},
+                           "--certs"});
   }
   return ok;
 }
@@ -65,8 +66,10 @@ int run_single(const verify_cli& o, const validate::options& expect) {
               << a.input_error->to_string() << "\n";
     return bad_input;
   }
-  if (o.json) std::cout << pipeline::appraisal_json(a, o.report, o.all).dump(2) << "\n";
-  else std::cout << pipeline::appraisal_text(a, o.report, o.all);
+  if (o.json)
+    std::cout << pipeline::appraisal_json(a, o.report, o.all).dump(2) << "\n";
+  else
+    std::cout << pipeline::appraisal_text(a, o.report, o.all);
   return pipeline::exit_code(a);
 }
 
@@ -91,11 +94,14 @@ runner add_verify(CLI::App& app) {
       "  sevproof verify -r report.bin --vcek vcek.der --crl crl.der --require-crl --measurement 845f...945b \\\n"
       "                  --min-tcb bl=3,tee=0,snp=8,ucode=115 --vmpl 0 --json\n"
       "  sevproof verify --batch fleet.jsonl > verdicts.jsonl                # one JSON object per line\n\n"
-      "Exit codes: 0 all checks passed, 1 a check failed (or could not run), 2 usage error, 3 input unreadable or malformed.");
-  app.add_option("--report,-r", o->report, "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64 ('-': stdin)");
-  app.add_option("--batch", o->batch,
-                 "Verify many reports: a file ('-': stdin) of JSON lines {\"report\": PATH, \"vcek\"|\"vlek\"|\"cert_table\"|"
-                 "\"chain\"|\"crl\": PATH, \"now\": TIME, reference values...}; prints one JSON verdict per line, in order");
+      "Exit codes: 0 all checks passed, 1 a check failed (or could not run), 2 usage error, 3 input unreadable or "
+      "malformed.");
+  app.add_option("--report,-r", o->report,
+                 "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64 ('-': stdin)");
+  app.add_option(
+      "--batch", o->batch,
+      "Verify many reports: a file ('-': stdin) of JSON lines {\"report\": PATH, \"vcek\"|\"vlek\"|\"cert_table\"|"
+      "\"chain\"|\"crl\": PATH, \"now\": TIME, reference values...}; prints one JSON verdict per line, in order");
   o->evidence.add(app);
   o->expect.add(app);
   app.add_flag("--json", o->json, "Print the verdict (and the decoded report) as JSON (schemas/verdict.schema.json)");

@@ -40,7 +40,8 @@ inline hashed_file sha256_file(const std::string& path, const char* what) {
     h.update(bytes_view(reinterpret_cast<const byte*>(buf.data()), got));
     done += got;
     if (done > max_hashed_file) return {std::nullopt, done, path + ": more than 16 GiB, refusing to read further"};
-    if (progress) std::fprintf(stderr, "\rhashing %s: %3llu%%", what, static_cast<unsigned long long>(done * 100 / total));
+    if (progress)
+      std::fprintf(stderr, "\rhashing %s: %3llu%%", what, static_cast<unsigned long long>(done * 100 / total));
   }
   if (progress) std::fprintf(stderr, "\n");
   if (in.bad()) return {std::nullopt, done, path + ": read error"};

@@ -15,7 +15,7 @@ namespace {
 // Options that may legitimately be empty say so by name here.
 void harden(CLI::App& app) {
   for (CLI::Option* opt : app.get_options()) {
-    if (opt->get_type_size() == 0) continue;  // flags
+    if (opt->get_type_size() == 0) continue;      // flags
     if (opt->get_name() == "--append") continue;  // sev-snp-measure measures an explicitly empty command line
     const std::string type = opt->get_type_name();
     const bool integer = type == "INT" || type == "UINT" || type == "NUMBER";
@@ -32,30 +32,33 @@ void harden(CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "sevproof " + std::string(sevproof::version_string) +
-      " — offline verification of AMD SEV-SNP attestation reports and launch measurements.\n"
-      "Nothing is fetched from the network: pass the certificates, or use the AMD roots built in.\n\n"
-      "Exit codes: 0 all checks passed, 1 a check failed, 2 usage error, 3 input unreadable or malformed."};
+  CLI::App app{"sevproof " + std::string(sevproof::version_string) +
+               " — offline verification of AMD SEV-SNP attestation reports and launch measurements.\n"
+               "Nothing is fetched from the network: pass the certificates, or use the AMD roots built in.\n\n"
+               "Exit codes: 0 all checks passed, 1 a check failed, 2 usage error, 3 input unreadable or malformed."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("sevproof ") + sevproof::version_string + " (" +
                                         sevproof::crypto::backend_version() + ")");
   app.get_formatter()->column_width(34);
 
   std::vector<std::pair<CLI::App*, sevproof::cli::runner>> commands;
-  auto* verify = app.add_subcommand("verify", "Is the report genuinely signed by AMD hardware, and is it what you expect?");
+  auto* verify =
+      app.add_subcommand("verify", "Is the report genuinely signed by AMD hardware, and is it what you expect?");
   commands.emplace_back(verify, sevproof::cli::add_verify(*verify));
   auto* report = app.add_subcommand("report", "Read attestation reports: every field named and decoded");
   commands.emplace_back(report, sevproof::cli::add_report(*report));
-  auto* kds = app.add_subcommand("kds-urls", "Print the AMD KDS URLs (VCEK, chain, CRL) to fetch for a report elsewhere");
+  auto* kds =
+      app.add_subcommand("kds-urls", "Print the AMD KDS URLs (VCEK, chain, CRL) to fetch for a report elsewhere");
   commands.emplace_back(kds, sevproof::cli::add_kds_urls(*kds));
-  auto* measure = app.add_subcommand("measure", "Compute the expected launch digest (sev-snp-measure's flags and output)");
+  auto* measure =
+      app.add_subcommand("measure", "Compute the expected launch digest (sev-snp-measure's flags and output)");
   commands.emplace_back(measure, sevproof::cli::add_measure(*measure));
   auto* explain = app.add_subcommand("explain", "Which launch input explains a measurement that does not match?");
   commands.emplace_back(explain, sevproof::cli::add_explain(*explain));
   auto* idb = app.add_subcommand("id-block", "Create (or check) the ID block and ID auth for SNP_LAUNCH_FINISH");
   commands.emplace_back(idb, sevproof::cli::add_id_block(*idb));
-  auto* kd = app.add_subcommand("key-digest", "SHA-384 of a P-384 key's AMD public-key structure (ID/author key digest)");
+  auto* kd =
+      app.add_subcommand("key-digest", "SHA-384 of a P-384 key's AMD public-key structure (ID/author key digest)");
   commands.emplace_back(kd, sevproof::cli::add_key_digest(*kd));
   auto* sev = app.add_subcommand("sev", "Legacy SEV / SEV-ES guest owner: validate, verify-chain, secret");
   commands.emplace_back(sev, sevproof::cli::add_sev(*sev));

@@ -14,13 +14,16 @@ namespace sevproof::cli {
 
 struct measure_cli {
   std::string mode, vcpu_type, vcpu_sig, vmm_type = "QEMU", ovmf, kernel, initrd, append, guest_features = "0x1",
-                                          output_format = "hex", snp_ovmf_hash, fpu = "modern", svsm, vars_size, vars_file;
+                                         output_format = "hex", snp_ovmf_hash, fpu = "modern", svsm, vars_size,
+                                         vars_file;
   std::optional<long long> vcpus, vcpu_family, vcpu_model, vcpu_stepping;
   std::string command = "measure";  // the subcommand, for messages
   const CLI::Option* append_option = nullptr;
   // --append was given, also as --append= or --append '' (an explicitly empty command line).
   bool append_set = false;  // set by callers that fill the struct themselves (`vm measure`)
-  [[nodiscard]] bool append_given() const { return append_set || (append_option != nullptr && append_option->count() > 0); }
+  [[nodiscard]] bool append_given() const {
+    return append_set || (append_option != nullptr && append_option->count() > 0);
+  }
   bool verbose = false, dump_vmsa = false, json = false, allow_no_metadata = false;
   // Already read by the caller (`vm measure`: checked against the VM file's pins), used instead of
   // reading --ovmf and hashing --kernel/--initrd again.

@@ -19,22 +19,25 @@ struct transport_keys_result {
   bool unreadable = false;  // a file could not be read (else: a usage error)
 };
 
-inline transport_keys_result read_transport_keys(const std::string& tek_path, const std::string& tik_path, const std::string& tk_path,
-                                                 bool tek_required) {
-  auto load = [](const std::string& path, const char* flag, std::size_t size, bytes& out) -> std::optional<transport_keys_result> {
+inline transport_keys_result read_transport_keys(const std::string& tek_path, const std::string& tik_path,
+                                                 const std::string& tk_path, bool tek_required) {
+  auto load = [](const std::string& path, const char* flag, std::size_t size,
+                 bytes& out) -> std::optional<transport_keys_result> {
     auto f = read_file(path);
     if (!f.data) return transport_keys_result{std::nullopt, f.why, true};
     if (f.data->size() != size)
       return transport_keys_result{std::nullopt,
-                                   std::string(flag) + " " + path + ": " + std::to_string(f.data->size()) + " bytes; expected " +
-                                       std::to_string(size) + (size == 32 ? " (TEK then TIK)" : ""),
+                                   std::string(flag) + " " + path + ": " + std::to_string(f.data->size()) +
+                                       " bytes; expected " + std::to_string(size) +
+                                       (size == 32 ? " (TEK then TIK)" : ""),
                                    false};
     out = *f.data;
     return std::nullopt;
   };
   transport_keys k;
   if (!tk_path.empty()) {
-    if (!tek_path.empty() || !tik_path.empty()) return {std::nullopt, "--tk cannot be combined with --tik/--tek", false};
+    if (!tek_path.empty() || !tik_path.empty())
+      return {std::nullopt, "--tk cannot be combined with --tik/--tek", false};
     bytes both;
     if (auto err = load(tk_path, "--tk", 32, both)) return *err;
     k.tek.assign(both.begin(), both.begin() + 16);

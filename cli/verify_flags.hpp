@@ -25,15 +25,25 @@ struct evidence_flags {
     auto* in = "Evidence";
     app.add_option("--vcek", vcek, "VCEK certificate (DER or PEM)")->group(in);
     app.add_option("--vlek", vlek, "VLEK certificate (DER or PEM)")->group(in);
-    app.add_option("--cert-table", cert_table, "Extended-report certificate table (VCEK/VLEK and possibly ASK/ARK/CRL)")->group(in);
-    app.add_option("--certs,-c", certs_dir, "Directory of certificates (ark/ask/asvk/vcek/vlek .pem or .der, as snpguest writes them)")->group(in);
+    app.add_option("--cert-table", cert_table, "Extended-report certificate table (VCEK/VLEK and possibly ASK/ARK/CRL)")
+        ->group(in);
+    app.add_option("--certs,-c", certs_dir,
+                   "Directory of certificates (ark/ask/asvk/vcek/vlek .pem or .der, as snpguest writes them)")
+        ->group(in);
     app.add_option("--ark", ark, "ARK certificate")->group(in);
     app.add_option("--ask,--asvk", ask, "ASK or ASVK certificate")->group(in);
-    app.add_option("--chain", chain, "PEM bundle of certificates (KDS cert_chain ASK+ARK, or VCEK+ASK+ARK: the VCEK is taken from it)")->group(in);
-    app.add_option("--crl", crl, "AMD CRL (DER or PEM): /vcek/v1/{product}/crl for VCEK chains, /vlek/v1/{product}/crl for VLEK chains")->group(in);
+    app.add_option("--chain", chain,
+                   "PEM bundle of certificates (KDS cert_chain ASK+ARK, or VCEK+ASK+ARK: the VCEK is taken from it)")
+        ->group(in);
+    app.add_option(
+           "--crl", crl,
+           "AMD CRL (DER or PEM): /vcek/v1/{product}/crl for VCEK chains, /vlek/v1/{product}/crl for VLEK chains")
+        ->group(in);
     app.add_flag("--no-builtin-chain", no_builtin, "Do not use the AMD chain built into this binary")->group(in);
     app.add_option("--product", product, "milan, genoa or turin (v2 reports carry no CPUID)")->group(in);
-    app.add_option("--now", now, "Verification time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (or +HH:MM), or @UNIXSECONDS (default: now)")->group(in);
+    app.add_option("--now", now,
+                   "Verification time: YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ (or +HH:MM), or @UNIXSECONDS (default: now)")
+        ->group(in);
     app.add_option("--offset", offset, "Read the report at this offset of the file")->group(in);
     app.add_flag("--strict", strict, "Non-zero reserved report bytes are an input error, not a warning")->group(in);
   }
@@ -63,8 +73,9 @@ struct evidence_flags {
     rq.builtin_chain = !no_builtin;
     using k = pipeline::evidence_kind;
     const std::tuple<const std::string*, k, const char*> files[] = {
-        {&vcek, k::vcek, "--vcek"}, {&vlek, k::vlek, "--vlek"}, {&cert_table, k::cert_table, "--cert-table"},
-        {&chain, k::chain, "--chain"}, {&ark, k::chain, "--ark"}, {&ask, k::chain, "--ask"}, {&crl, k::crl, "--crl"}};
+        {&vcek, k::vcek, "--vcek"},    {&vlek, k::vlek, "--vlek"}, {&cert_table, k::cert_table, "--cert-table"},
+        {&chain, k::chain, "--chain"}, {&ark, k::chain, "--ark"},  {&ask, k::chain, "--ask"},
+        {&crl, k::crl, "--crl"}};
     for (const auto& [path, kind, flag] : files) {
       if (path->empty()) continue;
       auto f = read_file(*path);
@@ -124,7 +135,8 @@ struct expectation_flags {
       return ok;
     } catch (const validate::option_error& e) {
       std::cerr << prog << ": " << e.what() << "\n";
-      return reference_values.empty() ? usage : (std::string(e.what()).rfind(reference_values, 0) == 0 ? bad_input : usage);
+      return reference_values.empty() ? usage
+                                      : (std::string(e.what()).rfind(reference_values, 0) == 0 ? bad_input : usage);
     }
   }
 };

@@ -34,8 +34,12 @@ void mutate(input& m, std::mt19937_64& rng) {
       for (int f = 0; f < 1 + static_cast<int>(rng() % 8) && !m.empty(); ++f)
         m[rng() % m.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
       break;
-    case 1: m.resize(m.empty() ? 0 : rng() % m.size()); break;
-    case 2: m.resize(m.size() + 1 + rng() % 64, static_cast<std::uint8_t>(rng())); break;
+    case 1:
+      m.resize(m.empty() ? 0 : rng() % m.size());
+      break;
+    case 2:
+      m.resize(m.size() + 1 + rng() % 64, static_cast<std::uint8_t>(rng()));
+      break;
     default:
       if (m.size() > 8) {
         const auto a = rng() % m.size(), b = rng() % m.size(), n = rng() % (m.size() - std::max(a, b));
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
     std::cerr << "usage: fuzz_replay TARGET MUTATIONS PATH...   (or --list)\n";
     return 2;
   }
-  const auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return std::strcmp(t.name, argv[1]) == 0; });
+  const auto it =
+      std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return std::strcmp(t.name, argv[1]) == 0; });
   if (it == targets.end()) {
     std::cerr << "fuzz_replay: unknown target " << argv[1] << " (see --list)\n";
     return 2;
@@ -84,7 +89,9 @@ int main(int argc, char** argv) {
   // FUZZ_REPLAY_SAVE=FILE writes each input there before running it: after a crash, FILE holds it.
   const char* save = std::getenv("FUZZ_REPLAY_SAVE");
   auto run = [&](const input& in) {
-    if (save != nullptr) std::ofstream(save, std::ios::binary).write(reinterpret_cast<const char*>(in.data()), static_cast<std::streamsize>(in.size()));
+    if (save != nullptr)
+      std::ofstream(save, std::ios::binary)
+          .write(reinterpret_cast<const char*>(in.data()), static_cast<std::streamsize>(in.size()));
     it->fn(in.data(), in.size());
   };
   long inputs = 0, runs = 0;

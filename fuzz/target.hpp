@@ -73,8 +73,8 @@ class reader {
 
 // An all-zero report, for evidence that only the certificate inputs fill.
 inline snp::parsed_report blank_report() {
-  return {snp::report(snp::report::storage{}), snp::container::raw, "binary", std::nullopt, snp::product_source::assumed,
-          snp::tcb_layout::milan_genoa, {}, {}};
+  return {snp::report(snp::report::storage{}), snp::container::raw,          "binary", std::nullopt,
+          snp::product_source::assumed,        snp::tcb_layout::milan_genoa, {},       {}};
 }
 
 // Text made from hostile input ends up in JSON (the CLI's --json, every answer of the page): it
@@ -83,7 +83,8 @@ inline void json_safe(const char* target, const std::string& s) {
   try {
     (void)nlohmann::json(s).dump();
   } catch (const nlohmann::json::exception&) {
-    fail(target, "text that JSON cannot carry (invalid UTF-8): " + nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    fail(target, "text that JSON cannot carry (invalid UTF-8): " +
+                     nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
@@ -105,7 +106,7 @@ inline std::optional<bytes> testdata_file(const std::string& rel) {
 
 }  // namespace sevproof::fuzz
 
-#define SEVPROOF_FUZZ_TARGET(NAME)                                                                  \
-  static int fuzz_##NAME(const std::uint8_t* data, std::size_t size);                              \
-  static const ::sevproof::fuzz::registrar fuzz_##NAME##_registrar(#NAME, &fuzz_##NAME);            \
+#define SEVPROOF_FUZZ_TARGET(NAME)                                                       \
+  static int fuzz_##NAME(const std::uint8_t* data, std::size_t size);                    \
+  static const ::sevproof::fuzz::registrar fuzz_##NAME##_registrar(#NAME, &fuzz_##NAME); \
   static int fuzz_##NAME(const std::uint8_t* data, std::size_t size)

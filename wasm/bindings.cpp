@@ -36,8 +36,12 @@ using emscripten::val;
 using json = nlohmann::ordered_json;
 
 bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
-bool present(const val& obj, const char* key) { return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined(); }
-std::string text_of(const val& obj, const char* key) { return present(obj, key) ? obj[key].as<std::string>() : std::string(); }
+bool present(const val& obj, const char* key) {
+  return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined();
+}
+std::string text_of(const val& obj, const char* key) {
+  return present(obj, key) ? obj[key].as<std::string>() : std::string();
+}
 
 std::string input_error(const std::string& input, const std::string& message) {
   return json{{"error", {{"input", input}, {"message", message}}}}.dump();
@@ -76,8 +80,9 @@ std::optional<std::string> request_options(const val& in, pipeline::request& rq)
 // The evidence slots of the form, as the pipeline's evidence items (the slot names the input).
 void request_evidence(const val& in, pipeline::request& rq) {
   using k = pipeline::evidence_kind;
-  const std::pair<const char*, k> slots[] = {{"vcek", k::vcek}, {"certTable", k::cert_table}, {"chain", k::chain},
-                                             {"ark", k::chain}, {"ask", k::chain}, {"crl", k::crl}};
+  const std::pair<const char*, k> slots[] = {{"vcek", k::vcek},   {"certTable", k::cert_table},
+                                             {"chain", k::chain}, {"ark", k::chain},
+                                             {"ask", k::chain},   {"crl", k::crl}};
   for (const auto& [slot, kind] : slots)
     if (present(in, slot)) rq.evidence.push_back({kind, {slot, to_bytes(in[slot])}, slot});
 }
@@ -92,7 +97,8 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
     const val v = expect[name];
     try {
       if (v.isArray()) {
-        for (unsigned k = 0, m = v["length"].as<unsigned>(); k < m; ++k) validate::apply_option(out, name, v[k].as<std::string>());
+        for (unsigned k = 0, m = v["length"].as<unsigned>(); k < m; ++k)
+          validate::apply_option(out, name, v[k].as<std::string>());
       } else if (v.isTrue() || v.isFalse()) {
         validate::apply_option(out, name, v.isTrue() ? "true" : "false");
       } else {
@@ -113,9 +119,9 @@ verify::link_cache& page_links() {
   return links;
 }
 
-// checkBuiltinChain(product or "" for all) -> [{product, link, valid, detail}]: each built-in ARK's self-signature and its
-// ASK and ASVK signatures, checked once per page load (the page calls it as soon as it is idle, and
-// shows the result beside the roots); later verifications find these links in the cache.
+// checkBuiltinChain(product or "" for all) -> [{product, link, valid, detail}]: each built-in ARK's self-signature and
+// its ASK and ASVK signatures, checked once per page load (the page calls it as soon as it is idle, and shows the
+// result beside the roots); later verifications find these links in the cache.
 std::string check_builtin_chain_js(const std::string& product) {
   const auto trust = verify::trust_anchors::amd();
   json out = json::array();
@@ -126,14 +132,18 @@ std::string check_builtin_chain_js(const std::string& product) {
     for (const auto& c : pipeline::builtin_chain()) {
       const auto pin = trust.identify(c);
       if (!pin || pin->product != p) continue;
-      if (pin->role == verify::ca_role::ark) ark = &c;
-      else inter.push_back(&c);
+      if (pin->role == verify::ca_role::ark)
+        ark = &c;
+      else
+        inter.push_back(&c);
     }
     if (!ark) continue;
     auto add = [&](const crypto::certificate& subject) {
       const auto s = page_links().signed_by(subject, *ark);
-      out.push_back({{"product", std::string(snp::product_name(p))}, {"link", subject.subject_cn() + " by " + ark->subject_cn()},
-                     {"valid", s.valid}, {"detail", s.detail}});
+      out.push_back({{"product", std::string(snp::product_name(p))},
+                     {"link", subject.subject_cn() + " by " + ark->subject_cn()},
+                     {"valid", s.valid},
+                     {"detail", s.detail}});
     };
     add(*ark);
     for (const auto* c : inter) add(*c);
@@ -143,10 +153,12 @@ std::string check_builtin_chain_js(const std::string& product) {
 
 // The identity of one ECDSA question (signer key, message, r, s): a WebCrypto answer is used only for
 // the exact question it was computed for.
-std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s) {
+std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r,
+                              std::span<const byte, 48> s) {
   crypto::sha256 h;
   const auto n = static_cast<std::uint32_t>(spki.size());
-  const byte len[4] = {static_cast<byte>(n), static_cast<byte>(n >> 8), static_cast<byte>(n >> 16), static_cast<byte>(n >> 24)};
+  const byte len[4] = {static_cast<byte>(n), static_cast<byte>(n >> 8), static_cast<byte>(n >> 16),
+                       static_cast<byte>(n >> 24)};
   h.update(bytes_view(len, 4));
   h.update(spki);
   h.update(message);
@@ -178,8 +190,12 @@ std::string signature_input_js(const val& in) {
   if (!ev.signer || !sig) return "{}";
   const bytes spki = ev.signer->spki_der();
   const auto message = ev.report.report.signed_bytes();
-  return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)}, {"spki", base64::encode(spki)},
-              {"message", base64::encode(message)}, {"r", base64::encode(sig->r_be)}, {"s", base64::encode(sig->s_be)}}.dump();
+  return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)},
+              {"spki", base64::encode(spki)},
+              {"message", base64::encode(message)},
+              {"r", base64::encode(sig->r_be)},
+              {"s", base64::encode(sig->s_be)}}
+      .dump();
 }
 
 // {webcrypto: {id, valid}} -> the answer WebCrypto gave for that question, used by V016 if (and only
@@ -188,8 +204,9 @@ verify::ecdsa_verifier webcrypto_answer(const val& in) {
   if (!present(in, "webcrypto")) return {};
   const val w = in["webcrypto"];
   if (!present(w, "id") || !present(w, "valid")) return {};
-  return [id = w["id"].as<std::string>(), valid = w["valid"].as<bool>()](bytes_view spki, bytes_view message, std::span<const byte, 48> r,
-                                                                        std::span<const byte, 48> s) -> std::optional<bool> {
+  return [id = w["id"].as<std::string>(), valid = w["valid"].as<bool>()](
+             bytes_view spki, bytes_view message, std::span<const byte, 48> r,
+             std::span<const byte, 48> s) -> std::optional<bool> {
     if (ecdsa_question_id(spki, message, r, s) != id) return std::nullopt;
     return valid;
   };
@@ -229,8 +246,10 @@ std::string option_table_js() {
   static constexpr const char* kinds[] = {"flag", "allow_deny", "number", "hex", "hex_list", "tcb", "version"};
   json out = json::array();
   for (const auto& spec : validate::option_table)
-    out.push_back({{"name", std::string(spec.name)}, {"kind", kinds[static_cast<int>(spec.kind)]},
-                   {"group", std::string(spec.group)}, {"help", std::string(spec.help)}});
+    out.push_back({{"name", std::string(spec.name)},
+                   {"kind", kinds[static_cast<int>(spec.kind)]},
+                   {"group", std::string(spec.group)},
+                   {"help", std::string(spec.help)}});
   return out.dump();
 }
 
@@ -253,7 +272,8 @@ std::string certificate_kind(const crypto::certificate& c) {
 json classify(const bytes& d) {
   const bool pem = crypto::detail::looks_like_pem(d);
   const std::string_view text(reinterpret_cast<const char*>(d.data()), d.size());
-  if ((pem && text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) || (!pem && !d.empty() && d[0] == 0x30)) {
+  if ((pem && text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) ||
+      (!pem && !d.empty() && d[0] == 0x30)) {
     if (auto cs = crypto::certificate::load_all(d)) {
       if (cs->size() > 1) return {{"kind", "chain"}, {"detail", std::to_string(cs->size()) + " certificates"}};
       return {{"kind", certificate_kind(cs->front())}, {"detail", cs->front().subject_cn()}};
@@ -262,13 +282,15 @@ json classify(const bytes& d) {
   if (auto c = crypto::crl::load(d)) return {{"kind", "crl"}, {"detail", c->issuer_cn()}};
   snp::read_options ro;
   ro.product_is_hint = true;
-  if (auto r = snp::read_report(d, ro)) return {{"kind", "report"}, {"detail", std::string(snp::container_name(r->source)) + ", " + r->encoding}};
+  if (auto r = snp::read_report(d, ro))
+    return {{"kind", "report"}, {"detail", std::string(snp::container_name(r->source)) + ", " + r->encoding}};
   if (auto t = snp::parse_cert_table(d))
     if (std::any_of(t->begin(), t->end(), [](const auto& e) { return e.role != snp::cert_role::unknown; }))
       return {{"kind", "cert_table"}, {"detail", std::to_string(t->size()) + " entries"}};
   if (!d.empty() && (d[0] == '{' || d[0] == '[')) {
     auto j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_discarded()) return {{"kind", "json"}, {"detail", j.is_object() && j.contains("properties") ? "OpenStack" : "JSON"}};
+    if (!j.is_discarded())
+      return {{"kind", "json"}, {"detail", j.is_object() && j.contains("properties") ? "OpenStack" : "JSON"}};
   }
   return {{"kind", "unknown"}, {"detail", std::to_string(d.size()) + " bytes"}};
 }
@@ -287,8 +309,11 @@ std::string builtin_roots() {
       return out;
     };
     out.push_back({{"product", pin ? lower(snp::product_name(pin->product)) : std::string("?")},
-                   {"role", pin ? lower(verify::ca_role_name(pin->role)) : std::string("?")}, {"subject", c.subject_cn()},
-                   {"spki_sha256", verify::spki_fingerprint(c)}, {"pinned", pin.has_value()}, {"not_after", utc::format(c.not_after())}});
+                   {"role", pin ? lower(verify::ca_role_name(pin->role)) : std::string("?")},
+                   {"subject", c.subject_cn()},
+                   {"spki_sha256", verify::spki_fingerprint(c)},
+                   {"pinned", pin.has_value()},
+                   {"not_after", utc::format(c.not_after())}});
   }
   return out.dump();
 }
@@ -303,20 +328,28 @@ std::string kds_urls_js(const val& report_js, const std::string& product) {
   auto pr = snp::read_report(to_bytes(report_js), ro);
   if (!pr) return input_error("report", pr.err().to_string());
   if (!pr->prod)
-    return input_error("product", "a version " + std::to_string(pr->report.version()) +
-                                      " report carries no CPUID, so the product (and the URL) is unknown: choose the product");
+    return input_error("product",
+                       "a version " + std::to_string(pr->report.version()) +
+                           " report carries no CPUID, so the product (and the URL) is unknown: choose the product");
   auto u = kds::vcek_urls(pr->report, *pr->prod);
   if (!u) return input_error("report", u.err().to_string());
-  return json{{"product", std::string(snp::product_name(*pr->prod))}, {"vcek", u->vcek}, {"cert_chain", u->cert_chain}, {"crl", u->crl}}.dump();
+  return json{{"product", std::string(snp::product_name(*pr->prod))},
+              {"vcek", u->vcek},
+              {"cert_chain", u->cert_chain},
+              {"crl", u->crl}}
+      .dump();
 }
 
 // keyDigest(bytes) -> {sha384, base64} of a P-384 key's AMD public-key structure, or {error}.
 std::string key_digest_js(const val& key_js) {
   const bytes data = to_bytes(key_js);
   result<idblock::key_structure> ks = error{"key", "", std::nullopt, "neither a P-384 private nor public key"};
-  if (auto priv = crypto::private_key::load(data)) ks = idblock::key_structure_of(*priv);
-  else if (auto pub = crypto::public_key::load(data)) ks = idblock::key_structure_of(*pub);
-  else ks = error{"key", "", std::nullopt, "neither a private nor a public key: " + pub.err().to_string()};
+  if (auto priv = crypto::private_key::load(data))
+    ks = idblock::key_structure_of(*priv);
+  else if (auto pub = crypto::public_key::load(data))
+    ks = idblock::key_structure_of(*pub);
+  else
+    ks = error{"key", "", std::nullopt, "neither a private nor a public key: " + pub.err().to_string()};
   if (!ks) return input_error("key", ks.err().to_string());
   const auto d = idblock::key_digest(*ks);
   return json{{"sha384", hex::encode(d)}, {"base64", base64::encode(d)}}.dump();
@@ -325,7 +358,9 @@ std::string key_digest_js(const val& key_js) {
 // A structure given raw or as base64 text (as QEMU takes ID block and ID auth).
 std::optional<bytes> structure_of(const bytes& data, std::size_t size) {
   if (data.size() == size) return data;
-  if (auto b = base64::decode(std::string_view(reinterpret_cast<const char*>(data.data()), data.size())); b && b->size() == size) return b;
+  if (auto b = base64::decode(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+      b && b->size() == size)
+    return b;
   return std::nullopt;
 }
 

@@ -20,7 +20,9 @@ using emscripten::val;
 using json = nlohmann::ordered_json;
 
 bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
-bool present(const val& obj, const char* key) { return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined(); }
+bool present(const val& obj, const char* key) {
+  return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined();
+}
 
 std::string input_error(const std::string& input, const std::string& message) {
   return json{{"error", {{"input", input}, {"message", message}}}}.dump();
@@ -28,11 +30,14 @@ std::string input_error(const std::string& input, const std::string& message) {
 
 // The form's fields as the library's measure::request (the CLI fills the same structure).
 measure::request request_of(const val& in) {
-  auto str = [&](const char* k, const char* fallback = "") { return present(in, k) ? in[k].as<std::string>() : std::string(fallback); };
+  auto str = [&](const char* k, const char* fallback = "") {
+    return present(in, k) ? in[k].as<std::string>() : std::string(fallback);
+  };
   auto num = [&](const char* k) -> std::optional<long long> {
     if (!present(in, k) || str(k).empty()) return std::nullopt;
     const auto v = parse_uint(str(k), static_cast<std::uint64_t>(std::numeric_limits<long long>::max()));
-    return v ? std::optional<long long>(static_cast<long long>(*v)) : std::optional<long long>(-1);  // -1: refused as out of range
+    return v ? std::optional<long long>(static_cast<long long>(*v))
+             : std::optional<long long>(-1);  // -1: refused as out of range
   };
   measure::request r;
   r.mode = str("mode", "snp");
@@ -73,8 +78,10 @@ std::string measure_js(const val& in) {
   if (r.kernel) {
     measure::boot_hashes h;
     if (!digest_of(in, "kernelSha256", h.kernel)) return input_error("kernel", "kernel digest is not 64 hex digits");
-    if (r.initrd && !digest_of(in, "initrdSha256", h.initrd)) return input_error("initrd", "initrd digest is not 64 hex digits");
-    h.cmdline = measure::boot_hashes::cmdline_hash(present(in, "cmdline") ? in["cmdline"].as<std::string>() : std::string());
+    if (r.initrd && !digest_of(in, "initrdSha256", h.initrd))
+      return input_error("initrd", "initrd digest is not 64 hex digits");
+    h.cmdline =
+        measure::boot_hashes::cmdline_hash(present(in, "cmdline") ? in["cmdline"].as<std::string>() : std::string());
     inputs->kernel = h;
   }
   measure::trace t;
@@ -89,7 +96,8 @@ std::string measure_js(const val& in) {
     d.assign(x->begin(), x->end());
   }
   if (inputs->mode == measure::guest_mode::snp)
-    t.insert(t.begin(), "guest features " + hex::number(inputs->guest_features) + " = " + measure::feature_names(inputs->guest_features));
+    t.insert(t.begin(), "guest features " + hex::number(inputs->guest_features) + " = " +
+                            measure::feature_names(inputs->guest_features));
   return json{{"measurement", hex::encode(d)}, {"measurement_base64", base64::encode(d)}, {"inputs", t}}.dump();
 }
 
@@ -120,5 +128,8 @@ EMSCRIPTEN_BINDINGS(sevproof_measure) {
   emscripten::function("measure", &measure_js);
   emscripten::function("vcpuTypes", &vcpu_types_js);
   emscripten::function("version", &version);
-  emscripten::class_<sha256_js>("Sha256").constructor<>().function("update", &sha256_js::update).function("finish", &sha256_js::finish);
+  emscripten::class_<sha256_js>("Sha256")
+      .constructor<>()
+      .function("update", &sha256_js::update)
+      .function("finish", &sha256_js::finish);
 }

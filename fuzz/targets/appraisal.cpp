@@ -18,17 +18,18 @@ constexpr const char* report_file = "reports/oak-genoa-v5/report.bin";
 constexpr const char* vcek_file = "reports/oak-genoa-v5/vcek.der";
 
 struct fixture {
-  bytes original;         // the 1184 report bytes AMD signed
-  bytes vcek;             // the VCEK (DER) that verifies them
-  std::int64_t now = 0;   // a time inside every certificate's validity
+  bytes original;        // the 1184 report bytes AMD signed
+  bytes vcek;            // the VCEK (DER) that verifies them
+  std::int64_t now = 0;  // a time inside every certificate's validity
 };
 
 const fixture& fixed() {
   static const fixture f = [] {
     auto rep = fuzz::testdata_file(report_file);
     auto vcek = fuzz::testdata_file(vcek_file);
-    if (!rep || !vcek) fuzz::fail("appraisal", std::string("needs the shared test data (") + report_file + ", " + vcek_file +
-                                                   "): set SEVPROOF_TESTDATA_DIR");
+    if (!rep || !vcek)
+      fuzz::fail("appraisal", std::string("needs the shared test data (") + report_file + ", " + vcek_file +
+                                  "): set SEVPROOF_TESTDATA_DIR");
     auto pr = snp::read_report(*rep);
     auto cert = crypto::certificate::load(*vcek);
     if (!pr || !cert) fuzz::fail("appraisal", "the fixed report or VCEK does not read");
@@ -52,7 +53,9 @@ SEVPROOF_FUZZ_TARGET(appraisal) {
   const auto raw = a.report->report.raw();
   const bool original = std::equal(raw.begin(), raw.end(), f.original.begin(), f.original.end());
   const bool genuine = a.checks.genuine();
-  if (genuine && !original) fuzz::fail("appraisal", "a report that differs from the signed original was judged genuine");
-  if (original && !genuine) fuzz::fail("appraisal", "the genuinely signed original was not judged genuine: " + a.headline);
+  if (genuine && !original)
+    fuzz::fail("appraisal", "a report that differs from the signed original was judged genuine");
+  if (original && !genuine)
+    fuzz::fail("appraisal", "the genuinely signed original was not judged genuine: " + a.headline);
   return 0;
 }

@@ -18,7 +18,8 @@ SEVPROOF_FUZZ_TARGET(openstack) {
     at = nul == std::string_view::npos ? in.size() + 1 : nul + 1;
   }
   const auto root = part[3].empty() ? std::string_view("/dev/vda") : std::string_view("/dev/sda");
-  if (auto r = workflows::openstack::check_texts(part[0], part[1], part[2], part[3].substr(0, part[3].find('\n')), root))
+  if (auto r =
+          workflows::openstack::check_texts(part[0], part[1], part[2], part[3].substr(0, part[3].find('\n')), root))
     fuzz::json_safe("openstack", r->dump());
   else
     fuzz::json_safe("openstack", r.err().to_string());

@@ -14,20 +14,34 @@ using namespace sevproof;
 namespace {
 
 void set_request(measure::request& q, const std::string& field, const std::string& value) {
-  if (field == "mode") q.mode = value;
-  else if (field == "vcpus") q.vcpus = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
-  else if (field == "vcpu-type") q.vcpu_type = value;
-  else if (field == "vcpu-sig") q.vcpu_sig = value;
-  else if (field == "vcpu-family") q.vcpu_family = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
-  else if (field == "vcpu-model") q.vcpu_model = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
-  else if (field == "vcpu-stepping") q.vcpu_stepping = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
-  else if (field == "vmm-type") q.vmm_type = value;
-  else if (field == "guest-features") q.guest_features = value;
-  else if (field == "snp-ovmf-hash") q.snp_ovmf_hash = value;
-  else if (field == "fpu-init") q.fpu_init = value;
-  else if (field == "kernel") q.kernel = true;
-  else if (field == "initrd") q.initrd = true;
-  else if (field == "append") q.append = true;
+  if (field == "mode")
+    q.mode = value;
+  else if (field == "vcpus")
+    q.vcpus = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
+  else if (field == "vcpu-type")
+    q.vcpu_type = value;
+  else if (field == "vcpu-sig")
+    q.vcpu_sig = value;
+  else if (field == "vcpu-family")
+    q.vcpu_family = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
+  else if (field == "vcpu-model")
+    q.vcpu_model = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
+  else if (field == "vcpu-stepping")
+    q.vcpu_stepping = static_cast<long long>(parse_uint(value, 1u << 20).value_or(0));
+  else if (field == "vmm-type")
+    q.vmm_type = value;
+  else if (field == "guest-features")
+    q.guest_features = value;
+  else if (field == "snp-ovmf-hash")
+    q.snp_ovmf_hash = value;
+  else if (field == "fpu-init")
+    q.fpu_init = value;
+  else if (field == "kernel")
+    q.kernel = true;
+  else if (field == "initrd")
+    q.initrd = true;
+  else if (field == "append")
+    q.append = true;
 }
 
 }  // namespace

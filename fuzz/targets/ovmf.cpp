@@ -34,7 +34,9 @@ SEVPROOF_FUZZ_TARGET(ovmf) {
   in.allow_missing_sev_metadata = (settings & 0x20) != 0;
   in.vcpus = (settings >> 6) & 3;
   in.vcpu_signature = 0xA00F11;
-  if (in.mode == measure::guest_mode::sev || in.mode == measure::guest_mode::seves) (void)measure::sev_launch_digest(*fw, in);
-  else (void)measure::snp_launch_digest(*fw, in);
+  if (in.mode == measure::guest_mode::sev || in.mode == measure::guest_mode::seves)
+    (void)measure::sev_launch_digest(*fw, in);
+  else
+    (void)measure::snp_launch_digest(*fw, in);
   return 0;
 }

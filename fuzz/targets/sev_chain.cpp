@@ -15,7 +15,8 @@ std::vector<std::pair<sev::signing_key, sev::signing_key>> builtin_ca() {
     std::optional<sev::signing_key> ask, ark;
     for (const auto& f : embedded::legacy_sev_keys)
       if (f.product == product)
-        if (auto k = sev::parse_signing_key(bytes_view(f.data.data(), f.data.size()))) (f.role == "ask" ? ask : ark) = k.value();
+        if (auto k = sev::parse_signing_key(bytes_view(f.data.data(), f.data.size())))
+          (f.role == "ask" ? ask : ark) = k.value();
     if (ask && ark) out.emplace_back(*ask, *ark);
   }
   return out;

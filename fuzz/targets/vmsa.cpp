@@ -15,7 +15,7 @@ namespace {
 measure::ovmf_image firmware() {
   bytes page(measure::page_size, 0);
   const std::size_t footer = page.size() - 32 - 18, entry = footer - 22;
-  store_le<std::uint32_t>(page, entry, 0xFFFFF000u);             // AP reset EIP
+  store_le<std::uint32_t>(page, entry, 0xFFFFF000u);  // AP reset EIP
   store_le<std::uint16_t>(page, entry + 4, 22);
   const auto reset = measure::ovmf_guid::sev_es_reset_block.efi_bytes(), table = measure::ovmf_guid::footer.efi_bytes();
   std::copy(reset.begin(), reset.end(), page.begin() + static_cast<std::ptrdiff_t>(entry + 6));

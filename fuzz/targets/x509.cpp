@@ -30,8 +30,10 @@ void inspect(const crypto::certificate& c) {
 
 SEVPROOF_FUZZ_TARGET(x509) {
   const bytes_view in(data, size);
-  if (auto c = crypto::certificate::load(in)) inspect(*c);
-  else fuzz::json_safe("x509", c.err().to_string());
+  if (auto c = crypto::certificate::load(in))
+    inspect(*c);
+  else
+    fuzz::json_safe("x509", c.err().to_string());
   if (auto all = crypto::certificate::load_all(in))
     for (const auto& c : *all) (void)c.subject_cn();
   verify::evidence_builder eb(fuzz::blank_report());

@@ -55,9 +55,12 @@ int main(int argc, char** argv) {
   if (argc > 3) {
     std::ifstream cin(argv[3], std::ios::binary);
     std::vector<char> chain{std::istreambuf_iterator<char>(cin), std::istreambuf_iterator<char>()};
-    const struct { const char* name; std::size_t at; } flips[] = {
-        {"pdh", 0 * 0x824 + 0x41C + 10}, {"pek", 1 * 0x824 + 0x41C + 10}, {"oca", 2 * 0x824 + 0x41C + 10},
-        {"cek", 3 * 0x824 + 0x41C + 10}, {"ask", 4 * 0x824 + 1600 - 10}, {"ark", 4 * 0x824 + 1600 + 1600 - 10}};
+    const struct {
+      const char* name;
+      std::size_t at;
+    } flips[] = {{"pdh", 0 * 0x824 + 0x41C + 10}, {"pek", 1 * 0x824 + 0x41C + 10},
+                 {"oca", 2 * 0x824 + 0x41C + 10}, {"cek", 3 * 0x824 + 0x41C + 10},
+                 {"ask", 4 * 0x824 + 1600 - 10},  {"ark", 4 * 0x824 + 1600 + 1600 - 10}};
     for (const auto& f : flips) {
       if (f.at >= chain.size()) continue;
       auto c = chain;

@@ -14,15 +14,15 @@ using namespace sevproof;
 // A v3 report built entirely at compile time.
 constexpr snp::report make_report() {
   snp::report::storage s{};
-  store_le<std::uint32_t>(s, 0x000, 3);                       // VERSION
-  store_le<std::uint64_t>(s, 0x008, 0x30000);                 // POLICY
-  store_le<std::uint32_t>(s, 0x030, 1);                       // VMPL
-  store_le<std::uint32_t>(s, 0x034, 1);                       // SIGNATURE_ALGO
-  store_le<std::uint64_t>(s, 0x180, 0x7308000000000003ull);   // REPORTED_TCB
-  s[0x188] = 0x19;                                            // CPUID_FAM_ID
-  s[0x189] = 0x01;                                            // CPUID_MOD_ID
-  s[0x090] = 0xAB;                                            // MEASUREMENT[0]
-  s[0x0BF] = 0xCD;                                            // MEASUREMENT[47]
+  store_le<std::uint32_t>(s, 0x000, 3);                      // VERSION
+  store_le<std::uint64_t>(s, 0x008, 0x30000);                // POLICY
+  store_le<std::uint32_t>(s, 0x030, 1);                      // VMPL
+  store_le<std::uint32_t>(s, 0x034, 1);                      // SIGNATURE_ALGO
+  store_le<std::uint64_t>(s, 0x180, 0x7308000000000003ull);  // REPORTED_TCB
+  s[0x188] = 0x19;                                           // CPUID_FAM_ID
+  s[0x189] = 0x01;                                           // CPUID_MOD_ID
+  s[0x090] = 0xAB;                                           // MEASUREMENT[0]
+  s[0x0BF] = 0xCD;                                           // MEASUREMENT[47]
   return snp::report(s);
 }
 constexpr auto rep = make_report();

@@ -35,9 +35,11 @@ inline std::string check(const nlohmann::json& v, const nlohmann::json& s, const
     if (!ok) return at + ": " + v.dump() + " not in " + s["enum"].dump();
   }
   if (s.contains("const") && s["const"] != v) return at + ": is not " + s["const"].dump();
-  if (s.contains("pattern") && v.is_string() && !std::regex_search(v.get<std::string>(), std::regex(s["pattern"].get<std::string>())))
+  if (s.contains("pattern") && v.is_string() &&
+      !std::regex_search(v.get<std::string>(), std::regex(s["pattern"].get<std::string>())))
     return at + ": '" + v.get<std::string>() + "' does not match " + s["pattern"].get<std::string>();
-  if (s.contains("minimum") && v.is_number() && v.get<double>() < s["minimum"].get<double>()) return at + ": below minimum";
+  if (s.contains("minimum") && v.is_number() && v.get<double>() < s["minimum"].get<double>())
+    return at + ": below minimum";
   if (v.is_object()) {
     if (s.contains("required"))
       for (const auto& r : s["required"])

@@ -52,25 +52,32 @@ struct authority {
     return crypto::issue_certificate({cn, issuer, 0x10000, from, to, {}, true}, key.spki_der(), signer);
   }
 
-  static crypto::certificate make_vcek(const crypto::private_key& key, const crypto::private_key& signer, std::uint64_t tcb,
-                                       const std::array<byte, 64>& chip, std::int64_t from, std::int64_t to,
-                                       const std::string& product = "Milan-B0", const std::string& issuer = "SEV-Milan") {
+  static crypto::certificate make_vcek(const crypto::private_key& key, const crypto::private_key& signer,
+                                       std::uint64_t tcb, const std::array<byte, 64>& chip, std::int64_t from,
+                                       std::int64_t to, const std::string& product = "Milan-B0",
+                                       const std::string& issuer = "SEV-Milan") {
     auto byte_at = [&](int i) { return static_cast<std::uint8_t>(tcb >> (8 * i)); };
-    std::vector<crypto::raw_extension> ext = {
-        {kds::oid::struct_version, der_uint(0)}, {kds::oid::product_name, der_ia5(product)},
-        {kds::oid::bl_spl, der_uint(byte_at(0))}, {kds::oid::tee_spl, der_uint(byte_at(1))},
-        {kds::oid::spl_4, der_uint(0)}, {kds::oid::spl_5, der_uint(0)}, {kds::oid::spl_6, der_uint(0)}, {kds::oid::spl_7, der_uint(0)},
-        {kds::oid::snp_spl, der_uint(byte_at(6))}, {kds::oid::ucode_spl, der_uint(byte_at(7))},
-        {kds::oid::hw_id, bytes(chip.begin(), chip.end())}};
+    std::vector<crypto::raw_extension> ext = {{kds::oid::struct_version, der_uint(0)},
+                                              {kds::oid::product_name, der_ia5(product)},
+                                              {kds::oid::bl_spl, der_uint(byte_at(0))},
+                                              {kds::oid::tee_spl, der_uint(byte_at(1))},
+                                              {kds::oid::spl_4, der_uint(0)},
+                                              {kds::oid::spl_5, der_uint(0)},
+                                              {kds::oid::spl_6, der_uint(0)},
+                                              {kds::oid::spl_7, der_uint(0)},
+                                              {kds::oid::snp_spl, der_uint(byte_at(6))},
+                                              {kds::oid::ucode_spl, der_uint(byte_at(7))},
+                                              {kds::oid::hw_id, bytes(chip.begin(), chip.end())}};
     return crypto::issue_certificate({"SEV-VCEK", issuer, 0, from, to, ext}, key.spki_der(), signer);
   }
 
-  crypto::certificate make_vlek(const crypto::private_key& key, const crypto::private_key& signer, std::int64_t from, std::int64_t to) const {
+  crypto::certificate make_vlek(const crypto::private_key& key, const crypto::private_key& signer, std::int64_t from,
+                                std::int64_t to) const {
     auto byte_at = [&](int i) { return static_cast<std::uint8_t>(tcb >> (8 * i)); };
     std::vector<crypto::raw_extension> ext = {
-        {kds::oid::struct_version, der_uint(0)}, {kds::oid::product_name, der_ia5("Milan")},
-        {kds::oid::bl_spl, der_uint(byte_at(0))}, {kds::oid::tee_spl, der_uint(byte_at(1))},
-        {kds::oid::snp_spl, der_uint(byte_at(6))}, {kds::oid::ucode_spl, der_uint(byte_at(7))},
+        {kds::oid::struct_version, der_uint(0)},           {kds::oid::product_name, der_ia5("Milan")},
+        {kds::oid::bl_spl, der_uint(byte_at(0))},          {kds::oid::tee_spl, der_uint(byte_at(1))},
+        {kds::oid::snp_spl, der_uint(byte_at(6))},         {kds::oid::ucode_spl, der_uint(byte_at(7))},
         {kds::oid::csp_id, der_ia5("CN=test-csp.example")}};
     return crypto::issue_certificate({"SEV-VLEK", "SEV-VLEK-Milan", 0, from, to, ext}, key.spki_der(), signer);
   }
@@ -89,12 +96,12 @@ struct authority {
     store_le<std::uint32_t>(r, 0x000, 3);
     store_le<std::uint64_t>(r, 0x008, 0x30000);
     store_le<std::uint32_t>(r, 0x034, 1);
-    r[0x040] = 0x01;                                                                  // PLATFORM_INFO: SMT_EN
+    r[0x040] = 0x01;  // PLATFORM_INFO: SMT_EN
     for (std::size_t off : {0x038u, 0x180u, 0x1E0u, 0x1F0u}) store_le<std::uint64_t>(r, off, tcb);
     store_le<std::uint32_t>(r, 0x048, by_vlek ? 0x4u : 0x0u);
-    for (std::size_t i = 0; i < 48; ++i) r[0x090 + i] = static_cast<byte>(i);        // MEASUREMENT
-    for (std::size_t i = 0; i < 32; ++i) r[0x160 + i] = 0xFF;                       // REPORT_ID_MA: none
-    r[0x188] = 0x19, r[0x189] = 0x01, r[0x18A] = 0x01;                                // Milan CPUID
+    for (std::size_t i = 0; i < 48; ++i) r[0x090 + i] = static_cast<byte>(i);  // MEASUREMENT
+    for (std::size_t i = 0; i < 32; ++i) r[0x160 + i] = 0xFF;                  // REPORT_ID_MA: none
+    r[0x188] = 0x19, r[0x189] = 0x01, r[0x18A] = 0x01;                         // Milan CPUID
     if (!by_vlek) std::copy(chip.begin(), chip.end(), r.begin() + 0x1A0);
     r[0x1E8] = 20, r[0x1E9] = 55, r[0x1EA] = 1, r[0x1EC] = 20, r[0x1ED] = 55, r[0x1EE] = 1;  // firmware 1.55.20
     if (edit) edit(r);
@@ -106,8 +113,8 @@ struct authority {
     const auto sig = key.sign_ecdsa_p384(bytes_view(r).first(0x2A0));
     std::fill(r.begin() + 0x2A0, r.end(), byte{0});
     for (std::size_t i = 0; i < 48; ++i) {
-      r[0x2A0 + i] = sig[47 - i];       // r, little-endian
-      r[0x2E8 + i] = sig[95 - i];       // s, little-endian
+      r[0x2A0 + i] = sig[47 - i];  // r, little-endian
+      r[0x2E8 + i] = sig[95 - i];  // s, little-endian
     }
   }
 };

@@ -27,9 +27,8 @@ inline sevproof::bytes read(const std::string& rel) {
 }  // namespace testdata
 
 // Skips the current test (visibly, with the reason) when ../shared/testdata is not there.
-#define REQUIRE_TESTDATA()                                                                         \
-  do {                                                                                             \
-    if (!testdata::available())                                                                    \
-      SKIP("shared test data not found at " << testdata::root().string()                           \
-                                            << " (set -DSEVPROOF_TESTDATA_DIR=...)");              \
+#define REQUIRE_TESTDATA()                                                                                         \
+  do {                                                                                                             \
+    if (!testdata::available())                                                                                    \
+      SKIP("shared test data not found at " << testdata::root().string() << " (set -DSEVPROOF_TESTDATA_DIR=...)"); \
   } while (false)

@@ -33,8 +33,8 @@ TEST_CASE("hex encode and strict decode", "[core]") {
   auto d = hex::decode("0x00AB ff\n");
   REQUIRE(d);
   CHECK(hex::encode(*d) == "00abff");
-  CHECK_FALSE(hex::decode("abc"));   // odd number of digits
-  CHECK_FALSE(hex::decode("zz"));    // not hex
+  CHECK_FALSE(hex::decode("abc"));  // odd number of digits
+  CHECK_FALSE(hex::decode("zz"));   // not hex
 }
 
 TEST_CASE("errors name the structure, field and offset", "[core]") {

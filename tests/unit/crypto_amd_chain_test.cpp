@@ -64,8 +64,9 @@ TEST_CASE("Real Milan report verifies with its VCEK, chained to the ARK", "[cryp
   auto ask = load_cert("amd/milan/ask.pem");
   auto vcek = load_cert("reports/automata-milan-v2/vcek.der");
   // Each link of the chain (the full verification, with pins, is verify::verify_report).
-  for (const auto& [what, check] : {std::pair{"ARK self-signature", ark.signed_by(ark)}, std::pair{"ASK by ARK", ask.signed_by(ark)},
-                                    std::pair{"VCEK by ASK", vcek.signed_by(ask)}}) {
+  for (const auto& [what, check] :
+       {std::pair{"ARK self-signature", ark.signed_by(ark)}, std::pair{"ASK by ARK", ask.signed_by(ark)},
+        std::pair{"VCEK by ASK", vcek.signed_by(ask)}}) {
     INFO(what << ": " << check.detail);
     CHECK(check.valid);
   }

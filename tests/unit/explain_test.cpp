@@ -46,7 +46,8 @@ std::optional<row> read_row(const std::string& line) {
   std::vector<std::string> cols;
   std::stringstream ss(line);
   for (std::string c; std::getline(ss, c, '\t');) cols.push_back(c);
-  if (cols.size() < 4 || cols[3] != "0" || cols[0] == "m18") return std::nullopt;  // m18: no SNP launch can use its firmware
+  if (cols.size() < 4 || cols[3] != "0" || cols[0] == "m18")
+    return std::nullopt;  // m18: no SNP launch can use its firmware
   row r{cols[0], {}, {}, {}, {}, {}, false, {}, {}, {}};
   const auto args = nlohmann::json::parse(cols[1]);
   request q;
@@ -147,8 +148,10 @@ TEST_CASE("explain names the input (or two) that differ between vector rows", "[
   opt.max_vcpus = 16;
   opt.feature_bits = 0x220;
   for (const char* name : {"OVMF_CODE.fd", "OVMF_CODE_4M.fd", "OVMF-trixie.fd", "OVMF.amdsev.fd"})
-    opt.ovmf_candidates.push_back({testdata::path(std::string("ovmf/") + name).string(), fw(std::string("ovmf/") + name)});
-  for (const auto& c : opt.ovmf_candidates) images.emplace("ovmf/" + std::filesystem::path(c.path).filename().string(), c.image);
+    opt.ovmf_candidates.push_back(
+        {testdata::path(std::string("ovmf/") + name).string(), fw(std::string("ovmf/") + name)});
+  for (const auto& c : opt.ovmf_candidates)
+    images.emplace("ovmf/" + std::filesystem::path(c.path).filename().string(), c.image);
   unsigned one = 0, two = 0, unexplainable = 0;
   for (const auto& from : rows)
     for (const auto& to : rows) {
@@ -156,7 +159,8 @@ TEST_CASE("explain names the input (or two) that differ between vector rows", "[
       const auto want = differences(from, to);
       if (want.empty() || want.size() > 2) continue;
       INFO(from.id << " inputs, " << to.id << " digest");
-      believed_launch b{from.in, &images.at(from.ovmf), from.ovmf, from.append, from.initrd.has_value(), from.signature_given};
+      believed_launch b{from.in,     &images.at(from.ovmf),   from.ovmf,
+                        from.append, from.initrd.has_value(), from.signature_given};
       auto r = workflows::explain(b, to.digest, opt);
       REQUIRE(r.ok());
       if (want.count("kernel") && want.at("kernel") != "-") {  // a kernel was added: its file is unknown
@@ -172,7 +176,7 @@ TEST_CASE("explain names the input (or two) that differ between vector rows", "[
       CHECK(e.digest == to.digest);
       (want.size() == 1 ? one : two)++;
     }
-  CHECK(one >= 4);  // m02/m03 features, m02/m04 vCPUs (both ways), ...
+  CHECK(one >= 4);   // m02/m03 features, m02/m04 vCPUs (both ways), ...
   CHECK(two >= 20);  // features + vCPUs, type + vCPUs, firmware + features, firmware + kernel removed, ...
   CHECK(unexplainable >= 1);
 }
@@ -191,7 +195,9 @@ struct milan_launch {
     h.cmdline = boot_hashes::cmdline_hash("console=ttyS0 root=/dev/vda1");
     in.kernel = h;
   }
-  believed_launch belief() const { return {in, &image, "OVMF.amdsev.fd", std::string("console=ttyS0 root=/dev/vda1"), true, true}; }
+  believed_launch belief() const {
+    return {in, &image, "OVMF.amdsev.fd", std::string("console=ttyS0 root=/dev/vda1"), true, true};
+  }
 };
 // A smaller search than the default, so that these cases take a second (the CLI tests run the full one).
 explain_options quick() {
@@ -243,9 +249,11 @@ TEST_CASE("explain: changes made here are found and named", "[explain][real]") {
     changed.vcpu_signature = *vcpu_signature("EPYC-v2");
     auto r = workflows::explain(l.belief(), digest_of(l.image, changed), quick());
     REQUIRE(r.ok());
-    CHECK(first_changes(*r) == M{{"append", "root=/dev/vda console=tty0 console=ttyS0 console=hvc0"}, {"vcpu-type", "EPYC"}});
+    CHECK(first_changes(*r) ==
+          M{{"append", "root=/dev/vda console=tty0 console=ttyS0 console=hvc0"}, {"vcpu-type", "EPYC"}});
     const auto& same = r->explanations.front().same_digest;
-    CHECK(std::any_of(same.begin(), same.end(), [](const std::string& s) { return s.find("EPYC-v4") != std::string::npos; }));
+    CHECK(std::any_of(same.begin(), same.end(),
+                      [](const std::string& s) { return s.find("EPYC-v4") != std::string::npos; }));
   }
   SECTION("initrd removed: merged with an empty initrd") {
     changed.kernel->initrd = crypto::sha256_of({});
@@ -289,8 +297,10 @@ TEST_CASE("explain: a random digest is not explained, and every axis is listed",
   bytes random(48);
   for (auto& b : random) b = static_cast<byte>(rng());
   explain_options opt = quick();
-  opt.ovmf_candidates.push_back({"OVMF_CODE_4M.fd", fw("ovmf/OVMF_CODE_4M.fd")});  // no SEV metadata: never measured, counted
-  opt.ovmf_candidates.push_back({"OVMF-trixie.fd", fw("ovmf/OVMF-trixie.fd")});    // no kernel hashes: measured without the kernel
+  opt.ovmf_candidates.push_back(
+      {"OVMF_CODE_4M.fd", fw("ovmf/OVMF_CODE_4M.fd")});  // no SEV metadata: never measured, counted
+  opt.ovmf_candidates.push_back(
+      {"OVMF-trixie.fd", fw("ovmf/OVMF-trixie.fd")});  // no kernel hashes: measured without the kernel
   auto r = workflows::explain(l.belief(), random, opt);
   REQUIRE(r.ok());
   CHECK_FALSE(r->explained);

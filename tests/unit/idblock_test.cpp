@@ -34,12 +34,14 @@ reference read_reference() {
   const auto h = text.find("id_key_hash: ") + 13;
   r.id_key_hash = text.substr(h, text.find('\n', h) - h);
   const auto a = text.find("author_key: ") + 12;
-  r.author_key = text.substr(a, text.find_first_of("\n", a) == std::string::npos ? std::string::npos : text.find('\n', a) - a);
+  r.author_key =
+      text.substr(a, text.find_first_of("\n", a) == std::string::npos ? std::string::npos : text.find('\n', a) - a);
   return r;
 }
 const std::array<byte, 48> m12 = [] {
   std::array<byte, 48> a{};
-  auto b = *hex::decode("7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb");
+  auto b =
+      *hex::decode("7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb");
   std::copy(b.begin(), b.end(), a.begin());
   return a;
 }();
@@ -47,8 +49,8 @@ const std::array<byte, 48> m12 = [] {
 
 TEST_CASE("ID block, key structures and digests equal the reference tool's", "[idblock]") {
   const auto ref = read_reference();
-  const auto id_key = key("id-key-sec1.pem");        // SEC1 PEM
-  const auto author = key("author-key-pkcs8.pem");   // PKCS#8 PEM
+  const auto id_key = key("id-key-sec1.pem");       // SEC1 PEM
+  const auto author = key("author-key-pkcs8.pem");  // PKCS#8 PEM
   idblock::id_block_values v;
   v.ld = m12;
   const auto block = idblock::build_id_block(v);
@@ -132,7 +134,8 @@ TEST_CASE("signatures whose r or s has leading zero bytes keep their fixed width
     auto back = idblock::read_signature(st, "SIG");
     REQUIRE(back.ok());
     CHECK(*back == rs);
-    CHECK(pub.verify_ecdsa_p384_sha384(msg, std::span<const byte, 48>(back->data(), 48), std::span<const byte, 48>(back->data() + 48, 48)));
+    CHECK(pub.verify_ecdsa_p384_sha384(msg, std::span<const byte, 48>(back->data(), 48),
+                                       std::span<const byte, 48>(back->data() + 48, 48)));
   }
   CHECK(seen_r);
   CHECK(seen_s);

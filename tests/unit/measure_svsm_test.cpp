@@ -84,7 +84,8 @@ TEST_CASE("snp:svsm: placement, entry point and sequence", "[measure][svsm]") {
   REQUIRE_FALSE(t.empty());
   CHECK(t.front().find("SVSM: 4 pages NORMAL at " + hex::number(svsm_gpa)) != std::string::npos);
   CHECK(t[t.size() - 2].find("SVSM entry " + hex::number(svsm_gpa + 0x2010)) != std::string::npos);
-  CHECK(t.back() == "pages measured: " + std::to_string(16 + 4 + 2 + 1 + 1 + 2));  // OVMF, SVSM, 2 ZERO, SECRETS, CPUID, 2 VMSAs
+  CHECK(t.back() ==
+        "pages measured: " + std::to_string(16 + 4 + 2 + 1 + 1 + 2));  // OVMF, SVSM, 2 ZERO, SECRETS, CPUID, 2 VMSAs
 
   // The same digest, page by page: the spec's sequence (measure-spec §8).
   gctx g;

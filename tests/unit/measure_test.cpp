@@ -37,7 +37,8 @@ TEST_CASE("the four Debian OVMF images parse as SOURCES.md describes", "[measure
   CHECK(a.gpa == 0xFFE20000u);
   CHECK(a.ap_reset_eip() == 0x0080B004u);
   CHECK(a.hash_table_gpa() == 0u);
-  CHECK(sections(a) == "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x11000,1)");
+  CHECK(sections(a) ==
+        "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x11000,1)");
 
   auto b = fw("OVMF_CODE_4M.fd");
   CHECK(b.gpa == 0xFFC84000u);
@@ -47,14 +48,17 @@ TEST_CASE("the four Debian OVMF images parse as SOURCES.md describes", "[measure
 
   auto c = fw("OVMF-trixie.fd");
   CHECK(c.gpa == 0xFFC00000u);
-  CHECK(sections(c) == "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x1000,4)(0x810000,0x10000,1)");
+  CHECK(sections(c) ==
+        "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x1000,4)(0x810000,"
+        "0x10000,1)");
 
   auto d = fw("OVMF.amdsev.fd");
   CHECK(d.hash_table_gpa() == 0x810C00u);
   CHECK(d.hash_table_size() == 0x400u);
   CHECK(d.u32_entry(ovmf_guid::sev_secret) == 0x810000u);
   CHECK(sections(d) ==
-        "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x1000,4)(0x811000,0x1F000,1)(0x810000,0x1000,16)");
+        "(0x800000,0x9000,1)(0x80A000,0x3000,1)(0x80D000,0x1000,2)(0x80E000,0x1000,3)(0x80F000,0x1000,4)(0x811000,"
+        "0x1F000,1)(0x810000,0x1000,16)");
   CHECK(d.has_section(section_type::kernel_hashes));
 }
 
@@ -63,10 +67,14 @@ TEST_CASE("hashes table: the spec's example bytes", "[measure]") {
   h.kernel = crypto::sha256_of({});
   h.cmdline = boot_hashes::cmdline_hash("console=ttyS0 loglevel=7");
   CHECK(hex::encode(build_hashes_table(h)) ==
-        "06d63894224fc94cb479a793d411fd21a800d82dd09720bd944caa78e7714d36ab2a3200321c8eec6a77bad179511397f913a083067ad8cb737b"
-        "b260aacbfe8df70fc50a31f7ba442f3ad74b9af141e29169781d3200e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852"
-        "b8553794e74dd2ab7f42b835d5b172d2045b3200e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8550000000000000000");
-  CHECK(hex::encode(boot_hashes::cmdline_hash("")) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+        "06d63894224fc94cb479a793d411fd21a800d82dd09720bd944caa78e7714d36ab2a3200321c8eec6a77bad179511397f913a083067ad8"
+        "cb737b"
+        "b260aacbfe8df70fc50a31f7ba442f3ad74b9af141e29169781d3200e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49599"
+        "1b7852"
+        "b8553794e74dd2ab7f42b835d5b172d2045b3200e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855000000"
+        "0000000000");
+  CHECK(hex::encode(boot_hashes::cmdline_hash("")) ==
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
 }
 
 TEST_CASE("digest properties the reference vectors imply", "[measure][real]") {
@@ -78,7 +86,8 @@ TEST_CASE("digest properties the reference vectors imply", "[measure][real]") {
   in.guest_features = 0x21;
   const auto full = snp_launch_digest(trixie, in);
   REQUIRE(full.ok());
-  CHECK(hex::encode(*full) == "7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb");  // m12
+  CHECK(hex::encode(*full) ==
+        "7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb");  // m12
 
   SECTION("seeding with the firmware-only digest gives the same result (m15 = m12)") {
     launch_inputs only_fw = in;
@@ -94,7 +103,9 @@ TEST_CASE("digest properties the reference vectors imply", "[measure][real]") {
     sev.mode = guest_mode::sev;
     CHECK(*sev_launch_digest(trixie, sev) == crypto::sha256_of(testdata::read("ovmf/OVMF-trixie.fd")));
   }
-  SECTION("family/model/stepping 25/17/0 is EPYC-Genoa") { CHECK(cpu_signature(25, 17, 0) == *vcpu_signature("EPYC-Genoa")); }
+  SECTION("family/model/stepping 25/17/0 is EPYC-Genoa") {
+    CHECK(cpu_signature(25, 17, 0) == *vcpu_signature("EPYC-Genoa"));
+  }
   SECTION("every vCPU and every input changes the digest") {
     launch_inputs more = in;
     more.vcpus = 3;
@@ -112,7 +123,8 @@ TEST_CASE("streamed kernel hashing equals one-shot hashing", "[measure][real]") 
   REQUIRE_TESTDATA();
   const auto k = testdata::read("measure/kernel-a.bin");
   crypto::sha256 h;
-  for (std::size_t at = 0; at < k.size(); at += 4099) h.update(bytes_view(k).subspan(at, std::min<std::size_t>(4099, k.size() - at)));
+  for (std::size_t at = 0; at < k.size(); at += 4099)
+    h.update(bytes_view(k).subspan(at, std::min<std::size_t>(4099, k.size() - at)));
   CHECK(h.finish() == crypto::sha256_of(k));
   CHECK(hex::encode(crypto::sha256_of(k)) == "987ab1b5b3b71c1d1053a817cffc3695c96e78c2b068d558c6b340a8255c3ed8");
 }

@@ -74,7 +74,8 @@ TEST_CASE("time: impossible dates refused, RFC 3339 offsets and fractions accept
 }
 
 TEST_CASE("reference values: TOML and JSON read to the same options, and write back", "[option][reference]") {
-  const std::string toml = "measurement = [\"" + std::string(96, 'b') + "\"]\nmin-tcb = \"bl=3,tee=0,snp=8,ucode=115\"\n"
+  const std::string toml = "measurement = [\"" + std::string(96, 'b') +
+                           "\"]\nmin-tcb = \"bl=3,tee=0,snp=8,ucode=115\"\n"
                            "vmpl = 0\nplatform-info-max = \"0x27\"\nrequire-crl = true\nsmt = \"deny\"\n";
   const auto a = validate::read_reference_values(toml, "ref.toml");
   CHECK(a.measurements.size() == 1);

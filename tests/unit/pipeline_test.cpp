@@ -12,7 +12,8 @@ namespace {
 pipeline::request turin() {
   pipeline::request rq;
   rq.report = {"report.bin", testdata::read("reports/oak-turin-v5/report.bin")};
-  rq.evidence.push_back({pipeline::evidence_kind::vcek, {"vcek.der", testdata::read("reports/oak-turin-v5/vcek.der")}, "vcek"});
+  rq.evidence.push_back(
+      {pipeline::evidence_kind::vcek, {"vcek.der", testdata::read("reports/oak-turin-v5/vcek.der")}, "vcek"});
   return rq;
 }
 }  // namespace
@@ -62,7 +63,8 @@ TEST_CASE("appraise: reference values decide the P checks; unreadable input is a
   CHECK(pipeline::appraisal_text(e, "junk").find("size") != std::string::npos);
 }
 
-TEST_CASE("measure_launch: the reference tool's vector m02; a changed input changes the digest", "[pipeline][measure]") {
+TEST_CASE("measure_launch: the reference tool's vector m02; a changed input changes the digest",
+          "[pipeline][measure]") {
   REQUIRE_TESTDATA();
   measure::request rq;
   rq.mode = "snp";

@@ -34,7 +34,9 @@ TEST_CASE("secret table and packet, byte for byte with a fixed IV", "[sev]") {
   REQUIRE(table.size() == 48);
   CHECK(hex::encode(bytes_view(table).first(16)) == "42f5741edd71664d963eef4287ff173b");
   CHECK(load_le<std::uint32_t>(table, 16) == 20 + 20 + 7);
-  CHECK(hex::encode(bytes_view(table).subspan(20, 16)) == "e5696873f0847349" "92ec06879ce3da0b");
+  CHECK(hex::encode(bytes_view(table).subspan(20, 16)) ==
+        "e5696873f0847349"
+        "92ec06879ce3da0b");
   CHECK(load_le<std::uint32_t>(table, 36) == 27);
   CHECK(equal_bytes(bytes_view(table).subspan(40, 7), secret));
   CHECK(all_zero(bytes_view(table).subspan(47)));
@@ -61,7 +63,8 @@ TEST_CASE("secret table and packet, byte for byte with a fixed IV", "[sev]") {
 
 TEST_CASE("legacy AMD keys: Milan, Genoa and Turin share the SNP ARK pins; Naples and Rome are pinned", "[sev][real]") {
   REQUIRE_TESTDATA();
-  const std::pair<const char*, const char*> gens[] = {{"naples", "Naples"}, {"rome", "Rome"}, {"milan", "Milan"}, {"genoa", "Genoa"}, {"turin", "Turin"}};
+  const std::pair<const char*, const char*> gens[] = {
+      {"naples", "Naples"}, {"rome", "Rome"}, {"milan", "Milan"}, {"genoa", "Genoa"}, {"turin", "Turin"}};
   for (const auto& [dir, name] : gens) {
     INFO(dir);
     auto ark = sev::parse_signing_key(testdata::read(std::string("amd/sev/") + dir + "/ark.cert"));
@@ -90,7 +93,8 @@ TEST_CASE("legacy platform chains parse and verify; hostile chain files are refu
     auto v = sev::verify_chain(*chain, {});
     CHECK(v.valid());
     // Truncations and wrong sizes at every structure boundary are errors, never crashes.
-    for (std::size_t cut : {std::size_t{0}, std::size_t{100}, std::size_t{0x824 * 4 - 1}, std::size_t{0x824 * 4 + 10}, file.size() - 1})
+    for (std::size_t cut :
+         {std::size_t{0}, std::size_t{100}, std::size_t{0x824 * 4 - 1}, std::size_t{0x824 * 4 + 10}, file.size() - 1})
       CHECK_FALSE(sev::parse_chain_file(bytes_view(file).first(cut)).ok());
   }
   SECTION("a chain whose ARK is not AMD's is not verified") {
@@ -106,8 +110,10 @@ TEST_CASE("legacy platform chains parse and verify; hostile chain files are refu
 
 TEST_CASE("session KDF and MAC match the reference implementation's vectors", "[sev][session]") {
   // virtee/sev's own unit-test values for its SP 800-108 KDF and HMAC.
-  CHECK(hex::encode(sev::kdf(bytes(16, 0), 16, bytes(16, 0), "sev-master-secret")) == "ab4d269fcc62bedb4511d56c386ce706");
-  CHECK(hex::encode(crypto::hmac_sha256(bytes(16, 0), bytes(4, 0))) == "aa7855e13839dd767cd5da7c1ff5036540c9264b7a803029315e55375287b4af");
+  CHECK(hex::encode(sev::kdf(bytes(16, 0), 16, bytes(16, 0), "sev-master-secret")) ==
+        "ab4d269fcc62bedb4511d56c386ce706");
+  CHECK(hex::encode(crypto::hmac_sha256(bytes(16, 0), bytes(4, 0))) ==
+        "aa7855e13839dd767cd5da7c1ff5036540c9264b7a803029315e55375287b4af");
 }
 
 TEST_CASE("session round trip: the platform side unwraps TEK and TIK", "[sev][session]") {

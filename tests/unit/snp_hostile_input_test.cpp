@@ -19,7 +19,8 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
   const auto good = testdata::read("reports/oak-genoa-v5/report.bin");
 
   SECTION("sizes") {
-    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{31}, std::size_t{1183}, std::size_t{1185}, std::size_t{1215}}) {
+    for (std::size_t n :
+         {std::size_t{0}, std::size_t{1}, std::size_t{31}, std::size_t{1183}, std::size_t{1185}, std::size_t{1215}}) {
       bytes b(n, 0x41);
       for (std::size_t i = 0; i < std::min(n, good.size()); ++i) b[i] = good[i];
       auto r = snp::read_report(b);
@@ -79,7 +80,10 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
 
 TEST_CASE("non-zero reserved bytes: warning by default, error when strict", "[snp][hostile]") {
   REQUIRE_TESTDATA();
-  struct c { std::size_t offset; const char* field; };
+  struct c {
+    std::size_t offset;
+    const char* field;
+  };
   for (auto [offset, field] : {c{0x04C, "RESERVED_04C"}, c{0x18B, "RESERVED_18B"}, c{0x1EB, "RESERVED_1EB"},
                                c{0x208, "RESERVED_208"}, c{0x29F, "RESERVED_208"}}) {
     DYNAMIC_SECTION(field << " at 0x" << std::hex << offset) {
@@ -99,8 +103,8 @@ TEST_CASE("non-zero reserved bytes: warning by default, error when strict", "[sn
   }
   SECTION("v2 reserved CPUID area and policy bits") {
     auto b = testdata::read("reports/automata-milan-v2/report.bin");
-    b[0x188] = 0x19;                                   // v2 has no CPUID: reserved
-    store_le<std::uint64_t>(b, 0x008, 0x10000);        // bit 17 (must be one) cleared
+    b[0x188] = 0x19;                             // v2 has no CPUID: reserved
+    store_le<std::uint64_t>(b, 0x008, 0x10000);  // bit 17 (must be one) cleared
     auto r = snp::read_report(b);
     REQUIRE(r.ok());
     REQUIRE(r->warnings.size() == 2);
@@ -176,7 +180,8 @@ TEST_CASE("random bytes never crash a parser", "[snp][hostile][fuzz]") {
     for (int round = 0; round < 200; ++round) {
       bytes b(size);
       for (auto& x : b) x = static_cast<byte>(byte_dist(rng));
-      if (size >= 8 && round % 2 == 0) store_le<std::uint32_t>(b, 0, 2 + static_cast<std::uint32_t>(round % 4));  // plausible versions
+      if (size >= 8 && round % 2 == 0)
+        store_le<std::uint32_t>(b, 0, 2 + static_cast<std::uint32_t>(round % 4));  // plausible versions
       if (size >= 0x38 && round % 4 == 0) store_le<std::uint32_t>(b, 0x34, 1);
       auto r = snp::read_report(b);
       if (r.ok()) {

@@ -94,7 +94,9 @@ TEST_CASE("every real report's JSON matches the independently decoded values", "
       std::smatch m;
 
       const auto head = find_line(e, "version ");
-      REQUIRE(std::regex_search(head, m, std::regex(R"(version (\d+), guest_svn (\d+), policy (0x[0-9a-f]+).*vmpl (\d+), signature_algo (\d+))")));
+      REQUIRE(std::regex_search(
+          head, m,
+          std::regex(R"(version (\d+), guest_svn (\d+), policy (0x[0-9a-f]+).*vmpl (\d+), signature_algo (\d+))")));
       CHECK(j["version"] == std::stoi(m[1].str()));
       CHECK(j["guest_svn"] == std::stoi(m[2].str()));
       CHECK(hexnum(j["policy"]["raw"].get<std::string>()) == hexnum(m[3].str()));
@@ -104,7 +106,8 @@ TEST_CASE("every real report's JSON matches the independently decoded values", "
       CHECK(j["policy"]["smt"].get<bool>() == ((hexnum(m[3].str()) >> 16) & 1));
 
       const auto ki = find_line(e, "key_info ");
-      REQUIRE(std::regex_search(ki, m, std::regex(R"(key_info (0x[0-9a-f]+) -> signing_key=(\w+), mask_chip_key=(\d), author_key_en=(\d))")));
+      REQUIRE(std::regex_search(
+          ki, m, std::regex(R"(key_info (0x[0-9a-f]+) -> signing_key=(\w+), mask_chip_key=(\d), author_key_en=(\d))")));
       CHECK(hexnum(j["key_info"]["raw"].get<std::string>()) == hexnum(m[1].str()));
       CHECK(j["key_info"]["signing_key"] == m[2].str());
       CHECK(j["key_info"]["mask_chip_key"].get<bool>() == (m[3].str() == "1"));
@@ -137,7 +140,8 @@ TEST_CASE("every real report's JSON matches the independently decoded values", "
 
       if (j["version"] == 5) {
         const auto mv = find_line(e, "launch_mit_vector ");
-        REQUIRE(std::regex_search(mv, m, std::regex(R"(launch_mit_vector (0x[0-9a-f]+), current_mit_vector (0x[0-9a-f]+))")));
+        REQUIRE(std::regex_search(mv, m,
+                                  std::regex(R"(launch_mit_vector (0x[0-9a-f]+), current_mit_vector (0x[0-9a-f]+))")));
         CHECK(hexnum(j["launch_mit_vector"]["raw"].get<std::string>()) == hexnum(m[1].str()));
         CHECK(hexnum(j["current_mit_vector"]["raw"].get<std::string>()) == hexnum(m[2].str()));
       } else {
@@ -181,7 +185,8 @@ TEST_CASE("wrapped forms give the same report as the raw bytes", "[snp][real]") 
   }
   SECTION("hex and base64 text") {
     const auto raw = testdata::read("reports/oak-genoa-v5/report.bin");
-    for (const std::string& text : {hex::encode(raw), base64::encode(raw), hex::encode(raw) + "\n", base64::encode(raw) + "\n"}) {
+    for (const std::string& text :
+         {hex::encode(raw), base64::encode(raw), hex::encode(raw) + "\n", base64::encode(raw) + "\n"}) {
       auto pr = snp::read_report(as_bytes_view(text));
       REQUIRE(pr.ok());
       CHECK(equal_bytes(pr->report.raw(), raw));

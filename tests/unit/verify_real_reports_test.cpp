@@ -36,7 +36,9 @@ TEST_CASE("pinned keys match AMD's published certificates", "[verify][real]") {
     auto id = trust.identify(c);
     REQUIRE(id);
     const std::string path(file);
-    CHECK(path.find(std::string(verify::ca_role_name(id->role)) == "ARK" ? "ark" : (id->role == verify::ca_role::ask ? "ask" : "asvk")) != std::string::npos);
+    CHECK(path.find(std::string(verify::ca_role_name(id->role)) == "ARK"
+                        ? "ark"
+                        : (id->role == verify::ca_role::ask ? "ask" : "asvk")) != std::string::npos);
   }
 }
 

@@ -19,7 +19,10 @@ struct run {
 
 run baseline(bool vlek = false) {
   const auto& ca = test_ca::get();
-  run r{{test_ca::parse(ca.report(vlek)), vlek ? ca.vlek : ca.vcek, {ca.ark, vlek ? ca.asvk : ca.ask}, std::nullopt, {}}, ca.trust(), {}};
+  run r{
+      {test_ca::parse(ca.report(vlek)), vlek ? ca.vlek : ca.vcek, {ca.ark, vlek ? ca.asvk : ca.ask}, std::nullopt, {}},
+      ca.trust(),
+      {}};
   r.opt.now = year(2026);
   return r;
 }
@@ -40,8 +43,10 @@ void expect_only(const verdict& v, std::initializer_list<const checks::check_inf
     bool expected = false;
     for (const auto* f : failing) expected |= c.code == f->code;
     INFO(c.code << " " << status_name(c.result) << ": " << c.sentence);
-    if (expected) CHECK(c.result == status::fail);
-    else CHECK(c.result != status::fail);
+    if (expected)
+      CHECK(c.result == status::fail);
+    else
+      CHECK(c.result != status::fail);
   }
   CHECK_FALSE(v.genuine());
 }
@@ -79,7 +84,8 @@ TEST_CASE("V001/V003: keys that are not pinned are refused", "[verify][test-ca]"
   SECTION("an impostor ASK with another key") {
     auto r = baseline();
     auto other = crypto::private_key::generate_rsa(2048);
-    r.ev.offered = {ca.ark, test_ca::authority::make_ca("SEV-Milan", "ARK-Milan", other, ca.ark_key, year(2021), year(2040))};
+    r.ev.offered = {ca.ark,
+                    test_ca::authority::make_ca("SEV-Milan", "ARK-Milan", other, ca.ark_key, year(2021), year(2040))};
     auto v = go(r);
     CHECK(of(v, checks::ask_pinned) == status::fail);
     CHECK(text(v, checks::ask_pinned).find("is not the pinned ASK of Milan") != std::string::npos);
@@ -97,7 +103,8 @@ TEST_CASE("V002/V004/V005: broken signatures in the chain", "[verify][test-ca]")
   }
   SECTION("ASK signed by another key") {
     auto r = baseline();
-    r.ev.offered = {ca.ark, test_ca::authority::make_ca("SEV-Milan", "ARK-Milan", ca.ask_key, rogue, year(2021), year(2040))};
+    r.ev.offered = {ca.ark,
+                    test_ca::authority::make_ca("SEV-Milan", "ARK-Milan", ca.ask_key, rogue, year(2021), year(2040))};
     expect_only(go(r), {&checks::ask_signed});
   }
   SECTION("VCEK signed by another key") {
@@ -181,7 +188,8 @@ TEST_CASE("V014/V015: the certificate's TCB and hwID against the report", "[veri
     auto v = go(r);
     expect_only(v, {&checks::tcb_matches, &checks::tcb_not_above_current});  // CURRENT_TCB still has snp 8
     CHECK(text(v, checks::tcb_matches) ==
-          "TCB differs: certificate bootloader 3, tee 0, snp 8, microcode 115; report REPORTED_TCB bootloader 3, tee 0, snp 9, microcode 115");
+          "TCB differs: certificate bootloader 3, tee 0, snp 8, microcode 115; report REPORTED_TCB bootloader 3, tee "
+          "0, snp 9, microcode 115");
   }
   SECTION("another chip") {
     auto r = baseline();
@@ -190,7 +198,8 @@ TEST_CASE("V014/V015: the certificate's TCB and hwID against the report", "[veri
   }
   SECTION("masked CHIP_ID is a warning, not a pass") {
     auto r = baseline();
-    r.ev.report = test_ca::parse(ca.report(false, [](bytes& b) { std::fill(b.begin() + 0x1A0, b.begin() + 0x1E0, 0); }));
+    r.ev.report =
+        test_ca::parse(ca.report(false, [](bytes& b) { std::fill(b.begin() + 0x1A0, b.begin() + 0x1E0, 0); }));
     auto v = go(r);
     CHECK(of(v, checks::chip_matches) == status::warn);
   }
@@ -198,9 +207,15 @@ TEST_CASE("V014/V015: the certificate's TCB and hwID against the report", "[veri
     auto r = baseline();
     bytes wrapped{0x04, 0x40};
     wrapped.insert(wrapped.end(), ca.chip.begin(), ca.chip.end());
-    auto c = crypto::issue_certificate({"SEV-VCEK", "SEV-Milan", 0, year(2025), year(2030),
-                                        {{kds::oid::bl_spl, test_ca::der_uint(3)}, {kds::oid::tee_spl, test_ca::der_uint(0)},
-                                         {kds::oid::snp_spl, test_ca::der_uint(8)}, {kds::oid::ucode_spl, test_ca::der_uint(0x73)},
+    auto c = crypto::issue_certificate({"SEV-VCEK",
+                                        "SEV-Milan",
+                                        0,
+                                        year(2025),
+                                        year(2030),
+                                        {{kds::oid::bl_spl, test_ca::der_uint(3)},
+                                         {kds::oid::tee_spl, test_ca::der_uint(0)},
+                                         {kds::oid::snp_spl, test_ca::der_uint(8)},
+                                         {kds::oid::ucode_spl, test_ca::der_uint(0x73)},
                                          {kds::oid::hw_id, wrapped}}},
                                        ca.vcek_key.spki_der(), ca.ask_key);
     r.ev.signer = c;
@@ -260,7 +275,10 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
       {&checks::policy_rapl_dis, [](auto& o) { o.require_rapl_dis = true; }},
       {&checks::policy_ciphertext_hiding, [](auto& o) { o.require_ciphertext_hiding = true; }},
       {&checks::policy_page_swap, [](auto& o) { o.require_page_swap_disable = true; }},
-      {&checks::policy_abi, [](auto& o) { o.min_abi = std::pair<std::uint8_t, std::uint8_t>{1, 0}; }},
+      {&checks::policy_abi,
+       [](auto& o) {
+         o.min_abi = std::pair<std::uint8_t, std::uint8_t>{1, 0};
+       }},
       {&checks::min_guest_svn, [](auto& o) { o.min_guest_svn = 1; }},
       {&checks::report_data, [](auto& o) { o.report_data = bytes(64, 1); }},
       {&checks::host_data, [](auto& o) { o.host_data = bytes(32, 1); }},
@@ -270,11 +288,26 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
       {&checks::report_id_ma, [](auto& o) { o.report_id_ma = bytes(32, 1); }},
       {&checks::measurement, [&](auto& o) { o.measurements = {wrong48}; }},
       {&checks::chip_id, [](auto& o) { o.chip_id = bytes(64, 1); }},
-      {&checks::min_firmware, [](auto& o) { o.min_firmware = std::pair<std::uint8_t, std::uint8_t>{1, 56}; }},
-      {&checks::min_current_tcb, [](auto& o) { o.min_current_tcb = validate::tcb_minimum{std::nullopt, 4, std::nullopt, std::nullopt, std::nullopt}; }},
-      {&checks::min_committed_tcb, [](auto& o) { o.min_committed_tcb = validate::tcb_minimum{std::nullopt, std::nullopt, std::nullopt, 8, std::nullopt}; }},
-      {&checks::min_reported_tcb, [](auto& o) { o.min_reported_tcb = validate::tcb_minimum{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 0x74}; }},
-      {&checks::min_launch_tcb, [](auto& o) { o.min_launch_tcb = validate::tcb_minimum{std::nullopt, std::nullopt, 1, std::nullopt, std::nullopt}; }},
+      {&checks::min_firmware,
+       [](auto& o) {
+         o.min_firmware = std::pair<std::uint8_t, std::uint8_t>{1, 56};
+       }},
+      {&checks::min_current_tcb,
+       [](auto& o) {
+         o.min_current_tcb = validate::tcb_minimum{std::nullopt, 4, std::nullopt, std::nullopt, std::nullopt};
+       }},
+      {&checks::min_committed_tcb,
+       [](auto& o) {
+         o.min_committed_tcb = validate::tcb_minimum{std::nullopt, std::nullopt, std::nullopt, 8, std::nullopt};
+       }},
+      {&checks::min_reported_tcb,
+       [](auto& o) {
+         o.min_reported_tcb = validate::tcb_minimum{std::nullopt, std::nullopt, std::nullopt, std::nullopt, 0x74};
+       }},
+      {&checks::min_launch_tcb,
+       [](auto& o) {
+         o.min_launch_tcb = validate::tcb_minimum{std::nullopt, std::nullopt, 1, std::nullopt, std::nullopt};
+       }},
       {&checks::provisional_firmware, [](auto& o) { o.allow_provisional_firmware = false; }},
       {&checks::platform_info, [](auto& o) { o.platform_info_max = 0; }},
       {&checks::vmpl, [](auto& o) { o.vmpl = 2; }},
@@ -282,7 +315,7 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
       {&checks::author_key, [](auto& o) { o.require_author_key = true; }},
       {&checks::trusted_id_key, [&](auto& o) { o.trusted_id_keys = {wrong48}; }},
       {&checks::trusted_author_key, [&](auto& o) { o.trusted_author_keys = {wrong48}; }},
-      {&checks::min_launch_mit, [](auto& o) { o.min_launch_mit_vector = 1; }},   // v3 report: no mitigation vector
+      {&checks::min_launch_mit, [](auto& o) { o.min_launch_mit_vector = 1; }},  // v3 report: no mitigation vector
       {&checks::min_current_mit, [](auto& o) { o.min_current_mit_vector = 1; }},
   };
   // Baseline: nothing requested fails.
@@ -307,7 +340,8 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
     }
   }
   SECTION("the permissive policy bits and debug") {
-    const auto permissive = test_ca::parse(ca.report(false, [](bytes& b) { store_le<std::uint64_t>(b, 0x08, 0x30000 | (1u << 18) | (1u << 19) | (1u << 21)); }));
+    const auto permissive = test_ca::parse(ca.report(
+        false, [](bytes& b) { store_le<std::uint64_t>(b, 0x08, 0x30000 | (1u << 18) | (1u << 19) | (1u << 21)); }));
     verdict v;
     validate::options o;
     o.allow_migrate_ma = false;
@@ -407,7 +441,8 @@ TEST_CASE("require-crl: a missing CRL fails verification", "[verify][test-ca][ha
   CHECK(go(r).genuine());
 }
 
-TEST_CASE("a chain file holding the VCEK gives the signer; a CA as the signer is named", "[verify][test-ca][hardening]") {
+TEST_CASE("a chain file holding the VCEK gives the signer; a CA as the signer is named",
+          "[verify][test-ca][hardening]") {
   const auto& ca = test_ca::get();
   verify::evidence_builder eb(test_ca::parse(ca.report()));
   const auto pem = ca.vcek.der();

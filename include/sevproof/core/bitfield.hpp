@@ -13,9 +13,9 @@ namespace sevproof::bits {
 enum class role : std::uint8_t { flag, number, enumeration, must_be_one, reserved };
 
 struct bit_field {
-  std::string_view name;       // AMD's name, UPPER_SNAKE_CASE
-  unsigned shift;              // lowest bit
-  unsigned width;              // number of bits
+  std::string_view name;  // AMD's name, UPPER_SNAKE_CASE
+  unsigned shift;         // lowest bit
+  unsigned width;         // number of bits
   role kind = role::flag;
   std::string_view description = {};
 

@@ -76,8 +76,6 @@ constexpr bool equal_bytes(bytes_view a, bytes_view b) {
   return true;
 }
 
-inline bytes_view as_bytes_view(const std::string& s) {
-  return {reinterpret_cast<const byte*>(s.data()), s.size()};
-}
+inline bytes_view as_bytes_view(const std::string& s) { return {reinterpret_cast<const byte*>(s.data()), s.size()}; }
 
 }  // namespace sevproof

@@ -29,7 +29,8 @@ inline constexpr check_info tcb_matches{"V014", "REPORTED_TCB equals the certifi
 inline constexpr check_info chip_matches{"V015", "CHIP_ID equals the certificate's hwID"};
 inline constexpr check_info report_signature{"V016", "report signature (ECDSA P-384 SHA-384 over bytes 0x000-0x29f)"};
 inline constexpr check_info reserved_zero{"V017", "reserved (must-be-zero) report fields are zero"};
-inline constexpr check_info tcb_not_above_current{"V018", "REPORTED_TCB does not exceed CURRENT_TCB, component by component"};
+inline constexpr check_info tcb_not_above_current{"V018",
+                                                  "REPORTED_TCB does not exceed CURRENT_TCB, component by component"};
 
 // P: validation, "is it what I expect?"
 inline constexpr check_info policy_debug{"P001", "guest policy does not allow debugging"};
@@ -71,14 +72,60 @@ inline constexpr check_info launch_policy{"P035", "POLICY equals the launch poli
 inline constexpr check_info platform_info_exact{"P036", "PLATFORM_INFO equals the expected value"};
 
 inline constexpr const check_info* all[] = {
-    &ark_pinned, &ark_self_signed, &ask_pinned, &ask_signed, &leaf_signed, &ark_validity, &ask_validity, &leaf_validity,
-    &crl_signed, &crl_current, &ask_not_revoked, &signer_type, &product_consistent, &tcb_matches, &chip_matches,
-    &report_signature, &reserved_zero, &tcb_not_above_current, &policy_debug, &policy_smt, &policy_migrate_ma, &policy_cxl, &policy_single_socket,
-    &policy_aes_256_xts, &policy_rapl_dis, &policy_ciphertext_hiding, &policy_page_swap, &policy_abi, &min_guest_svn,
-    &report_data, &host_data, &image_id, &family_id, &report_id, &report_id_ma, &measurement, &chip_id, &min_firmware,
-    &min_current_tcb, &min_committed_tcb, &min_reported_tcb, &min_launch_tcb, &provisional_firmware, &platform_info,
-    &vmpl, &id_block, &author_key, &trusted_id_key, &trusted_author_key, &min_launch_mit, &min_current_mit, &guest_requested,
-    &launch_policy, &platform_info_exact,
+    &ark_pinned,
+    &ark_self_signed,
+    &ask_pinned,
+    &ask_signed,
+    &leaf_signed,
+    &ark_validity,
+    &ask_validity,
+    &leaf_validity,
+    &crl_signed,
+    &crl_current,
+    &ask_not_revoked,
+    &signer_type,
+    &product_consistent,
+    &tcb_matches,
+    &chip_matches,
+    &report_signature,
+    &reserved_zero,
+    &tcb_not_above_current,
+    &policy_debug,
+    &policy_smt,
+    &policy_migrate_ma,
+    &policy_cxl,
+    &policy_single_socket,
+    &policy_aes_256_xts,
+    &policy_rapl_dis,
+    &policy_ciphertext_hiding,
+    &policy_page_swap,
+    &policy_abi,
+    &min_guest_svn,
+    &report_data,
+    &host_data,
+    &image_id,
+    &family_id,
+    &report_id,
+    &report_id_ma,
+    &measurement,
+    &chip_id,
+    &min_firmware,
+    &min_current_tcb,
+    &min_committed_tcb,
+    &min_reported_tcb,
+    &min_launch_tcb,
+    &provisional_firmware,
+    &platform_info,
+    &vmpl,
+    &id_block,
+    &author_key,
+    &trusted_id_key,
+    &trusted_author_key,
+    &min_launch_mit,
+    &min_current_mit,
+    &guest_requested,
+    &launch_policy,
+    &platform_info_exact,
 };
 
 constexpr bool codes_unique() {

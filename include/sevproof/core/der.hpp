@@ -37,7 +37,7 @@ inline std::optional<std::uint64_t> read_uint(bytes_view in) {
   auto t = read_single(in);
   if (!t || t->tag != 0x02 || t->value.empty()) return std::nullopt;
   auto v = t->value;
-  if (v[0] & 0x80) return std::nullopt;                                 // negative
+  if (v[0] & 0x80) return std::nullopt;                                  // negative
   if (v.size() > 1 && v[0] == 0 && !(v[1] & 0x80)) return std::nullopt;  // not minimal
   if (v[0] == 0) v = v.subspan(1);
   if (v.size() > 8) return std::nullopt;

@@ -14,10 +14,10 @@
 namespace sevproof {
 
 struct error {
-  std::string structure;                 // "report", "certificate", "cert-table", ...
-  std::string field;                     // "VERSION", "hwID extension", ... (may be empty)
-  std::optional<std::size_t> offset;     // byte offset inside the structure, when one applies
-  std::string message;                   // what was found and what was expected
+  std::string structure;              // "report", "certificate", "cert-table", ...
+  std::string field;                  // "VERSION", "hwID extension", ... (may be empty)
+  std::optional<std::size_t> offset;  // byte offset inside the structure, when one applies
+  std::string message;                // what was found and what was expected
 
   [[nodiscard]] std::string to_string() const {
     std::string s = structure;

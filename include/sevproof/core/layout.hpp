@@ -16,16 +16,19 @@ namespace sevproof::layout {
 
 // How a field's bytes are to be understood (drives display and JSON).
 enum class kind : std::uint8_t {
-  u8, u16, u32, u64,     // little-endian unsigned integer
-  bytes,                 // opaque bytes, shown as lowercase hex
-  reserved,              // must be zero (MBZ)
-  tcb,                   // TCB_VERSION (8 bytes; layout depends on the product)
-  guest_policy,          // SNP guest policy (u64 bit field)
-  platform_info,         // PLATFORM_INFO (u64 bit field)
-  key_info,              // KEY_INFO / signer info (u32 bit field)
-  signature_algo,        // u32 enumeration
-  mitigation_vector,     // u64 bit mask (v5)
-  ecdsa_signature,       // r, s as 72-byte little-endian integers + reserved tail
+  u8,
+  u16,
+  u32,
+  u64,                // little-endian unsigned integer
+  bytes,              // opaque bytes, shown as lowercase hex
+  reserved,           // must be zero (MBZ)
+  tcb,                // TCB_VERSION (8 bytes; layout depends on the product)
+  guest_policy,       // SNP guest policy (u64 bit field)
+  platform_info,      // PLATFORM_INFO (u64 bit field)
+  key_info,           // KEY_INFO / signer info (u32 bit field)
+  signature_algo,     // u32 enumeration
+  mitigation_vector,  // u64 bit mask (v5)
+  ecdsa_signature,    // r, s as 72-byte little-endian integers + reserved tail
 };
 
 // A set of structure versions (bit n = version n), so one table describes every version.
@@ -38,7 +41,7 @@ constexpr version_set versions(std::initializer_list<unsigned> vs) {
 constexpr version_set all_versions = ~version_set{0};
 
 struct field {
-  std::string_view name;         // AMD's spec name, UPPER_SNAKE_CASE
+  std::string_view name;  // AMD's spec name, UPPER_SNAKE_CASE
   std::size_t offset;
   std::size_t size;
   kind type;
@@ -54,8 +57,8 @@ struct field {
 
 template <std::size_t N>
 struct table {
-  std::string_view structure;    // "report", "PAGE_INFO", ...
-  std::size_t size;              // total size in bytes
+  std::string_view structure;  // "report", "PAGE_INFO", ...
+  std::size_t size;            // total size in bytes
   std::array<field, N> fields;
 };
 
@@ -89,10 +92,14 @@ constexpr const field& find(const table<N>& t, std::string_view name, unsigned v
 }
 
 template <std::size_t N>
-constexpr std::size_t offset_of(const table<N>& t, std::string_view name) { return find(t, name).offset; }
+constexpr std::size_t offset_of(const table<N>& t, std::string_view name) {
+  return find(t, name).offset;
+}
 
 template <std::size_t N>
-constexpr std::size_t size_of(const table<N>& t, std::string_view name) { return find(t, name).size; }
+constexpr std::size_t size_of(const table<N>& t, std::string_view name) {
+  return find(t, name).size;
+}
 
 // True when no two fields share a name within one version (names are the JSON keys).
 template <std::size_t N>

@@ -38,8 +38,8 @@ inline std::optional<std::uint64_t> parse_uint(std::string_view s,
   const std::uint64_t base = hex ? 16 : 10;
   std::uint64_t v = 0;
   for (char c : hex ? s.substr(2) : s) {
-    const std::uint64_t d = c <= '9' ? static_cast<std::uint64_t>(c - '0')
-                                     : static_cast<std::uint64_t>((c | 0x20) - 'a' + 10);
+    const std::uint64_t d =
+        c <= '9' ? static_cast<std::uint64_t>(c - '0') : static_cast<std::uint64_t>((c | 0x20) - 'a' + 10);
     if (v > (std::numeric_limits<std::uint64_t>::max() - d) / base) return std::nullopt;  // overflow
     v = v * base + d;
   }

@@ -38,7 +38,8 @@ inline std::string format(std::int64_t t) {
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
   char buf[96];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60));
   return buf;
 }
 
@@ -88,13 +89,15 @@ inline parsed_time parse_explained(std::string_view s) {
   if (!y || !mo || !d || s.size() < 10 || s[4] != '-' || s[7] != '-') return fail(form);
   if (*mo < 1 || *mo > 12) return fail("month " + std::to_string(*mo) + " does not exist");
   if (*d < 1 || *d > days_in_month(*y, *mo))
-    return fail(std::string(s.substr(0, 10)) + " does not exist (that month has " + std::to_string(days_in_month(*y, *mo)) +
-                " days)");
+    return fail(std::string(s.substr(0, 10)) + " does not exist (that month has " +
+                std::to_string(days_in_month(*y, *mo)) + " days)");
   std::int64_t t = days_from_civil(*y, *mo, *d) * 86400;
   if (s.size() == 10) return {t, {}};
-  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':') return fail(form);
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+    return fail(form);
   auto h = num(11, 2), mi = num(14, 2), se = num(17, 2);
-  if (!h || !mi || !se || *h > 23 || *mi > 59 || *se > 59) return fail("the time of day is not HH:MM:SS within 00:00:00-23:59:59");
+  if (!h || !mi || !se || *h > 23 || *mi > 59 || *se > 59)
+    return fail("the time of day is not HH:MM:SS within 00:00:00-23:59:59");
   t += *h * 3600 + *mi * 60 + *se;
   std::size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {

@@ -14,20 +14,24 @@ enum class status : std::uint8_t { pass, fail, warn, skipped };
 
 constexpr std::string_view status_name(status s) {
   switch (s) {
-    case status::pass: return "pass";
-    case status::fail: return "fail";
-    case status::warn: return "warn";
-    case status::skipped: return "skipped";
+    case status::pass:
+      return "pass";
+    case status::fail:
+      return "fail";
+    case status::warn:
+      return "warn";
+    case status::skipped:
+      return "skipped";
   }
   return "?";
 }
 
 struct check_result {
-  std::string code;      // "V016"
-  std::string title;     // what is checked
+  std::string code;   // "V016"
+  std::string title;  // what is checked
   status result = status::skipped;
-  std::string sentence;  // what was found, in one sentence (for skipped: why)
-  bool requested = true; // false for validation checks the caller did not ask for
+  std::string sentence;   // what was found, in one sentence (for skipped: why)
+  bool requested = true;  // false for validation checks the caller did not ask for
 };
 
 struct verdict {

@@ -54,7 +54,8 @@ inline result<std::vector<bytes>> pem_blocks(bytes_view data, std::string_view l
       auto der = Botan::PEM_Code::decode_check_label(block, std::string(label));
       out.emplace_back(der.begin(), der.end());
     } catch (const std::exception& e) {
-      return error{std::string(what), "PEM", pos, std::string("block is not valid base64: ") + utf8::printable(e.what())};
+      return error{std::string(what), "PEM", pos,
+                   std::string("block is not valid base64: ") + utf8::printable(e.what())};
     }
     pos = stop + end.size();
   }
@@ -81,7 +82,8 @@ class certificate {
   static result<certificate> from_der(bytes_view der) {
     if (der.empty()) return error{"certificate", "", std::nullopt, "is empty"};
     if (der[0] != 0x30)
-      return error{"certificate", "DER", 0, "starts with byte 0x" + hex::encode(der.first(1)) + "; expected 0x30 (SEQUENCE)"};
+      return error{"certificate", "DER", 0,
+                   "starts with byte 0x" + hex::encode(der.first(1)) + "; expected 0x30 (SEQUENCE)"};
     try {
       auto c = std::make_shared<const Botan::X509_Certificate>(std::vector<byte>(der.begin(), der.end()));
       return certificate(std::move(c));
@@ -174,7 +176,8 @@ namespace detail {
 
 // Does `issuer`'s key verify the signature on a signed X.509 object (certificate or CRL)?
 // `what` names the signature in the sentence ("signature", "CRL signature").
-inline signature_check x509_signed_by(const Botan::X509_Object& object, const certificate& issuer, const std::string& what) {
+inline signature_check x509_signed_by(const Botan::X509_Object& object, const certificate& issuer,
+                                      const std::string& what) {
   try {
     auto key = issuer.botan().subject_public_key();
     auto [status, alg] = object.verify_signature(*key);
@@ -189,6 +192,8 @@ inline signature_check x509_signed_by(const Botan::X509_Object& object, const ce
 
 inline std::string certificate::fingerprint() const { return hex::encode(crypto::sha256_of(der())); }
 
-inline signature_check certificate::signed_by(const certificate& issuer) const { return detail::x509_signed_by(*c_, issuer, "signature"); }
+inline signature_check certificate::signed_by(const certificate& issuer) const {
+  return detail::x509_signed_by(*c_, issuer, "signature");
+}
 
 }  // namespace sevproof::crypto

@@ -34,7 +34,9 @@ class opaque_extension final : public Botan::Certificate_Extension {
   opaque_extension(Botan::OID oid, bytes value) : oid_(std::move(oid)), value_(std::move(value)) {}
   Botan::OID oid_of() const override { return oid_; }
   std::string oid_name() const override { return ""; }
-  std::unique_ptr<Botan::Certificate_Extension> copy() const override { return std::make_unique<opaque_extension>(oid_, value_); }
+  std::unique_ptr<Botan::Certificate_Extension> copy() const override {
+    return std::make_unique<opaque_extension>(oid_, value_);
+  }
 
  private:
   std::vector<uint8_t> encode_inner() const override { return value_; }
@@ -54,27 +56,32 @@ inline Botan::X509_DN amd_dn(const std::string& cn) {
   return dn;
 }
 
-inline std::string padding_for(const private_key& signer) { return signer.algorithm() == "RSA" ? "PSS(SHA-384,MGF1,48)" : "SHA-384"; }
+inline std::string padding_for(const private_key& signer) {
+  return signer.algorithm() == "RSA" ? "PSS(SHA-384,MGF1,48)" : "SHA-384";
+}
 
 }  // namespace detail
 
 // Issues `subject_public` (SPKI DER) a certificate signed by `issuer_key`.
-inline certificate issue_certificate(const certificate_spec& spec, const bytes& subject_spki, const private_key& issuer_key) {
+inline certificate issue_certificate(const certificate_spec& spec, const bytes& subject_spki,
+                                     const private_key& issuer_key) {
   Botan::AutoSeeded_RNG rng;
   Botan::PK_Signer signer(issuer_key.botan(), rng, detail::padding_for(issuer_key), Botan::Signature_Format::Standard);
   Botan::Extensions ext;
   if (spec.ca) {
     ext.add(std::make_unique<Botan::Cert_Extension::Basic_Constraints>(true), true);
-    ext.add(std::make_unique<Botan::Cert_Extension::Key_Usage>(Botan::Key_Constraints(Botan::Key_Constraints::KeyCertSign |
-                                                                                         Botan::Key_Constraints::CrlSign)),
+    ext.add(std::make_unique<Botan::Cert_Extension::Key_Usage>(
+                Botan::Key_Constraints(Botan::Key_Constraints::KeyCertSign | Botan::Key_Constraints::CrlSign)),
             true);
   }
   for (const auto& e : spec.extensions)
     ext.add(std::make_unique<detail::opaque_extension>(Botan::OID::from_string(e.oid), e.value), false);
-  const auto tp = [](std::int64_t t) { return Botan::X509_Time(std::chrono::system_clock::time_point(std::chrono::seconds(t))); };
-  auto c = Botan::X509_CA::make_cert(signer, rng, Botan::BigInt(spec.serial), signer.algorithm_identifier(), subject_spki,
-                                     tp(spec.not_before), tp(spec.not_after), detail::amd_dn(spec.issuer_cn),
-                                     detail::amd_dn(spec.subject_cn), ext);
+  const auto tp = [](std::int64_t t) {
+    return Botan::X509_Time(std::chrono::system_clock::time_point(std::chrono::seconds(t)));
+  };
+  auto c = Botan::X509_CA::make_cert(signer, rng, Botan::BigInt(spec.serial), signer.algorithm_identifier(),
+                                     subject_spki, tp(spec.not_before), tp(spec.not_after),
+                                     detail::amd_dn(spec.issuer_cn), detail::amd_dn(spec.subject_cn), ext);
   return certificate::from_der(c.BER_encode()).value();
 }
 

@@ -37,7 +37,9 @@ class crl {
   [[nodiscard]] std::int64_t next_update() const { return detail::to_unix(c_->next_update()); }
   [[nodiscard]] std::size_t entries() const { return c_->get_revoked().size(); }
 
-  [[nodiscard]] signature_check signed_by(const certificate& issuer) const { return detail::x509_signed_by(*c_, issuer, "CRL signature"); }
+  [[nodiscard]] signature_check signed_by(const certificate& issuer) const {
+    return detail::x509_signed_by(*c_, issuer, "CRL signature");
+  }
 
   [[nodiscard]] bool revokes(const certificate& c) const { return c_->is_revoked(c.botan()); }
 

@@ -41,8 +41,12 @@ struct sha256 : hasher<32> {
   explicit sha256(hasher<32>&& h) : hasher(std::move(h)) {}
   [[nodiscard]] sha256 fork() const { return sha256(hasher<32>::fork()); }
 };
-struct sha384 : hasher<48> { sha384() : hasher("SHA-384") {} };
-struct sha512 : hasher<64> { sha512() : hasher("SHA-512") {} };
+struct sha384 : hasher<48> {
+  sha384() : hasher("SHA-384") {}
+};
+struct sha512 : hasher<64> {
+  sha512() : hasher("SHA-512") {}
+};
 
 inline sha256_digest sha256_of(bytes_view data) { return sha256().update(data).finish(); }
 inline sha384_digest sha384_of(bytes_view data) { return sha384().update(data).finish(); }

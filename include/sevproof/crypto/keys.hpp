@@ -35,7 +35,8 @@ class private_key {
     if (detail::looks_like_pem(data)) {
       if (auto sec1 = detail::pem_blocks(data, "EC PRIVATE KEY", "private key")) return from_sec1(sec1->front());
       if (auto p8 = detail::pem_blocks(data, "PRIVATE KEY", "private key")) return load_pkcs8(p8->front());
-      return error{"private key", "PEM", std::nullopt, "has neither a PRIVATE KEY nor an EC PRIVATE KEY block (encrypted keys are not supported)"};
+      return error{"private key", "PEM", std::nullopt,
+                   "has neither a PRIVATE KEY nor an EC PRIVATE KEY block (encrypted keys are not supported)"};
     }
     auto k = load_pkcs8(der);
     if (k) return k;
@@ -65,7 +66,9 @@ class private_key {
         const byte tag = k.at(at++);
         const std::size_t len = read_len(at);
         if (at + len > k.size()) throw std::runtime_error("truncated");
-        if (tag == 0xA0 && len >= 2 && k.at(at) == 0x06) curve_oid_tlv.assign(k.begin() + static_cast<std::ptrdiff_t>(at), k.begin() + static_cast<std::ptrdiff_t>(at + len));
+        if (tag == 0xA0 && len >= 2 && k.at(at) == 0x06)
+          curve_oid_tlv.assign(k.begin() + static_cast<std::ptrdiff_t>(at),
+                               k.begin() + static_cast<std::ptrdiff_t>(at + len));
         at += len;
       }
       Botan::DER_Encoder enc;
@@ -79,7 +82,8 @@ class private_key {
           .end_cons();
       return load_pkcs8(enc.get_contents());
     } catch (const std::exception& e) {
-      return error{"private key", "SEC1", std::nullopt, std::string("cannot be read as an EC private key: ") + utf8::printable(e.what())};
+      return error{"private key", "SEC1", std::nullopt,
+                   std::string("cannot be read as an EC private key: ") + utf8::printable(e.what())};
     }
   }
 
@@ -127,7 +131,8 @@ class private_key {
   }
 
   // ECDH with a peer's P-384 point (big-endian x, y): the shared x-coordinate, 48 bytes big-endian.
-  [[nodiscard]] result<std::array<byte, 48>> ecdh_p384(std::span<const byte, 48> peer_x, std::span<const byte, 48> peer_y) const {
+  [[nodiscard]] result<std::array<byte, 48>> ecdh_p384(std::span<const byte, 48> peer_x,
+                                                       std::span<const byte, 48> peer_y) const {
     try {
       std::vector<byte> point{0x04};
       point.insert(point.end(), peer_x.begin(), peer_x.end());
@@ -140,7 +145,8 @@ class private_key {
       std::copy(z.begin(), z.end(), out.begin());
       return out;
     } catch (const std::exception& e) {
-      return error{"ECDH", "peer key", std::nullopt, std::string("is not a usable P-384 point: ") + utf8::printable(e.what())};
+      return error{"ECDH", "peer key", std::nullopt,
+                   std::string("is not a usable P-384 point: ") + utf8::printable(e.what())};
     }
   }
 

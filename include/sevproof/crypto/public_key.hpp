@@ -25,7 +25,8 @@ class public_key {
     try {
       return public_key(std::shared_ptr<Botan::Public_Key>(Botan::X509::load_key(der)));
     } catch (const std::exception& e) {
-      return error{"public key", "SubjectPublicKeyInfo", std::nullopt, std::string("cannot be read: ") + utf8::printable(e.what())};
+      return error{"public key", "SubjectPublicKeyInfo", std::nullopt,
+                   std::string("cannot be read: ") + utf8::printable(e.what())};
     }
   }
   // From the affine point (big-endian x, y) of a P-384 key; refuses points not on the curve.
@@ -38,7 +39,8 @@ class public_key {
       auto point = Botan::EC_AffinePoint(group, sec1);
       return public_key(std::make_shared<Botan::ECDSA_PublicKey>(group, point));
     } catch (const std::exception& e) {
-      return error{"public key", "QX/QY", std::nullopt, std::string("is not a point on P-384: ") + utf8::printable(e.what())};
+      return error{"public key", "QX/QY", std::nullopt,
+                   std::string("is not a point on P-384: ") + utf8::printable(e.what())};
     }
   }
 
@@ -68,12 +70,14 @@ class public_key {
     return xy;
   }
 
-  [[nodiscard]] bool verify_ecdsa_p384_sha384(bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s) const {
+  [[nodiscard]] bool verify_ecdsa_p384_sha384(bytes_view message, std::span<const byte, 48> r,
+                                              std::span<const byte, 48> s) const {
     return verify_ecdsa(message, r, s, "SHA-384");
   }
 
   // ECDSA on this key's curve with the named hash (legacy SEV certificates use SHA-256 on P-384).
-  [[nodiscard]] bool verify_ecdsa(bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s, const std::string& hash) const {
+  [[nodiscard]] bool verify_ecdsa(bytes_view message, std::span<const byte, 48> r, std::span<const byte, 48> s,
+                                  const std::string& hash) const {
     try {
       std::array<byte, 96> sig{};
       std::copy(r.begin(), r.end(), sig.begin());

@@ -17,7 +17,8 @@ inline std::string json_key(std::string_view name) {
 }
 
 inline nlohmann::ordered_json error_json(const error& e) {
-  nlohmann::ordered_json j{{"structure", e.structure}, {"field", e.field}, {"message", e.message}, {"text", e.to_string()}};
+  nlohmann::ordered_json j{
+      {"structure", e.structure}, {"field", e.field}, {"message", e.message}, {"text", e.to_string()}};
   j["offset"] = e.offset ? nlohmann::ordered_json(*e.offset) : nlohmann::ordered_json(nullptr);
   return j;
 }
@@ -31,8 +32,12 @@ inline nlohmann::ordered_json report_json(const snp::parsed_report& pr) {
       case layout::kind::u8:
       case layout::kind::u16:
       case layout::kind::u32:
-      case layout::kind::signature_algo: j[key] = *d.number; break;
-      case layout::kind::bytes: j[key] = d.hex; break;
+      case layout::kind::signature_algo:
+        j[key] = *d.number;
+        break;
+      case layout::kind::bytes:
+        j[key] = d.hex;
+        break;
       case layout::kind::ecdsa_signature: {
         nlohmann::ordered_json s = {{"algorithm", "ecdsa-p384-sha384"}};
         for (const auto& p : d.parts) s[json_key(p.name)] = p.text;
@@ -43,9 +48,12 @@ inline nlohmann::ordered_json report_json(const snp::parsed_report& pr) {
       default: {  // registers: raw value plus each named part
         nlohmann::ordered_json o = {{"raw", hex::number(*d.number, static_cast<int>(d.size * 2))}};
         for (const auto& p : d.parts) {
-          if (p.kind == described_part::type::flag) o[json_key(p.name)] = p.number != 0;
-          else if (!p.text.empty()) o[json_key(p.name)] = p.text;
-          else o[json_key(p.name)] = p.number;
+          if (p.kind == described_part::type::flag)
+            o[json_key(p.name)] = p.number != 0;
+          else if (!p.text.empty())
+            o[json_key(p.name)] = p.text;
+          else
+            o[json_key(p.name)] = p.number;
         }
         j[key] = o;
       }
@@ -53,13 +61,13 @@ inline nlohmann::ordered_json report_json(const snp::parsed_report& pr) {
   }
   j["current_firmware"] = snp::firmware_version(pr.report, "CURRENT");
   j["committed_firmware"] = snp::firmware_version(pr.report, "COMMITTED");
-  j["product"] = {
-      {"name", pr.prod ? nlohmann::ordered_json(std::string(snp::product_name(*pr.prod))) : nlohmann::ordered_json(nullptr)},
-      {"source", pr.prod_source == snp::product_source::cpuid   ? "cpuid"
-                 : pr.prod_source == snp::product_source::given ? "given"
-                 : pr.prod_source == snp::product_source::certificate ? "certificate"
-                                                                      : "assumed"},
-      {"tcb_layout", pr.layout == snp::tcb_layout::turin ? "turin" : "milan_genoa"}};
+  j["product"] = {{"name", pr.prod ? nlohmann::ordered_json(std::string(snp::product_name(*pr.prod)))
+                                   : nlohmann::ordered_json(nullptr)},
+                  {"source", pr.prod_source == snp::product_source::cpuid         ? "cpuid"
+                             : pr.prod_source == snp::product_source::given       ? "given"
+                             : pr.prod_source == snp::product_source::certificate ? "certificate"
+                                                                                  : "assumed"},
+                  {"tcb_layout", pr.layout == snp::tcb_layout::turin ? "turin" : "milan_genoa"}};
   j["container"] = {{"format", std::string(snp::container_name(pr.source))}, {"encoding", pr.encoding}};
   j["warnings"] = nlohmann::ordered_json::array();
   for (const auto& w : pr.warnings) j["warnings"].push_back(error_json(w));

@@ -11,8 +11,11 @@ inline nlohmann::ordered_json verdict_json(const verdict& v, bool include_unrequ
   nlohmann::ordered_json checks = nlohmann::ordered_json::array();
   for (const auto& c : v.checks) {
     if (!c.requested && !include_unrequested) continue;
-    checks.push_back({{"code", c.code}, {"status", std::string(status_name(c.result))}, {"title", c.title},
-                      {"message", c.sentence}, {"requested", c.requested}});
+    checks.push_back({{"code", c.code},
+                      {"status", std::string(status_name(c.result))},
+                      {"title", c.title},
+                      {"message", c.sentence},
+                      {"requested", c.requested}});
   }
   return {{"genuine", v.genuine()}, {"policy_ok", v.policy_ok()}, {"verified", v.passed()}, {"checks", checks}};
 }

@@ -34,12 +34,14 @@ inline key_structure make_key_structure(std::span<const byte, 48> x_be, std::spa
 
 inline result<key_structure> key_structure_of(const crypto::public_key& pk) {
   if (!pk.is_ecdsa_p384())
-    return error{"key", "curve", std::nullopt, "is " + pk.algorithm() + " " + pk.curve_name() + "; SNP only accepts ECDSA P-384 keys"};
+    return error{"key", "curve", std::nullopt,
+                 "is " + pk.algorithm() + " " + pk.curve_name() + "; SNP only accepts ECDSA P-384 keys"};
   auto [x, y] = pk.p384_point();
   return make_key_structure(x, y);
 }
 inline result<key_structure> key_structure_of(const crypto::private_key& k) {
-  if (!k.is_ecdsa_p384()) return error{"key", "curve", std::nullopt, "is " + k.algorithm() + "; SNP only accepts ECDSA P-384 keys"};
+  if (!k.is_ecdsa_p384())
+    return error{"key", "curve", std::nullopt, "is " + k.algorithm() + "; SNP only accepts ECDSA P-384 keys"};
   auto [x, y] = k.public_point();
   return make_key_structure(x, y);
 }
@@ -60,7 +62,8 @@ inline signature_structure make_signature(std::span<const byte, 96> rs_be) {
 
 inline result<std::array<byte, 96>> read_signature(bytes_view sig, const char* field) {
   std::array<byte, 96> rs{};
-  for (auto [name, off, out] : {std::tuple{"R", std::size_t{0x000}, std::size_t{0}}, std::tuple{"S", std::size_t{0x048}, std::size_t{48}}}) {
+  for (auto [name, off, out] :
+       {std::tuple{"R", std::size_t{0x000}, std::size_t{0}}, std::tuple{"S", std::size_t{0x048}, std::size_t{48}}}) {
     if (!all_zero(subview(sig, off + 48, 24)))
       return error{"ID_AUTH", std::string(field) + "." + name, off + 48, "has bytes above bit 383"};
     for (std::size_t i = 0; i < 48; ++i) rs[out + i] = sig[off + 47 - i];
@@ -92,7 +95,8 @@ inline std::array<byte, 0x60> build_id_block(const id_block_values& f) {
 }
 
 // The ID auth: the ID key signs the ID block; an optional author key signs the ID key structure.
-inline result<std::array<byte, 0x1000>> build_id_auth(const std::array<byte, 0x60>& id_block, const crypto::private_key& id_key,
+inline result<std::array<byte, 0x1000>> build_id_auth(const std::array<byte, 0x60>& id_block,
+                                                      const crypto::private_key& id_key,
                                                       const crypto::private_key* author_key) {
   auto idk = key_structure_of(id_key);
   if (!idk) return error{"ID key", idk.err().field, std::nullopt, idk.err().message};
@@ -116,7 +120,7 @@ inline result<std::array<byte, 0x1000>> build_id_auth(const std::array<byte, 0x6
 // ---- would SNP_LAUNCH_FINISH accept it? ----
 
 struct finish_check {
-  std::string what;   // "LD", "POLICY", "ID block signature", "author signature", ...
+  std::string what;  // "LD", "POLICY", "ID block signature", "author signature", ...
   bool ok = false;
   std::string detail;
 };
@@ -126,34 +130,46 @@ struct finish_expectations {
   std::optional<std::uint64_t> policy;     // the guest policy given to SNP_LAUNCH_START
 };
 
-inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_block, bytes_view id_auth, const finish_expectations& want) {
-  if (id_block.size() != 0x60) return error{"ID_BLOCK", "size", std::nullopt, "is " + std::to_string(id_block.size()) + " bytes; expected 96 (0x60)"};
-  if (id_auth.size() != 0x1000) return error{"ID_AUTH", "size", std::nullopt, "is " + std::to_string(id_auth.size()) + " bytes; expected 4096 (0x1000)"};
+inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_block, bytes_view id_auth,
+                                                                 const finish_expectations& want) {
+  if (id_block.size() != 0x60)
+    return error{"ID_BLOCK", "size", std::nullopt,
+                 "is " + std::to_string(id_block.size()) + " bytes; expected 96 (0x60)"};
+  if (id_auth.size() != 0x1000)
+    return error{"ID_AUTH", "size", std::nullopt,
+                 "is " + std::to_string(id_auth.size()) + " bytes; expected 4096 (0x1000)"};
   std::vector<finish_check> out;
   const auto field = [&](const auto& table, bytes_view b, const char* name) {
     const auto& f = layout::find(table, name);
     return subview(b, f.offset, f.size);
   };
   const auto version = load_le<std::uint32_t>(id_block, 0x50);
-  out.push_back({"VERSION", version == 1, "ID block version " + std::to_string(version) + (version == 1 ? "" : "; the firmware accepts 1")});
+  out.push_back({"VERSION", version == 1,
+                 "ID block version " + std::to_string(version) + (version == 1 ? "" : "; the firmware accepts 1")});
   if (want.ld) {
     const bool same = equal_bytes(field(id_block_layout, id_block, "LD"), *want.ld);
-    out.push_back({"LD", same, same ? "ID block LD equals the expected launch digest"
-                                    : "ID block LD " + hex::encode(field(id_block_layout, id_block, "LD")) + " differs from the launch digest " + hex::encode(*want.ld)});
+    out.push_back({"LD", same,
+                   same ? "ID block LD equals the expected launch digest"
+                        : "ID block LD " + hex::encode(field(id_block_layout, id_block, "LD")) +
+                              " differs from the launch digest " + hex::encode(*want.ld)});
   }
   if (want.policy) {
     const auto p = load_le<std::uint64_t>(id_block, 0x58);
-    out.push_back({"POLICY", p == *want.policy, "ID block policy " + hex::number(p) + " " +
-                                                  (p == *want.policy ? "equals" : "differs from") + " the launch policy"});
+    out.push_back({"POLICY", p == *want.policy,
+                   "ID block policy " + hex::number(p) + " " + (p == *want.policy ? "equals" : "differs from") +
+                       " the launch policy"});
   }
   const auto algo = load_le<std::uint32_t>(id_auth, 0);
   if (algo != algo_ecdsa_p384_sha384) {
-    out.push_back({"ID_KEY_ALGO", false, "is " + std::to_string(algo) + "; the firmware accepts 1 (ECDSA P-384 SHA-384)"});
+    out.push_back(
+        {"ID_KEY_ALGO", false, "is " + std::to_string(algo) + "; the firmware accepts 1 (ECDSA P-384 SHA-384)"});
     return out;
   }
   const auto key_from = [&](const char* name) -> result<crypto::public_key> {
     const auto k = field(id_auth_layout, id_auth, name);
-    if (load_le<std::uint32_t>(k, 0) != curve_p384) return error{"ID_AUTH", std::string(name) + ".CURVE", layout::offset_of(id_auth_layout, name), "is not 2 (P-384)"};
+    if (load_le<std::uint32_t>(k, 0) != curve_p384)
+      return error{"ID_AUTH", std::string(name) + ".CURVE", layout::offset_of(id_auth_layout, name),
+                   "is not 2 (P-384)"};
     std::array<byte, 48> x{}, y{};
     for (std::size_t i = 0; i < 48; ++i) x[i] = k[4 + 47 - i], y[i] = k[0x4C + 47 - i];
     return crypto::public_key::from_p384_point(x, y);
@@ -163,8 +179,12 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
     out.push_back({"ID key", false, id_key.err().to_string()});
   } else {
     auto rs = read_signature(field(id_auth_layout, id_auth, "ID_BLOCK_SIG"), "ID_BLOCK_SIG");
-    const bool ok = rs && id_key->verify_ecdsa_p384_sha384(id_block, std::span<const byte, 48>(rs->data(), 48), std::span<const byte, 48>(rs->data() + 48, 48));
-    out.push_back({"ID block signature", ok, ok ? "the ID key signed this ID block" : (rs ? "the ID block signature does not verify with the ID key in ID_AUTH" : rs.err().to_string())});
+    const bool ok = rs && id_key->verify_ecdsa_p384_sha384(id_block, std::span<const byte, 48>(rs->data(), 48),
+                                                           std::span<const byte, 48>(rs->data() + 48, 48));
+    out.push_back(
+        {"ID block signature", ok,
+         ok ? "the ID key signed this ID block"
+            : (rs ? "the ID block signature does not verify with the ID key in ID_AUTH" : rs.err().to_string())});
   }
   const auto auth_algo = load_le<std::uint32_t>(id_auth, 4);
   if (all_zero(field(id_auth_layout, id_auth, "AUTHOR_KEY"))) {
@@ -175,9 +195,12 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
     out.push_back({"author key", false, ak.err().to_string()});
   } else {
     auto rs = read_signature(field(id_auth_layout, id_auth, "ID_KEY_SIG"), "ID_KEY_SIG");
-    const bool ok = rs && ak->verify_ecdsa_p384_sha384(field(id_auth_layout, id_auth, "ID_KEY"), std::span<const byte, 48>(rs->data(), 48),
+    const bool ok = rs && ak->verify_ecdsa_p384_sha384(field(id_auth_layout, id_auth, "ID_KEY"),
+                                                       std::span<const byte, 48>(rs->data(), 48),
                                                        std::span<const byte, 48>(rs->data() + 48, 48));
-    out.push_back({"author signature", ok, ok ? "the author key signed the ID key" : "the ID key signature does not verify with the author key"});
+    out.push_back(
+        {"author signature", ok,
+         ok ? "the author key signed the ID key" : "the ID key signature does not verify with the author key"});
   }
   return out;
 }

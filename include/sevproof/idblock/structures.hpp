@@ -50,7 +50,8 @@ inline constexpr auto signature_layout = layout::make_table("signature", 0x200, 
 static_assert(layout::tiles(id_block_layout) && layout::tiles(id_auth_layout) && layout::tiles(public_key_layout) &&
               layout::tiles(signature_layout));
 static_assert(layout::offset_of(id_block_layout, "POLICY") == 0x58);
-static_assert(layout::offset_of(id_auth_layout, "ID_KEY") == 0x240 && layout::offset_of(id_auth_layout, "AUTHOR_KEY") == 0x880);
+static_assert(layout::offset_of(id_auth_layout, "ID_KEY") == 0x240 &&
+              layout::offset_of(id_auth_layout, "AUTHOR_KEY") == 0x880);
 static_assert(layout::offset_of(public_key_layout, "QY") == 0x4C);
 
 inline constexpr std::uint32_t curve_p384 = 2;

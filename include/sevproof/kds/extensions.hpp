@@ -35,11 +35,11 @@ enum class hwid_encoding : std::uint8_t { raw, octet_string };
 
 struct amd_extensions {
   std::optional<std::uint64_t> struct_version;
-  std::optional<std::string> product_name;   // "Milan-B0", "Genoa", "Turin", "Milan" (VLEK)
+  std::optional<std::string> product_name;  // "Milan-B0", "Genoa", "Turin", "Milan" (VLEK)
   std::optional<std::uint8_t> bl, tee, snp, ucode, fmc;
   std::optional<bytes> hwid;
   hwid_encoding hwid_form = hwid_encoding::raw;
-  std::optional<std::string> csp_id;          // VLEK: the cloud provider that requested it
+  std::optional<std::string> csp_id;  // VLEK: the cloud provider that requested it
 };
 
 // Reads every AMD extension present. An extension whose value cannot be decoded is an error
@@ -62,8 +62,9 @@ inline result<amd_extensions> read_amd_extensions(const crypto::certificate& c) 
     const char* oid_text;
     std::optional<std::uint8_t>* out;
   };
-  for (const spl& s : {spl{"blSPL", oid::bl_spl, &e.bl}, spl{"teeSPL", oid::tee_spl, &e.tee}, spl{"snpSPL", oid::snp_spl, &e.snp},
-                       spl{"ucodeSPL", oid::ucode_spl, &e.ucode}, spl{"fmcSPL", oid::fmc_spl, &e.fmc}}) {
+  for (const spl& s :
+       {spl{"blSPL", oid::bl_spl, &e.bl}, spl{"teeSPL", oid::tee_spl, &e.tee}, spl{"snpSPL", oid::snp_spl, &e.snp},
+        spl{"ucodeSPL", oid::ucode_spl, &e.ucode}, spl{"fmcSPL", oid::fmc_spl, &e.fmc}}) {
     if (auto v = c.extension_value(s.oid_text)) {
       auto n = der::read_uint(*v);
       if (!n) return bad(s.name, s.oid_text, "is not a DER INTEGER");

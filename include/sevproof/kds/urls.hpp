@@ -40,16 +40,18 @@ inline result<urls> vcek_urls(const snp::report& r, snp::product p) {
   if (sk == 1) return vlek_urls(p);
   const auto chip = r.chip_id();
   if (all_zero(chip))
-    return error{"report", "CHIP_ID", 0x1A0,
-                 "is all zero (the host set MASK_CHIP_ID): there is no chip id to fetch a VCEK for; ask the host for the VCEK"};
+    return error{
+        "report", "CHIP_ID", 0x1A0,
+        "is all zero (the host set MASK_CHIP_ID): there is no chip id to fetch a VCEK for; ask the host for the VCEK"};
   const auto t = snp::decode_tcb(r.reported_tcb(), snp::layout_of(p));
   const std::string hwid = p == snp::product::turin ? hex::encode(chip.first(8)) : hex::encode(chip);
   if (p == snp::product::turin && !all_zero(chip.subspan(8)))
-    return error{"report", "CHIP_ID", 0x1A8, "has non-zero bytes after the 8-byte Turin chip id: is this really a Turin report?"};
+    return error{"report", "CHIP_ID", 0x1A8,
+                 "has non-zero bytes after the 8-byte Turin chip id: is this really a Turin report?"};
   u.vcek = std::string(base_url) + "/vcek/v1/" + prod + "/" + hwid + "?";
   if (t.fmc) u.vcek += "fmcSPL=" + std::to_string(*t.fmc) + "&";
-  u.vcek += "blSPL=" + std::to_string(t.bootloader) + "&teeSPL=" + std::to_string(t.tee) + "&snpSPL=" + std::to_string(t.snp) +
-            "&ucodeSPL=" + std::to_string(t.microcode);
+  u.vcek += "blSPL=" + std::to_string(t.bootloader) + "&teeSPL=" + std::to_string(t.tee) +
+            "&snpSPL=" + std::to_string(t.snp) + "&ucodeSPL=" + std::to_string(t.microcode);
   return u;
 }
 

@@ -46,7 +46,8 @@ class gctx {
     for (std::uint64_t off = 0; off < size; off += page_size) update_empty(type, gpa + off);
   }
   void update_normal_range(std::uint64_t gpa, bytes_view data) {
-    for (std::size_t off = 0; off < data.size(); off += page_size) update_contents(page_type::normal, gpa + off, data.subspan(off, page_size));
+    for (std::size_t off = 0; off < data.size(); off += page_size)
+      update_contents(page_type::normal, gpa + off, data.subspan(off, page_size));
   }
 
   [[nodiscard]] const digest384& digest() const { return ld_; }

@@ -24,9 +24,9 @@ struct launch_inputs {
   unsigned vcpus = 1;
   std::uint32_t vcpu_signature = 0;
   vmm_type vmm = vmm_type::qemu;
-  std::uint64_t guest_features = 0x1;       // SEV_FEATURES of SNP VMSAs (SEV-ES always uses 0)
-  std::optional<boot_hashes> kernel;        // direct boot: kernel (+ initrd, cmdline) digests
-  std::optional<digest384> ovmf_seed;       // a precomputed firmware digest (snp:ovmf-hash output)
+  std::uint64_t guest_features = 0x1;  // SEV_FEATURES of SNP VMSAs (SEV-ES always uses 0)
+  std::optional<boot_hashes> kernel;   // direct boot: kernel (+ initrd, cmdline) digests
+  std::optional<digest384> ovmf_seed;  // a precomputed firmware digest (snp:ovmf-hash output)
   fpu_init fpu = fpu_init::modern;
   // sev-snp-measure computes a "digest" for firmware without SEV metadata (no SNP launch can use
   // it). Off by default; on only to reproduce such values.
@@ -46,20 +46,24 @@ inline std::optional<error> check_common(const ovmf_image& fw, const launch_inpu
   if (needs_vmsa) {
     if (in.vcpus == 0) return refuse("0 vCPUs: a guest has at least one (the BSP)");
     if (!fw.ap_reset_eip())
-      return refuse("the OVMF image has no SEV-ES reset block (GUID 00f771de-1a7e-4fcb-890e-68c77e2fb44e) in its footer table: "
-                    "it cannot start SEV-ES or SNP vCPUs");
+      return refuse(
+          "the OVMF image has no SEV-ES reset block (GUID 00f771de-1a7e-4fcb-890e-68c77e2fb44e) in its footer table: "
+          "it cannot start SEV-ES or SNP vCPUs");
   }
   return std::nullopt;
 }
 
 inline void trace_vmsas(trace* t, const launch_inputs& in, std::uint32_t ap_eip, std::uint64_t features) {
   if (!t) return;
-  t->push_back("VMSAs: " + std::to_string(in.vcpus) + " (BSP eip 0xfffffff0" +
-               (in.vcpus > 1 ? ", " + std::to_string(in.vcpus - 1) + " AP(s) eip " + hex::number(ap_eip) : std::string()) + "), VMM " +
-               std::string(vmm_name(in.vmm)) + ", vCPU signature " +
-               (in.vmm == vmm_type::qemu ? hex::number(in.vcpu_signature) : std::string("0x600 (fixed for this VMM)")) + ", SEV_FEATURES " +
-               hex::number(features) + ", FPU init " +
-               (in.vmm != vmm_type::qemu ? std::string("zero (this VMM)") : in.fpu == fpu_init::modern ? "MXCSR 0x1f80 / FCW 0x037f" : "zero"));
+  t->push_back(
+      "VMSAs: " + std::to_string(in.vcpus) + " (BSP eip 0xfffffff0" +
+      (in.vcpus > 1 ? ", " + std::to_string(in.vcpus - 1) + " AP(s) eip " + hex::number(ap_eip) : std::string()) +
+      "), VMM " + std::string(vmm_name(in.vmm)) + ", vCPU signature " +
+      (in.vmm == vmm_type::qemu ? hex::number(in.vcpu_signature) : std::string("0x600 (fixed for this VMM)")) +
+      ", SEV_FEATURES " + hex::number(features) + ", FPU init " +
+      (in.vmm != vmm_type::qemu     ? std::string("zero (this VMM)")
+       : in.fpu == fpu_init::modern ? "MXCSR 0x1f80 / FCW 0x037f"
+                                    : "zero"));
 }
 
 }  // namespace detail
@@ -71,21 +75,25 @@ inline gctx snp_firmware_state(const ovmf_image& fw, const launch_inputs& in, tr
     if (t) t->push_back("firmware: seeded with the precomputed OVMF digest " + hex::encode(*in.ovmf_seed));
   } else {
     g.update_normal_range(fw.gpa, fw.data);
-    if (t) t->push_back("firmware: " + std::to_string(fw.data.size() / page_size) + " pages NORMAL at " + hex::number(fw.gpa) + "-" + hex::number(fw.gpa + fw.data.size() - 1));
+    if (t)
+      t->push_back("firmware: " + std::to_string(fw.data.size() / page_size) + " pages NORMAL at " +
+                   hex::number(fw.gpa) + "-" + hex::number(fw.gpa + fw.data.size() - 1));
   }
   return g;
 }
 
 namespace detail {
 
-inline std::optional<error> snp_kernel_hashes_page(gctx& g, const ovmf_image& fw, const boot_hashes& kernel, const metadata_section& s,
-                                                   std::string& how) {
-  if (s.size != page_size) return refuse("the SNP_KERNEL_HASHES section is " + hex::number(s.size) + " bytes; it must be one 4 KiB page");
+inline std::optional<error> snp_kernel_hashes_page(gctx& g, const ovmf_image& fw, const boot_hashes& kernel,
+                                                   const metadata_section& s, std::string& how) {
+  if (s.size != page_size)
+    return refuse("the SNP_KERNEL_HASHES section is " + hex::number(s.size) + " bytes; it must be one 4 KiB page");
   const auto table_gpa = fw.hash_table_gpa().value_or(0);
   std::array<byte, page_size> page{};
   const auto table = build_hashes_table(kernel);
   const std::size_t off = table_gpa & 0xFFF;
-  if (off + table.size() > page.size()) return refuse("the hashes table GPA " + hex::number(table_gpa) + " leaves no room for the table in its page");
+  if (off + table.size() > page.size())
+    return refuse("the hashes table GPA " + hex::number(table_gpa) + " leaves no room for the table in its page");
   std::copy(table.begin(), table.end(), page.begin() + static_cast<std::ptrdiff_t>(off));
   g.update_contents(page_type::normal, s.gpa, page);
   how = "hashes page NORMAL (table at offset " + hex::number(off) + ")";
@@ -93,8 +101,9 @@ inline std::optional<error> snp_kernel_hashes_page(gctx& g, const ovmf_image& fw
 }
 
 // One metadata section, by the QEMU rules and the VMM's differences; ec2's CPUID pages are deferred.
-inline std::optional<error> snp_section(gctx& g, const ovmf_image& fw, const launch_inputs& in, const metadata_section& s,
-                                        std::vector<metadata_section>& deferred_cpuid, std::string& how) {
+inline std::optional<error> snp_section(gctx& g, const ovmf_image& fw, const launch_inputs& in,
+                                        const metadata_section& s, std::vector<metadata_section>& deferred_cpuid,
+                                        std::string& how) {
   switch (s.type) {
     case section_type::sec_mem:
       g.update_range(in.vmm == vmm_type::gce ? page_type::unmeasured : page_type::zero, s.gpa, s.size);
@@ -132,7 +141,9 @@ inline std::optional<error> snp_sections(gctx& g, const ovmf_image& fw, const la
   for (const auto& s : fw.sev_metadata ? *fw.sev_metadata : none) {
     std::string how;
     if (auto e = snp_section(g, fw, in, s, deferred_cpuid, how)) return e;
-    if (t) t->push_back("section " + std::string(section_name(s.type)) + " at " + hex::number(s.gpa) + " size " + hex::number(s.size) + ": " + how);
+    if (t)
+      t->push_back("section " + std::string(section_name(s.type)) + " at " + hex::number(s.gpa) + " size " +
+                   hex::number(s.size) + ": " + how);
   }
   for (const auto& s : deferred_cpuid) g.update_empty(page_type::cpuid, s.gpa);
   return std::nullopt;
@@ -142,15 +153,18 @@ inline std::optional<error> snp_sections(gctx& g, const ovmf_image& fw, const la
 
 // SNP, step 2: the SEV metadata sections of `fw` in table order (refusing firmware that cannot
 // launch these inputs).
-inline std::optional<error> snp_measure_sections(gctx& g, const ovmf_image& fw, const launch_inputs& in, trace* t = nullptr) {
+inline std::optional<error> snp_measure_sections(gctx& g, const ovmf_image& fw, const launch_inputs& in,
+                                                 trace* t = nullptr) {
   using namespace detail;
   if (!fw.sev_metadata && !in.allow_missing_sev_metadata)
-    return refuse("the OVMF image has no SEV metadata (no 'ASEV' section table): SNP cannot launch with it; use an SNP-capable "
-                  "build such as Debian's OVMF.fd (trixie) or OVMF.amdsev.fd");
+    return refuse(
+        "the OVMF image has no SEV metadata (no 'ASEV' section table): SNP cannot launch with it; use an SNP-capable "
+        "build such as Debian's OVMF.fd (trixie) or OVMF.amdsev.fd");
   if (auto e = check_common(fw, in, true)) return e;
   if (in.kernel && !fw.has_section(section_type::kernel_hashes))
-    return refuse("a kernel is given but the OVMF metadata has no SNP_KERNEL_HASHES section: this firmware cannot measure a "
-                  "kernel; use an AmdSev build (Debian package ovmf-amdsev, /usr/share/ovmf/OVMF.amdsev.fd)");
+    return refuse(
+        "a kernel is given but the OVMF metadata has no SNP_KERNEL_HASHES section: this firmware cannot measure a "
+        "kernel; use an AmdSev build (Debian package ovmf-amdsev, /usr/share/ovmf/OVMF.amdsev.fd)");
   return snp_sections(g, fw, in, t);
 }
 
@@ -181,7 +195,8 @@ inline result<gctx> snp_state_before_vmsas(const ovmf_image& fw, const launch_in
 // SNP: the GCTX launch digest (48 bytes); snp_ovmf_hash: firmware pages only.
 inline result<digest384> snp_launch_digest(const ovmf_image& fw, const launch_inputs& in, trace* t = nullptr) {
   using namespace detail;
-  if (in.mode != guest_mode::snp && in.mode != guest_mode::snp_ovmf_hash) return refuse("snp_launch_digest: not an SNP mode");
+  if (in.mode != guest_mode::snp && in.mode != guest_mode::snp_ovmf_hash)
+    return refuse("snp_launch_digest: not an SNP mode");
   if (in.mode == guest_mode::snp_ovmf_hash) return snp_firmware_state(fw, in, t).digest();
   auto g = snp_state_before_vmsas(fw, in, t);
   if (!g) return g.err();
@@ -194,31 +209,38 @@ inline result<digest384> snp_launch_digest(const ovmf_image& fw, const launch_in
 
 // SEV-ES and SEV: the SHA-256 state over firmware ‖ [hashes table], before any VMSA. Fork it to
 // try VMSA-only variants.
-inline result<crypto::sha256> sev_state_before_vmsas(const ovmf_image& fw, const launch_inputs& in, trace* t = nullptr) {
+inline result<crypto::sha256> sev_state_before_vmsas(const ovmf_image& fw, const launch_inputs& in,
+                                                     trace* t = nullptr) {
   using namespace detail;
-  if (in.mode != guest_mode::sev && in.mode != guest_mode::seves) return refuse("sev_launch_digest: not an SEV or SEV-ES mode");
+  if (in.mode != guest_mode::sev && in.mode != guest_mode::seves)
+    return refuse("sev_launch_digest: not an SEV or SEV-ES mode");
   if (auto e = check_common(fw, in, in.mode == guest_mode::seves)) return *e;
   crypto::sha256 h;
   h.update(fw.data);
   if (t) t->push_back("firmware: " + std::to_string(fw.data.size()) + " bytes");
   if (in.kernel) {
     if (fw.hash_table_gpa().value_or(0) == 0)
-      return refuse("a kernel is given but this OVMF has no kernel hashes table (GUID 7255371f… GPA 0): it cannot measure a kernel; "
-                    "use an AmdSev build (Debian package ovmf-amdsev, /usr/share/ovmf/OVMF.amdsev.fd)");
+      return refuse(
+          "a kernel is given but this OVMF has no kernel hashes table (GUID 7255371f… GPA 0): it cannot measure a "
+          "kernel; "
+          "use an AmdSev build (Debian package ovmf-amdsev, /usr/share/ovmf/OVMF.amdsev.fd)");
     h.update(build_hashes_table(*in.kernel));
-    if (t) t->push_back("hashes table: kernel " + hex::encode(in.kernel->kernel) + ", initrd " + hex::encode(in.kernel->initrd) +
-                        ", cmdline " + hex::encode(in.kernel->cmdline));
+    if (t)
+      t->push_back("hashes table: kernel " + hex::encode(in.kernel->kernel) + ", initrd " +
+                   hex::encode(in.kernel->initrd) + ", cmdline " + hex::encode(in.kernel->cmdline));
   }
   return h;
 }
 
 // SEV-ES VMSA pages as built from the inputs (SEV_FEATURES 0): BSP, and every AP.
 inline std::array<std::array<byte, 0x1000>, 2> seves_vmsa_pages(std::uint32_t ap_eip, const launch_inputs& in) {
-  return {build_vmsa({0xFFFFFFF0u, in.vcpu_signature, 0, in.vmm, in.fpu}), build_vmsa({ap_eip, in.vcpu_signature, 0, in.vmm, in.fpu})};
+  return {build_vmsa({0xFFFFFFF0u, in.vcpu_signature, 0, in.vmm, in.fpu}),
+          build_vmsa({ap_eip, in.vcpu_signature, 0, in.vmm, in.fpu})};
 }
 
 // SEV-ES and SEV: SHA-256 over firmware ‖ [hashes table] ‖ [VMSAs] (32 bytes).
-inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, const launch_inputs& in, trace* t = nullptr) {
+inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, const launch_inputs& in,
+                                                       trace* t = nullptr) {
   using namespace detail;
   auto h = sev_state_before_vmsas(fw, in, t);
   if (!h) return h.err();
@@ -230,7 +252,9 @@ inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, con
       h->update(given ? bytes_view(*given) : bytes_view(built[i == 0 ? 0 : 1]));
     }
     if (in.bsp_vmsa || in.ap_vmsa) {
-      if (t) t->push_back("VMSAs: " + std::to_string(in.vcpus) + ", from the given files" + (in.ap_vmsa ? "" : " (BSP) and built (APs)"));
+      if (t)
+        t->push_back("VMSAs: " + std::to_string(in.vcpus) + ", from the given files" +
+                     (in.ap_vmsa ? "" : " (BSP) and built (APs)"));
     } else {
       trace_vmsas(t, in, ap_eip, 0);
     }
@@ -241,18 +265,24 @@ inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, con
 // SNP with Coconut-SVSM (QEMU): OVMF ending at 4 GiB, the OVMF_VARS area below it, the SVSM image
 // below that; measured: OVMF pages, SVSM pages, the SVSM image's metadata sections (no kernel), then
 // one identical VMSA per vCPU starting at the SVSM entry point (SEV_FEATURES 0x1).
-inline result<digest384> svsm_launch_digest(const ovmf_image& fw, const ovmf_image& svsm, std::uint64_t vars_size, const launch_inputs& in,
-                                            trace* t = nullptr) {
+inline result<digest384> svsm_launch_digest(const ovmf_image& fw, const ovmf_image& svsm, std::uint64_t vars_size,
+                                            const launch_inputs& in, trace* t = nullptr) {
   using namespace detail;
   if (in.mode != guest_mode::snp_svsm) return refuse("svsm_launch_digest: not snp:svsm mode");
   if (in.vmm != vmm_type::qemu) return refuse("snp:svsm is only defined for QEMU (sev-snp-measure's rule)");
-  if (in.kernel || in.ovmf_seed) return refuse("snp:svsm measures no kernel hashes and takes no precomputed OVMF digest");
+  if (in.kernel || in.ovmf_seed)
+    return refuse("snp:svsm measures no kernel hashes and takes no precomputed OVMF digest");
   if (in.vcpus == 0) return refuse("0 vCPUs: a guest has at least one (the BSP)");
   if (vars_size == 0 || vars_size % page_size != 0)
-    return refuse("the OVMF_VARS size " + std::to_string(vars_size) + " is not a positive multiple of 4096 (e.g. 540672)");
-  if (vars_size + svsm.data.size() > fw.gpa) return refuse("the OVMF_VARS size and the SVSM image do not fit below the firmware");
+    return refuse("the OVMF_VARS size " + std::to_string(vars_size) +
+                  " is not a positive multiple of 4096 (e.g. 540672)");
+  if (vars_size + svsm.data.size() > fw.gpa)
+    return refuse("the OVMF_VARS size and the SVSM image do not fit below the firmware");
   const auto entry = svsm.u32_entry(ovmf_guid::svsm_info);
-  if (!entry) return refuse("the SVSM image has no SVSM info entry (GUID a789a612-0597-4c4b-a49f-cbb1fe9d1ddd) in its footer table: is it an SVSM?");
+  if (!entry)
+    return refuse(
+        "the SVSM image has no SVSM info entry (GUID a789a612-0597-4c4b-a49f-cbb1fe9d1ddd) in its footer table: is it "
+        "an SVSM?");
   if (!svsm.sev_metadata) return refuse("the SVSM image has no SEV metadata ('ASEV' section table)");
   const std::uint64_t svsm_gpa = fw.gpa - vars_size - svsm.data.size();
   const std::uint64_t eip64 = svsm_gpa + *entry;
@@ -261,15 +291,18 @@ inline result<digest384> svsm_launch_digest(const ovmf_image& fw, const ovmf_ima
   gctx g;
   g.update_normal_range(fw.gpa, fw.data);
   g.update_normal_range(svsm_gpa, svsm.data);
-  if (t) t->push_back("firmware: " + std::to_string(fw.data.size() / page_size) + " pages NORMAL at " + hex::number(fw.gpa) + "; OVMF_VARS " +
-                      hex::number(vars_size) + " bytes below it (not measured); SVSM: " + std::to_string(svsm.data.size() / page_size) +
-                      " pages NORMAL at " + hex::number(svsm_gpa));
+  if (t)
+    t->push_back("firmware: " + std::to_string(fw.data.size() / page_size) + " pages NORMAL at " + hex::number(fw.gpa) +
+                 "; OVMF_VARS " + hex::number(vars_size) + " bytes below it (not measured); SVSM: " +
+                 std::to_string(svsm.data.size() / page_size) + " pages NORMAL at " + hex::number(svsm_gpa));
   if (auto e = snp_sections(g, svsm, in, t)) return *e;
   const auto contents = crypto::sha384_of(build_svsm_vmsa(eip, in.vcpu_signature, in.fpu));
   for (unsigned i = 0; i < in.vcpus; ++i) g.update_hashed(page_type::vmsa, vmsa_gpa, contents);
-  if (t) t->push_back("VMSAs: " + std::to_string(in.vcpus) + " identical, SVSM entry " + hex::number(eip) + ", vCPU signature " +
-                      hex::number(in.vcpu_signature) + ", SEV_FEATURES 0x1, " +
-                      (in.fpu == fpu_init::modern ? "MXCSR 0x1f80 / FCW 0 (as QEMU and sev-snp-measure leave it)" : "FPU init zero"));
+  if (t)
+    t->push_back(
+        "VMSAs: " + std::to_string(in.vcpus) + " identical, SVSM entry " + hex::number(eip) + ", vCPU signature " +
+        hex::number(in.vcpu_signature) + ", SEV_FEATURES 0x1, " +
+        (in.fpu == fpu_init::modern ? "MXCSR 0x1f80 / FCW 0 (as QEMU and sev-snp-measure leave it)" : "FPU init zero"));
   if (t) t->push_back("pages measured: " + std::to_string(g.pages()));
   return g.digest();
 }

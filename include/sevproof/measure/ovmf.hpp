@@ -28,11 +28,16 @@ enum class section_type : std::uint32_t { sec_mem = 1, secrets = 2, cpuid = 3, s
 
 constexpr const char* section_name(section_type t) {
   switch (t) {
-    case section_type::sec_mem: return "SNP_SEC_MEM";
-    case section_type::secrets: return "SNP_SECRETS";
-    case section_type::cpuid: return "CPUID";
-    case section_type::svsm_caa: return "SVSM_CAA";
-    case section_type::kernel_hashes: return "SNP_KERNEL_HASHES";
+    case section_type::sec_mem:
+      return "SNP_SEC_MEM";
+    case section_type::secrets:
+      return "SNP_SECRETS";
+    case section_type::cpuid:
+      return "CPUID";
+    case section_type::svsm_caa:
+      return "SVSM_CAA";
+    case section_type::kernel_hashes:
+      return "SNP_KERNEL_HASHES";
   }
   return "?";
 }
@@ -48,9 +53,9 @@ struct table_entry {
 };
 
 struct ovmf_image {
-  bytes data;                                // the file, whole
-  std::uint64_t gpa = 0;                     // where byte 0 sits: the image ends at 4 GiB
-  std::vector<table_entry> entries;          // footer table, in file order
+  bytes data;                        // the file, whole
+  std::uint64_t gpa = 0;             // where byte 0 sits: the image ends at 4 GiB
+  std::vector<table_entry> entries;  // footer table, in file order
   bool has_footer = false;
   std::optional<std::vector<metadata_section>> sev_metadata;  // absent: no SEV metadata entry
 
@@ -85,8 +90,10 @@ inline result<ovmf_image> parse_ovmf(bytes data) {
   const std::string s = "OVMF";
   if (n == 0) return error{s, "size", std::nullopt, "is 0 bytes"};
   if (n % page_size != 0)
-    return error{s, "size", std::nullopt, "is " + std::to_string(n) + " bytes, not a multiple of 4096 (is this a firmware image?)"};
-  if (n > 0x1000'0000) return error{s, "size", std::nullopt, "is larger than 256 MiB; firmware ends at 4 GiB and must fit below it"};
+    return error{s, "size", std::nullopt,
+                 "is " + std::to_string(n) + " bytes, not a multiple of 4096 (is this a firmware image?)"};
+  if (n > 0x1000'0000)
+    return error{s, "size", std::nullopt, "is larger than 256 MiB; firmware ends at 4 GiB and must fit below it"};
   img.gpa = 0x1'0000'0000ull - n;
 
   // Footer entry: u16 total length + GUID, 50 bytes before the end (the last 32 are the reset vector).
@@ -98,14 +105,15 @@ inline result<ovmf_image> parse_ovmf(bytes data) {
       const std::size_t total = load_le<std::uint16_t>(data, footer_at);
       if (total < 18 || total - 18 > footer_at)
         return error{s, "footer table length", footer_at, "is " + std::to_string(total) + ", outside the image"};
-      std::size_t end = footer_at;                // exclusive end of the remaining table body
+      std::size_t end = footer_at;  // exclusive end of the remaining table body
       const std::size_t begin = footer_at - (total - 18);
       std::vector<table_entry> reversed;
       while (end - begin >= 18) {
         const std::size_t header = end - 18;
         const std::size_t len = load_le<std::uint16_t>(data, header);
         if (len < 18 || len > end - begin)
-          return error{s, "footer table entry length", header, "is " + std::to_string(len) + " (must be 18..remaining table size)"};
+          return error{s, "footer table entry length", header,
+                       "is " + std::to_string(len) + " (must be 18..remaining table size)"};
         const auto id = guid::from_efi_bytes(subview(data, header + 2, 16));
         const auto body = subview(data, end - len, len - 18);
         reversed.push_back({id, bytes(body.begin(), body.end())});
@@ -117,24 +125,32 @@ inline result<ovmf_image> parse_ovmf(bytes data) {
 
   // SEV metadata: "ASEV" header at (file size - offset) with {gpa, size, type} descriptors.
   if (const auto off = img.u32_entry(ovmf_guid::sev_metadata)) {
-    if (*off < 16 || *off > n) return error{s, "SEV metadata offset", std::nullopt, "is " + std::to_string(*off) + " from the end, outside the image"};
+    if (*off < 16 || *off > n)
+      return error{s, "SEV metadata offset", std::nullopt,
+                   "is " + std::to_string(*off) + " from the end, outside the image"};
     const std::size_t at = n - *off;
     if (!(data[at] == 'A' && data[at + 1] == 'S' && data[at + 2] == 'E' && data[at + 3] == 'V'))
       return error{s, "SEV metadata signature", at, "is not 'ASEV'"};
     const auto version = load_le<std::uint32_t>(data, at + 8);
-    if (version != 1) return error{s, "SEV metadata version", at + 8, "is " + std::to_string(version) + "; only 1 is defined"};
+    if (version != 1)
+      return error{s, "SEV metadata version", at + 8, "is " + std::to_string(version) + "; only 1 is defined"};
     const auto count = load_le<std::uint32_t>(data, at + 12);
-    if (count > (n - at - 16) / 12) return error{s, "SEV metadata section count", at + 12, "is " + std::to_string(count) + ", more than fit in the image"};
+    if (count > (n - at - 16) / 12)
+      return error{s, "SEV metadata section count", at + 12,
+                   "is " + std::to_string(count) + ", more than fit in the image"};
     std::vector<metadata_section> sections;
     for (std::uint32_t i = 0; i < count; ++i) {
       const std::size_t d = at + 16 + 12 * i;
       metadata_section sec{load_le<std::uint32_t>(data, d), load_le<std::uint32_t>(data, d + 4), section_type::sec_mem};
       const auto type = load_le<std::uint32_t>(data, d + 8);
       if (type != 1 && type != 2 && type != 3 && type != 4 && type != 0x10)
-        return error{s, "SEV metadata section #" + std::to_string(i + 1) + " type", d + 8, "is " + std::to_string(type) + "; known: 1, 2, 3, 4, 0x10"};
+        return error{s, "SEV metadata section #" + std::to_string(i + 1) + " type", d + 8,
+                     "is " + std::to_string(type) + "; known: 1, 2, 3, 4, 0x10"};
       sec.type = static_cast<section_type>(type);
       if (sec.gpa % page_size != 0 || sec.size % page_size != 0)
-        return error{s, "SEV metadata section #" + std::to_string(i + 1), d, "is not 4 KiB aligned (gpa " + std::to_string(sec.gpa) + ", size " + std::to_string(sec.size) + ")"};
+        return error{
+            s, "SEV metadata section #" + std::to_string(i + 1), d,
+            "is not 4 KiB aligned (gpa " + std::to_string(sec.gpa) + ", size " + std::to_string(sec.size) + ")"};
       sections.push_back(sec);
     }
     img.sev_metadata = std::move(sections);

@@ -14,7 +14,8 @@ constexpr std::uint32_t cpu_signature(std::uint32_t family, std::uint32_t model,
     base_family = 0xF;
     ext_family = (family - 0xF) & 0xFF;
   }
-  return (ext_family << 20) | (((model >> 4) & 0xF) << 16) | (base_family << 8) | ((model & 0xF) << 4) | (stepping & 0xF);
+  return (ext_family << 20) | (((model >> 4) & 0xF) << 16) | (base_family << 8) | ((model & 0xF) << 4) |
+         (stepping & 0xF);
 }
 
 struct vcpu_type {
@@ -23,9 +24,9 @@ struct vcpu_type {
 };
 
 inline constexpr vcpu_type vcpu_types[] = {
-    {"EPYC", 23, 1, 2},       {"EPYC-v1", 23, 1, 2},       {"EPYC-v2", 23, 1, 2},       {"EPYC-IBPB", 23, 1, 2},
-    {"EPYC-v3", 23, 1, 2},    {"EPYC-v4", 23, 1, 2},       {"EPYC-Rome", 23, 49, 0},    {"EPYC-Rome-v1", 23, 49, 0},
-    {"EPYC-Rome-v2", 23, 49, 0}, {"EPYC-Rome-v3", 23, 49, 0}, {"EPYC-Milan", 25, 1, 1}, {"EPYC-Milan-v1", 25, 1, 1},
+    {"EPYC", 23, 1, 2},          {"EPYC-v1", 23, 1, 2},       {"EPYC-v2", 23, 1, 2},        {"EPYC-IBPB", 23, 1, 2},
+    {"EPYC-v3", 23, 1, 2},       {"EPYC-v4", 23, 1, 2},       {"EPYC-Rome", 23, 49, 0},     {"EPYC-Rome-v1", 23, 49, 0},
+    {"EPYC-Rome-v2", 23, 49, 0}, {"EPYC-Rome-v3", 23, 49, 0}, {"EPYC-Milan", 25, 1, 1},     {"EPYC-Milan-v1", 25, 1, 1},
     {"EPYC-Milan-v2", 25, 1, 1}, {"EPYC-Genoa", 25, 17, 0},   {"EPYC-Genoa-v1", 25, 17, 0}, {"EPYC-Turin", 26, 0, 0},
 };
 

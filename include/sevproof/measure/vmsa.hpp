@@ -13,15 +13,25 @@ namespace sevproof::measure {
 
 using layout::kind;
 inline constexpr layout::field vmsa_field_list[] = {
-    {"ES", 0x000, 16, kind::bytes}, {"CS", 0x010, 16, kind::bytes}, {"SS", 0x020, 16, kind::bytes},
-    {"DS", 0x030, 16, kind::bytes}, {"FS", 0x040, 16, kind::bytes}, {"GS", 0x050, 16, kind::bytes},
-    {"GDTR", 0x060, 16, kind::bytes}, {"LDTR", 0x070, 16, kind::bytes}, {"IDTR", 0x080, 16, kind::bytes},
+    {"ES", 0x000, 16, kind::bytes},
+    {"CS", 0x010, 16, kind::bytes},
+    {"SS", 0x020, 16, kind::bytes},
+    {"DS", 0x030, 16, kind::bytes},
+    {"FS", 0x040, 16, kind::bytes},
+    {"GS", 0x050, 16, kind::bytes},
+    {"GDTR", 0x060, 16, kind::bytes},
+    {"LDTR", 0x070, 16, kind::bytes},
+    {"IDTR", 0x080, 16, kind::bytes},
     {"TR", 0x090, 16, kind::bytes},
     {"UNSET_0A0", 0x0A0, 0x30, kind::reserved},  // VMPL, CPL and friends: zero at reset
     {"EFER", 0x0D0, 8, kind::u64},
     {"UNSET_0D8", 0x0D8, 0x70, kind::reserved},
-    {"CR4", 0x148, 8, kind::u64}, {"CR3", 0x150, 8, kind::u64}, {"CR0", 0x158, 8, kind::u64},
-    {"DR7", 0x160, 8, kind::u64}, {"DR6", 0x168, 8, kind::u64}, {"RFLAGS", 0x170, 8, kind::u64},
+    {"CR4", 0x148, 8, kind::u64},
+    {"CR3", 0x150, 8, kind::u64},
+    {"CR0", 0x158, 8, kind::u64},
+    {"DR7", 0x160, 8, kind::u64},
+    {"DR6", 0x168, 8, kind::u64},
+    {"RFLAGS", 0x170, 8, kind::u64},
     {"RIP", 0x178, 8, kind::u64},
     {"UNSET_180", 0x180, 0xE8, kind::reserved},
     {"G_PAT", 0x268, 8, kind::u64},
@@ -39,20 +49,23 @@ inline constexpr layout::field vmsa_field_list[] = {
 };
 inline constexpr auto vmsa_layout = layout::make_table("VMSA", 0x1000, vmsa_field_list);
 static_assert(layout::tiles(vmsa_layout), "VMSA fields must tile 0x000-0x1000");
-static_assert(layout::offset_of(vmsa_layout, "SEV_FEATURES") == 0x3B0 && layout::offset_of(vmsa_layout, "RDX") == 0x310);
+static_assert(layout::offset_of(vmsa_layout, "SEV_FEATURES") == 0x3B0 &&
+              layout::offset_of(vmsa_layout, "RDX") == 0x310);
 static_assert(layout::offset_of(vmsa_layout, "G_PAT") == 0x268 && layout::offset_of(vmsa_layout, "X87_FCW") == 0x410);
 
 enum class vmm_type : std::uint8_t { qemu, ec2, gce };
 
-constexpr std::string_view vmm_name(vmm_type v) { return v == vmm_type::qemu ? "QEMU" : v == vmm_type::ec2 ? "ec2" : "gce"; }
+constexpr std::string_view vmm_name(vmm_type v) {
+  return v == vmm_type::qemu ? "QEMU" : v == vmm_type::ec2 ? "ec2" : "gce";
+}
 
 // How the host initialised the x87/SSE state in the VMSA: newer kernels (and sev-snp-measure) set
 // MXCSR 0x1F80 and FCW 0x037F; older kernels (and libvirt's validator) leave both zero.
 enum class fpu_init : std::uint8_t { modern, zero };
 
 struct vcpu_start {
-  std::uint32_t eip = 0xFFFFFFF0;   // BSP reset vector; APs start at the OVMF SEV-ES reset block
-  std::uint32_t signature = 0;      // CPUID 1 EAX (QEMU); ec2/gce use their own
+  std::uint32_t eip = 0xFFFFFFF0;  // BSP reset vector; APs start at the OVMF SEV-ES reset block
+  std::uint32_t signature = 0;     // CPUID 1 EAX (QEMU); ec2/gce use their own
   std::uint64_t sev_features = 0;
   vmm_type vmm = vmm_type::qemu;
   fpu_init fpu = fpu_init::modern;
@@ -70,7 +83,8 @@ struct field_name {
   [[nodiscard]] constexpr std::string_view view() const { return {text, N - 1}; }
 };
 template <field_name Name>
-constexpr void put_segment(std::array<byte, 0x1000>& v, std::uint16_t selector, std::uint16_t attrib, std::uint32_t limit, std::uint64_t base) {
+constexpr void put_segment(std::array<byte, 0x1000>& v, std::uint16_t selector, std::uint16_t attrib,
+                           std::uint32_t limit, std::uint64_t base) {
   constexpr auto at = layout::offset_of(vmsa_layout, Name.view());
   store_le<std::uint16_t>(v, at, selector);
   store_le<std::uint16_t>(v, at + 2, attrib);
@@ -153,9 +167,9 @@ constexpr std::array<byte, 0x1000> build_svsm_vmsa(std::uint32_t eip, std::uint3
 }
 
 static_assert(build_svsm_vmsa(0x12345678, 0, fpu_init::modern).at(0x17B) == 0x12);  // full 32-bit RIP
-static_assert(build_svsm_vmsa(0, 0, fpu_init::modern).at(0x410) == 0);             // FCW 0
+static_assert(build_svsm_vmsa(0, 0, fpu_init::modern).at(0x410) == 0);              // FCW 0
 
-static_assert(build_vmsa({}).at(0x178) == 0xF0 && build_vmsa({}).at(0x179) == 0xFF);   // BSP RIP 0xFFF0
+static_assert(build_vmsa({}).at(0x178) == 0xF0 && build_vmsa({}).at(0x179) == 0xFF);            // BSP RIP 0xFFF0
 static_assert(build_vmsa({}).at(0x012) == 0x9B && build_vmsa({0x0080B004}).at(0x01A) == 0x80);  // CS attrib, base
 
 // SEV_FEATURES bits (SNP guest features), for -v output and validation of --guest-features.
@@ -164,9 +178,20 @@ struct feature_bit {
   std::string_view name;
 };
 inline constexpr feature_bit guest_feature_bits[] = {
-    {0, "SNPActive"}, {1, "vTOM"}, {2, "ReflectVC"}, {3, "RestrictedInjection"}, {4, "AlternateInjection"},
-    {5, "DebugSwap"}, {6, "PreventHostIBS"}, {7, "BTBIsolation"}, {8, "VmplSSS"}, {9, "SecureTSC"},
-    {10, "VmgexitParameter"}, {12, "IbsVirtualization"}, {14, "VmsaRegProt"}, {15, "SmtProtection"},
+    {0, "SNPActive"},
+    {1, "vTOM"},
+    {2, "ReflectVC"},
+    {3, "RestrictedInjection"},
+    {4, "AlternateInjection"},
+    {5, "DebugSwap"},
+    {6, "PreventHostIBS"},
+    {7, "BTBIsolation"},
+    {8, "VmplSSS"},
+    {9, "SecureTSC"},
+    {10, "VmgexitParameter"},
+    {12, "IbsVirtualization"},
+    {14, "VmsaRegProt"},
+    {15, "SmtProtection"},
 };
 inline constexpr std::uint64_t known_guest_features = [] {
   std::uint64_t m = 0;

@@ -47,21 +47,21 @@ struct evidence_item {
 struct request {
   named_bytes report;
   std::vector<evidence_item> evidence;
-  std::optional<std::size_t> offset;        // cut the report at this offset
-  bool strict = false;                      // reserved bytes are input errors, not warnings
-  std::optional<snp::product> product;      // needed only for v2 reports (no CPUID)
-  std::optional<std::int64_t> now;          // verification time; default: the current time
-  bool builtin_chain = true;                // offer the AMD chain built in (still checked against the pins)
-  validate::options expect;                 // reference values (P checks, require-crl, host reports)
-  verify::ecdsa_verifier ecdsa;             // V016 by another ECDSA implementation (the page's WebCrypto); empty: Botan
+  std::optional<std::size_t> offset;    // cut the report at this offset
+  bool strict = false;                  // reserved bytes are input errors, not warnings
+  std::optional<snp::product> product;  // needed only for v2 reports (no CPUID)
+  std::optional<std::int64_t> now;      // verification time; default: the current time
+  bool builtin_chain = true;            // offer the AMD chain built in (still checked against the pins)
+  validate::options expect;             // reference values (P checks, require-crl, host reports)
+  verify::ecdsa_verifier ecdsa;         // V016 by another ECDSA implementation (the page's WebCrypto); empty: Botan
 };
 
 enum class outcome : std::uint8_t { verified, policy_failed, not_verified, input_error };
 
 struct appraisal {
   outcome result = outcome::input_error;
-  std::optional<error> input_error;         // an input could not be read: which and why (exit 3)
-  std::string input_option;                 // the option or slot of that input
+  std::optional<error> input_error;  // an input could not be read: which and why (exit 3)
+  std::string input_option;          // the option or slot of that input
   verdict checks;
   std::optional<snp::parsed_report> report;
   std::optional<snp::product> product;
@@ -70,7 +70,7 @@ struct appraisal {
   std::int64_t now = 0;
   validate::options expect;
   bool crl_given = false;
-  std::string headline;                     // the verdict in one line, as the CLI prints it
+  std::string headline;  // the verdict in one line, as the CLI prints it
 };
 
 namespace detail {
@@ -78,10 +78,14 @@ namespace detail {
 inline std::optional<error> add_evidence(verify::evidence_builder& eb, const evidence_item& it) {
   switch (it.kind) {
     case evidence_kind::vcek:
-    case evidence_kind::vlek: return eb.signer(it.file.data, it.file.name);
-    case evidence_kind::cert_table: return eb.cert_table(it.file.data, it.file.name);
-    case evidence_kind::chain: return eb.chain(it.file.data, it.file.name);
-    case evidence_kind::crl: return eb.crl(it.file.data, it.file.name);
+    case evidence_kind::vlek:
+      return eb.signer(it.file.data, it.file.name);
+    case evidence_kind::cert_table:
+      return eb.cert_table(it.file.data, it.file.name);
+    case evidence_kind::chain:
+      return eb.chain(it.file.data, it.file.name);
+    case evidence_kind::crl:
+      return eb.crl(it.file.data, it.file.name);
   }
   return error{"evidence", "", std::nullopt, "unknown kind"};
 }
@@ -150,7 +154,9 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
   a.crl_given = ev.crl.has_value();
   a.signer = ev.signer;
   a.report = std::move(ev.report);
-  a.result = a.checks.passed() ? outcome::verified : a.checks.genuine() ? outcome::policy_failed : outcome::not_verified;
+  a.result = a.checks.passed()    ? outcome::verified
+             : a.checks.genuine() ? outcome::policy_failed
+                                  : outcome::not_verified;
   a.headline = detail::headline(a);
   return a;
 }
@@ -158,20 +164,27 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
 // The documented exit code: 0 verified, 1 a check failed (or could not run), 3 unreadable input.
 inline int exit_code(const appraisal& a) {
   switch (a.result) {
-    case outcome::verified: return 0;
+    case outcome::verified:
+      return 0;
     case outcome::policy_failed:
-    case outcome::not_verified: return 1;
-    case outcome::input_error: return 3;
+    case outcome::not_verified:
+      return 1;
+    case outcome::input_error:
+      return 3;
   }
   return 3;
 }
 
 inline const char* outcome_name(outcome o) {
   switch (o) {
-    case outcome::verified: return "verified";
-    case outcome::policy_failed: return "policy_failed";
-    case outcome::not_verified: return "not_verified";
-    case outcome::input_error: return "input_error";
+    case outcome::verified:
+      return "verified";
+    case outcome::policy_failed:
+      return "policy_failed";
+    case outcome::not_verified:
+      return "not_verified";
+    case outcome::input_error:
+      return "input_error";
   }
   return "?";
 }
@@ -220,7 +233,8 @@ inline nlohmann::ordered_json appraisal_json(const appraisal& a, const std::stri
     if (c.result == status::fail) failed.push_back(c.code);
   j["failed"] = failed;
   j["verification_time"] = utc::format(a.now);
-  j["product"] = a.product ? nlohmann::ordered_json(std::string(snp::product_name(*a.product))) : nlohmann::ordered_json(nullptr);
+  j["product"] =
+      a.product ? nlohmann::ordered_json(std::string(snp::product_name(*a.product))) : nlohmann::ordered_json(nullptr);
   j["signer"] = a.signer_name;
   j["summary"] = a.headline;
   j["reference_values"] = validate::to_json(a.expect);
@@ -231,10 +245,12 @@ inline nlohmann::ordered_json appraisal_json(const appraisal& a, const std::stri
 
 // The verdict as the CLI prints it. Status words are the JSON's: pass, fail, warn, skipped.
 inline std::string appraisal_text(const appraisal& a, const std::string& input_name, bool all = false) {
-  if (a.input_error) return "sevproof verify " + input_name + "\n  " + a.input_option + ": " + a.input_error->to_string() + "\n";
-  std::string out = "sevproof verify " + input_name + "\n  report version " + std::to_string(a.report->report.version()) +
-                    ", product " + (a.product ? std::string(snp::product_name(*a.product)) : std::string("unknown")) +
-                    ", signer " + a.signer_name + ", verification time " + utc::format(a.now) + "\n\n";
+  if (a.input_error)
+    return "sevproof verify " + input_name + "\n  " + a.input_option + ": " + a.input_error->to_string() + "\n";
+  std::string out = "sevproof verify " + input_name + "\n  report version " +
+                    std::to_string(a.report->report.version()) + ", product " +
+                    (a.product ? std::string(snp::product_name(*a.product)) : std::string("unknown")) + ", signer " +
+                    a.signer_name + ", verification time " + utc::format(a.now) + "\n\n";
   std::size_t hidden = 0;
   for (const auto& c : a.checks.checks) {
     if (!c.requested && !all) {

@@ -24,10 +24,10 @@ namespace sevproof::pipeline {
 
 struct launch_files {
   std::string ovmf_name = "OVMF";
-  bytes ovmf;                                       // the firmware image
-  std::optional<crypto::sha256_digest> kernel;      // direct boot: kernel digest
-  std::optional<crypto::sha256_digest> initrd;      // with a kernel: initrd digest (absent = empty)
-  std::optional<std::string> append;                // with a kernel: command line (absent = empty)
+  bytes ovmf;                                   // the firmware image
+  std::optional<crypto::sha256_digest> kernel;  // direct boot: kernel digest
+  std::optional<crypto::sha256_digest> initrd;  // with a kernel: initrd digest (absent = empty)
+  std::optional<std::string> append;            // with a kernel: command line (absent = empty)
   std::string kernel_name = "kernel", initrd_name = "initrd";
 };
 
@@ -38,8 +38,8 @@ enum class measure_failure : std::uint8_t { none, usage, input, refused };
 struct measurement {
   measure_failure failure = measure_failure::none;
   std::optional<error> why;
-  bytes digest;                 // 48 bytes (SNP) or 32 (SEV, SEV-ES)
-  measure::trace trace;         // every input, in words (`measure -v`)
+  bytes digest;          // 48 bytes (SNP) or 32 (SEV, SEV-ES)
+  measure::trace trace;  // every input, in words (`measure -v`)
   measure::launch_inputs inputs;
   std::optional<measure::ovmf_image> firmware;
 };
@@ -55,7 +55,8 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
   if (!in) return fail(measure_failure::usage, in.err());
   m.inputs = in.value();
   if (files.kernel.has_value() != rq.kernel || files.initrd.has_value() != rq.initrd)
-    return fail(measure_failure::usage, {"measure", "usage", std::nullopt, "the kernel/initrd digests do not match the request"});
+    return fail(measure_failure::usage,
+                {"measure", "usage", std::nullopt, "the kernel/initrd digests do not match the request"});
   auto fw = measure::parse_ovmf(files.ovmf);
   if (!fw) {
     error e = fw.err();
@@ -65,7 +66,8 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
   m.firmware = fw.value();
   std::string sections;
   if (fw->sev_metadata)
-    for (const auto& s : *fw->sev_metadata) sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
+    for (const auto& s : *fw->sev_metadata)
+      sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
   m.trace.push_back("OVMF " + files.ovmf_name + ": " + std::to_string(fw->data.size()) + " bytes at GPA " +
                     hex::number(fw->gpa) + ", footer table " +
                     (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
@@ -84,8 +86,9 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
                       "; cmdline \"" + cmdline + "\" + NUL sha256 " + hex::encode(bh.cmdline));
   }
   const bool snp = m.inputs.mode == measure::guest_mode::snp;
-  if (snp) m.trace.push_back("guest features " + hex::number(m.inputs.guest_features) + " = " +
-                             measure::feature_names(m.inputs.guest_features));
+  if (snp)
+    m.trace.push_back("guest features " + hex::number(m.inputs.guest_features) + " = " +
+                      measure::feature_names(m.inputs.guest_features));
   if (snp || m.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
     auto d = measure::snp_launch_digest(*fw, m.inputs, &m.trace);
     if (!d) return fail(measure_failure::refused, d.err());

@@ -27,13 +27,20 @@ inline constexpr std::uint32_t algo_rsa_sha256 = 0x001, algo_ecdsa_sha256 = 0x00
 
 inline std::string usage_name(std::uint32_t u) {
   switch (u) {
-    case usage_ark: return "ARK";
-    case usage_ask: return "ASK";
-    case usage_oca: return "OCA";
-    case usage_pek: return "PEK";
-    case usage_pdh: return "PDH";
-    case usage_cek: return "CEK";
-    case usage_invalid: return "none";
+    case usage_ark:
+      return "ARK";
+    case usage_ask:
+      return "ASK";
+    case usage_oca:
+      return "OCA";
+    case usage_pek:
+      return "PEK";
+    case usage_pdh:
+      return "PDH";
+    case usage_cek:
+      return "CEK";
+    case usage_invalid:
+      return "none";
   }
   return "usage 0x" + hex::encode(std::array<byte, 2>{static_cast<byte>(u >> 8), static_cast<byte>(u)});
 }
@@ -41,15 +48,18 @@ inline const char* algo_hash(std::uint32_t a) { return (a & 0x100) ? "SHA-384" :
 
 // ---- the 0x824-byte platform certificate ----
 inline constexpr layout::field platform_cert_fields[] = {
-    {"VERSION", 0x000, 4, kind::u32},         {"API_MAJOR", 0x004, 1, kind::u8},   {"API_MINOR", 0x005, 1, kind::u8},
-    {"RESERVED_006", 0x006, 2, kind::reserved}, {"PUBKEY_USAGE", 0x008, 4, kind::u32}, {"PUBKEY_ALGO", 0x00C, 4, kind::u32},
-    {"PUBKEY", 0x010, 0x404, kind::bytes},     {"SIG1_USAGE", 0x414, 4, kind::u32},  {"SIG1_ALGO", 0x418, 4, kind::u32},
-    {"SIG1", 0x41C, 0x200, kind::bytes},       {"SIG2_USAGE", 0x61C, 4, kind::u32},  {"SIG2_ALGO", 0x620, 4, kind::u32},
+    {"VERSION", 0x000, 4, kind::u32},      {"API_MAJOR", 0x004, 1, kind::u8},
+    {"API_MINOR", 0x005, 1, kind::u8},     {"RESERVED_006", 0x006, 2, kind::reserved},
+    {"PUBKEY_USAGE", 0x008, 4, kind::u32}, {"PUBKEY_ALGO", 0x00C, 4, kind::u32},
+    {"PUBKEY", 0x010, 0x404, kind::bytes}, {"SIG1_USAGE", 0x414, 4, kind::u32},
+    {"SIG1_ALGO", 0x418, 4, kind::u32},    {"SIG1", 0x41C, 0x200, kind::bytes},
+    {"SIG2_USAGE", 0x61C, 4, kind::u32},   {"SIG2_ALGO", 0x620, 4, kind::u32},
     {"SIG2", 0x624, 0x200, kind::bytes},
 };
 inline constexpr auto platform_cert_layout = layout::make_table("SEV certificate", 0x824, platform_cert_fields);
 static_assert(layout::tiles(platform_cert_layout));
-static_assert(layout::offset_of(platform_cert_layout, "SIG1") == 0x41C && layout::offset_of(platform_cert_layout, "SIG2") == 0x624);
+static_assert(layout::offset_of(platform_cert_layout, "SIG1") == 0x41C &&
+              layout::offset_of(platform_cert_layout, "SIG2") == 0x624);
 inline constexpr std::size_t platform_cert_size = 0x824;
 inline constexpr std::size_t platform_cert_signed = 0x414;
 
@@ -59,7 +69,7 @@ struct signature_slot {
 };
 
 struct platform_cert {
-  bytes raw;                // 0x824 bytes
+  bytes raw;  // 0x824 bytes
   std::uint32_t version = 0, usage = 0, algo = 0;
   std::uint8_t api_major = 0, api_minor = 0;
   std::array<signature_slot, 2> sigs;
@@ -71,22 +81,28 @@ struct platform_cert {
   [[nodiscard]] result<crypto::public_key> ec_key() const {
     const auto k = subview(raw, 0x10, 0x404);
     const auto curve = load_le<std::uint32_t>(k, 0);
-    if (curve != 2) return error{"SEV certificate", name() + " PUBKEY.CURVE", 0x10, "is " + std::to_string(curve) + "; only 2 (P-384) is used"};
+    if (curve != 2)
+      return error{"SEV certificate", name() + " PUBKEY.CURVE", 0x10,
+                   "is " + std::to_string(curve) + "; only 2 (P-384) is used"};
     std::array<byte, 48> x{}, y{};
     for (std::size_t i = 0; i < 48; ++i) x[i] = k[4 + 47 - i], y[i] = k[0x4C + 47 - i];
     return crypto::public_key::from_p384_point(x, y);
   }
   // SHA-256 of the public key area: a short fingerprint to print.
-  [[nodiscard]] std::string fingerprint() const { return hex::encode(crypto::sha256_of(subview(raw, 0x10, 0x404))).substr(0, 16); }
+  [[nodiscard]] std::string fingerprint() const {
+    return hex::encode(crypto::sha256_of(subview(raw, 0x10, 0x404))).substr(0, 16);
+  }
 };
 
 inline result<platform_cert> parse_platform_cert(bytes_view b, std::size_t at_offset = 0) {
   if (b.size() != platform_cert_size)
-    return error{"SEV certificate", "size", at_offset, "is " + std::to_string(b.size()) + " bytes; a platform certificate is 2084 (0x824)"};
+    return error{"SEV certificate", "size", at_offset,
+                 "is " + std::to_string(b.size()) + " bytes; a platform certificate is 2084 (0x824)"};
   platform_cert c;
   c.raw.assign(b.begin(), b.end());
   c.version = load_le<std::uint32_t>(b, 0);
-  if (c.version != 1) return error{"SEV certificate", "VERSION", at_offset, "is " + std::to_string(c.version) + "; only 1 is defined"};
+  if (c.version != 1)
+    return error{"SEV certificate", "VERSION", at_offset, "is " + std::to_string(c.version) + "; only 1 is defined"};
   c.api_major = b[4];
   c.api_minor = b[5];
   c.usage = load_le<std::uint32_t>(b, 8);
@@ -120,7 +136,8 @@ struct signing_key {
 // modulus size (equal to its own for the self-signed ARK). Returns the key and its length.
 inline result<signing_key> parse_signing_key(bytes_view b, std::size_t at_offset = 0, std::size_t signer_bits = 0) {
   const std::string s = "AMD signing key";
-  if (b.size() < 0x40) return error{s, "size", at_offset, "is " + std::to_string(b.size()) + " bytes; the header alone is 64"};
+  if (b.size() < 0x40)
+    return error{s, "size", at_offset, "is " + std::to_string(b.size()) + " bytes; the header alone is 64"};
   signing_key k;
   k.version = load_le<std::uint32_t>(b, 0);
   if (k.version != 1) return error{s, "VERSION", at_offset, "is " + std::to_string(k.version) + "; only 1 is defined"};
@@ -129,10 +146,15 @@ inline result<signing_key> parse_signing_key(bytes_view b, std::size_t at_offset
   k.usage = load_le<std::uint32_t>(b, 0x24);
   const auto exp_bits = load_le<std::uint32_t>(b, 0x38), mod_bits = load_le<std::uint32_t>(b, 0x3C);
   for (auto [bits, field] : {std::pair{exp_bits, "PUBEXP_SIZE"}, std::pair{mod_bits, "MODULUS_SIZE"}})
-    if (bits != 2048 && bits != 4096) return error{s, field, at_offset + (field[0] == 'P' ? 0x38 : 0x3C), "is " + std::to_string(bits) + " bits; AMD keys are 2048 or 4096"};
+    if (bits != 2048 && bits != 4096)
+      return error{s, field, at_offset + (field[0] == 'P' ? 0x38 : 0x3C),
+                   "is " + std::to_string(bits) + " bits; AMD keys are 2048 or 4096"};
   const std::size_t sig_bits = signer_bits ? signer_bits : mod_bits;
   const std::size_t total = 0x40 + exp_bits / 8 + mod_bits / 8 + sig_bits / 8;
-  if (b.size() < total) return error{s, "size", at_offset, "is " + std::to_string(b.size()) + " bytes; this " + usage_name(k.usage) + " needs " + std::to_string(total)};
+  if (b.size() < total)
+    return error{
+        s, "size", at_offset,
+        "is " + std::to_string(b.size()) + " bytes; this " + usage_name(k.usage) + " needs " + std::to_string(total)};
   auto be = [&](std::size_t off, std::size_t n) {
     bytes out(n);
     for (std::size_t i = 0; i < n; ++i) out[i] = b[off + n - 1 - i];
@@ -143,15 +165,17 @@ inline result<signing_key> parse_signing_key(bytes_view b, std::size_t at_offset
   k.signed_size = 0x40 + exp_bits / 8 + mod_bits / 8;
   k.signature_be = be(k.signed_size, sig_bits / 8);
   if (!crypto::rsa_public_key_valid(k.modulus_be, k.exponent_be))
-    return error{s, "MODULUS/PUBEXP", at_offset + 0x40, "are not an RSA public key (both must be odd, the modulus at least 5 bits)"};
+    return error{s, "MODULUS/PUBEXP", at_offset + 0x40,
+                 "are not an RSA public key (both must be odd, the modulus at least 5 bits)"};
   k.raw.assign(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(total));
   return k;
 }
 
 // ---- signature checks ----
 inline bool signed_by(const signing_key& subject, const signing_key& issuer) {
-  return crypto::rsa_pss_verify(issuer.modulus_be, issuer.exponent_be, bytes_view(subject.raw).first(subject.signed_size),
-                                subject.signature_be, issuer.hash());
+  return crypto::rsa_pss_verify(issuer.modulus_be, issuer.exponent_be,
+                                bytes_view(subject.raw).first(subject.signed_size), subject.signature_be,
+                                issuer.hash());
 }
 
 // Which signature slot of `c` carries `signer_usage` (nullopt: none).
@@ -171,7 +195,8 @@ inline bool signed_by(const platform_cert& c, const platform_cert& signer) {
   if (!key) return false;
   std::array<byte, 48> r{}, sv{};
   for (std::size_t i = 0; i < 48; ++i) r[i] = s.data[47 - i], sv[i] = s.data[0x48 + 47 - i];
-  if (!all_zero(bytes_view(s.data).subspan(48, 24)) || !all_zero(bytes_view(s.data).subspan(0x48 + 48, 24))) return false;
+  if (!all_zero(bytes_view(s.data).subspan(48, 24)) || !all_zero(bytes_view(s.data).subspan(0x48 + 48, 24)))
+    return false;
   return key->verify_ecdsa(c.signed_region(), r, sv, algo_hash(s.algo));
 }
 
@@ -197,7 +222,9 @@ struct chain_file {
 inline result<chain_file> parse_chain_file(bytes_view b) {
   const std::string s = "SEV chain file";
   if (b.size() < 4 * platform_cert_size)
-    return error{s, "size", std::nullopt, "is " + std::to_string(b.size()) + " bytes; `sevctl export` writes 4 x 2084 (PDH, PEK, OCA, CEK), --full adds ASK and ARK"};
+    return error{s, "size", std::nullopt,
+                 "is " + std::to_string(b.size()) +
+                     " bytes; `sevctl export` writes 4 x 2084 (PDH, PEK, OCA, CEK), --full adds ASK and ARK"};
   chain_file f;
   const std::uint32_t want[4] = {usage_pdh, usage_pek, usage_oca, usage_cek};
   platform_cert* slots[4] = {&f.pdh, &f.pek, &f.oca, &f.cek};
@@ -206,14 +233,16 @@ inline result<chain_file> parse_chain_file(bytes_view b) {
     if (!c) return c.err();
     if (c->usage != want[i])
       return error{s, "certificate #" + std::to_string(i + 1), i * platform_cert_size,
-                   "is the " + c->name() + "; expected the " + usage_name(want[i]) + " (order: PDH, PEK, OCA, CEK, then ASK, ARK)"};
+                   "is the " + c->name() + "; expected the " + usage_name(want[i]) +
+                       " (order: PDH, PEK, OCA, CEK, then ASK, ARK)"};
     *slots[i] = std::move(c).value();
   }
   std::size_t at = 4 * platform_cert_size;
   if (at == b.size()) return f;
   auto ask = parse_signing_key(b.subspan(at), at);
   if (!ask) return ask.err();
-  if (ask->usage != usage_ask) return error{s, "certificate #5", at, "is the " + ask->name() + "; expected the ASK (then the ARK)"};
+  if (ask->usage != usage_ask)
+    return error{s, "certificate #5", at, "is the " + ask->name() + "; expected the ASK (then the ARK)"};
   at += ask->raw.size();
   auto ark = parse_signing_key(b.subspan(at), at, ask->modulus_bits());
   if (!ark) return ark.err();

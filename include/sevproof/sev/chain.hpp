@@ -59,8 +59,10 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
   add("OCA", "OCA (self)", signed_by(f.oca, f.oca));
   add("PEK", "CEK", signed_by(f.pek, f.cek));
   std::vector<std::pair<signing_key, signing_key>> candidates;
-  if (f.ask && f.ark) candidates.emplace_back(*f.ask, *f.ark);
-  else candidates = ca;
+  if (f.ask && f.ark)
+    candidates.emplace_back(*f.ask, *f.ark);
+  else
+    candidates = ca;
   // The generation is the one whose ASK signed the CEK (as sevctl does, trying each).
   const std::pair<signing_key, signing_key>* chosen = nullptr;
   bool cek_signed = false;
@@ -80,7 +82,9 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
   add("ARK", "ARK (self)", signed_by(chosen->second, chosen->second));
   v.generation = pinned_generation(chosen->second);
   v.links.push_back({"ARK", "pin", v.generation.has_value(),
-                     v.generation ? "the pinned AMD ARK of " + *v.generation : "the ARK (SPKI SHA-256 " + chosen->second.spki_sha256().substr(0, 16) + "…) is not a pinned AMD root"});
+                     v.generation ? "the pinned AMD ARK of " + *v.generation
+                                  : "the ARK (SPKI SHA-256 " + chosen->second.spki_sha256().substr(0, 16) +
+                                        "…) is not a pinned AMD root"});
   return v;
 }
 

@@ -17,8 +17,8 @@ struct platform_version {
 };
 
 // Guest policy bits (u32, SEV API).
-inline constexpr std::uint32_t policy_nodbg = 1u << 0, policy_noks = 1u << 1, policy_es = 1u << 2, policy_nosend = 1u << 3,
-                               policy_domain = 1u << 4, policy_sev = 1u << 5;
+inline constexpr std::uint32_t policy_nodbg = 1u << 0, policy_noks = 1u << 1, policy_es = 1u << 2,
+                               policy_nosend = 1u << 3, policy_domain = 1u << 4, policy_sev = 1u << 5;
 
 inline crypto::sha256_digest launch_measure_mac(bytes_view tik, const platform_version& v, std::uint32_t policy,
                                                 const crypto::sha256_digest& launch_digest, bytes_view mnonce) {
@@ -35,7 +35,9 @@ struct measurement {
 };
 
 inline result<measurement> split_measurement(bytes_view m) {
-  if (m.size() != 48) return error{"measurement", "size", std::nullopt, "is " + std::to_string(m.size()) + " bytes; LAUNCH_MEASURE returns 48 (32-byte MAC, 16-byte MNONCE)"};
+  if (m.size() != 48)
+    return error{"measurement", "size", std::nullopt,
+                 "is " + std::to_string(m.size()) + " bytes; LAUNCH_MEASURE returns 48 (32-byte MAC, 16-byte MNONCE)"};
   measurement out;
   std::copy(m.begin(), m.begin() + 32, out.mac.begin());
   std::copy(m.begin() + 32, m.end(), out.mnonce.begin());

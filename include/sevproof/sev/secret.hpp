@@ -53,10 +53,12 @@ struct secret_packet {
 };
 
 // `measurement_mac`: the 32-byte MAC part of the validated LAUNCH_MEASURE value.
-inline result<secret_packet> build_secret_packet(bytes_view padded_table, bytes_view tek, bytes_view tik, bytes_view measurement_mac,
-                                                 bytes_view iv16, std::uint32_t flags = 0) {
-  if (tek.size() != 16) return error{"secret", "TEK", std::nullopt, "is " + std::to_string(tek.size()) + " bytes; expected 16"};
-  if (tik.size() != 16) return error{"secret", "TIK", std::nullopt, "is " + std::to_string(tik.size()) + " bytes; expected 16"};
+inline result<secret_packet> build_secret_packet(bytes_view padded_table, bytes_view tek, bytes_view tik,
+                                                 bytes_view measurement_mac, bytes_view iv16, std::uint32_t flags = 0) {
+  if (tek.size() != 16)
+    return error{"secret", "TEK", std::nullopt, "is " + std::to_string(tek.size()) + " bytes; expected 16"};
+  if (tik.size() != 16)
+    return error{"secret", "TIK", std::nullopt, "is " + std::to_string(tik.size()) + " bytes; expected 16"};
   if (iv16.size() != 16) return error{"secret", "IV", std::nullopt, "must be 16 bytes"};
   if (measurement_mac.size() != 32) return error{"secret", "measurement", std::nullopt, "MAC must be 32 bytes"};
   secret_packet p;

@@ -55,13 +55,15 @@ struct session_blob {
 
   [[nodiscard]] bytes encode() const {
     bytes out;
-    for (bytes_view part : {bytes_view(nonce), bytes_view(wrap_tk), bytes_view(wrap_iv), bytes_view(wrap_mac), bytes_view(policy_mac)})
+    for (bytes_view part :
+         {bytes_view(nonce), bytes_view(wrap_tk), bytes_view(wrap_iv), bytes_view(wrap_mac), bytes_view(policy_mac)})
       out.insert(out.end(), part.begin(), part.end());
     return out;
   }
 };
 
-inline session_blob make_session(bytes_view shared_x, bytes_view tek, bytes_view tik, std::uint32_t policy, bytes_view nonce16, bytes_view iv16) {
+inline session_blob make_session(bytes_view shared_x, bytes_view tek, bytes_view tik, std::uint32_t policy,
+                                 bytes_view nonce16, bytes_view iv16) {
   session_blob s;
   std::copy(nonce16.begin(), nonce16.end(), s.nonce.begin());
   std::copy(iv16.begin(), iv16.end(), s.wrap_iv.begin());
@@ -71,7 +73,8 @@ inline session_blob make_session(bytes_view shared_x, bytes_view tek, bytes_view
   const auto wrapped = crypto::aes_ctr(keys.kek, iv16, tk);
   std::copy(wrapped.begin(), wrapped.end(), s.wrap_tk.begin());
   s.wrap_mac = crypto::hmac_sha256(keys.kik, s.wrap_tk);
-  const std::array<byte, 4> pol{static_cast<byte>(policy), static_cast<byte>(policy >> 8), static_cast<byte>(policy >> 16), static_cast<byte>(policy >> 24)};
+  const std::array<byte, 4> pol{static_cast<byte>(policy), static_cast<byte>(policy >> 8),
+                                static_cast<byte>(policy >> 16), static_cast<byte>(policy >> 24)};
   s.policy_mac = crypto::hmac_sha256(tik, pol);
   return s;
 }

@@ -33,12 +33,18 @@ constexpr cert_role role_of(const guid& g) {
 
 constexpr std::string_view role_name(cert_role r) {
   switch (r) {
-    case cert_role::ark: return "ARK";
-    case cert_role::ask: return "ASK";
-    case cert_role::vcek: return "VCEK";
-    case cert_role::vlek: return "VLEK";
-    case cert_role::crl: return "CRL";
-    case cert_role::unknown: return "unknown";
+    case cert_role::ark:
+      return "ARK";
+    case cert_role::ask:
+      return "ASK";
+    case cert_role::vcek:
+      return "VCEK";
+    case cert_role::vlek:
+      return "VLEK";
+    case cert_role::crl:
+      return "CRL";
+    case cert_role::unknown:
+      return "unknown";
   }
   return "?";
 }
@@ -60,7 +66,8 @@ inline result<std::vector<cert_table_entry>> parse_cert_table(bytes_view buf) {
   for (;; pos += cert_table_entry_size) {
     if (pos > buf.size() || buf.size() - pos < cert_table_entry_size)
       return error{s, "entry #" + std::to_string(out.size() + 1), pos,
-                   "runs past the end of the " + std::to_string(buf.size()) + "-byte buffer; the table must end with an all-zero entry"};
+                   "runs past the end of the " + std::to_string(buf.size()) +
+                       "-byte buffer; the table must end with an all-zero entry"};
     const auto g = guid::from_bytes(subview(buf, pos, 16));
     const auto off = load_le<std::uint32_t>(buf, pos + 16);
     const auto len = load_le<std::uint32_t>(buf, pos + 20);
@@ -76,11 +83,13 @@ inline result<std::vector<cert_table_entry>> parse_cert_table(bytes_view buf) {
     const std::string name = "entry #" + std::to_string(i + 1) + " (" + std::string(role_name(e.role)) + ")";
     if (e.length == 0) return error{s, name + " LENGTH", at + 20, "is zero"};
     if (e.offset < table_end)
-      return error{s, name + " OFFSET", at + 16,
-                   "is " + std::to_string(e.offset) + ", inside the table (which ends at " + std::to_string(table_end) + ")"};
+      return error{
+          s, name + " OFFSET", at + 16,
+          "is " + std::to_string(e.offset) + ", inside the table (which ends at " + std::to_string(table_end) + ")"};
     if (e.offset > buf.size() || e.length > buf.size() - e.offset)
       return error{s, name + " OFFSET+LENGTH", at + 16,
-                   "is " + std::to_string(std::uint64_t{e.offset} + e.length) + ", past the " + std::to_string(buf.size()) + "-byte buffer"};
+                   "is " + std::to_string(std::uint64_t{e.offset} + e.length) + ", past the " +
+                       std::to_string(buf.size()) + "-byte buffer"};
     for (std::size_t j = 0; j < i; ++j)
       if (out[j].id == e.id) return error{s, name + " GUID", at, "repeats entry #" + std::to_string(j + 1)};
     const auto d = subview(buf, e.offset, e.length);

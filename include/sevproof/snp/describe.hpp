@@ -21,11 +21,11 @@ namespace sevproof::snp {
 
 // One decoded part of a field: a policy bit, a TCB component, r or s of the signature.
 struct described_part {
-  std::string name;                      // AMD's name (UPPER_SNAKE_CASE)
+  std::string name;  // AMD's name (UPPER_SNAKE_CASE)
   enum class type : std::uint8_t { flag, number, text } kind = type::flag;
-  std::uint64_t number = 0;              // flag: 0/1; number: value
-  std::string text;                      // text parts (enumeration names, hex)
-  std::string meaning;                   // one sentence
+  std::uint64_t number = 0;  // flag: 0/1; number: value
+  std::string text;          // text parts (enumeration names, hex)
+  std::string meaning;       // one sentence
 };
 
 struct described_field {
@@ -33,10 +33,10 @@ struct described_field {
   std::size_t offset = 0;
   std::size_t size = 0;
   layout::kind type = layout::kind::bytes;
-  std::string hex;                       // bytes as stored, lowercase hex
-  std::optional<std::uint64_t> number;   // integers and registers, little-endian value
-  std::string summary;                   // short decoded form, e.g. "1.55.20" or "bootloader 3, tee 0, ..."
-  std::string description;               // from the layout table
+  std::string hex;                      // bytes as stored, lowercase hex
+  std::optional<std::uint64_t> number;  // integers and registers, little-endian value
+  std::string summary;                  // short decoded form, e.g. "1.55.20" or "bootloader 3, tee 0, ..."
+  std::string description;              // from the layout table
   std::vector<described_part> parts;
 };
 
@@ -47,10 +47,12 @@ void describe_bits(described_field& d, const bits::bit_field (&table)[N], std::u
   std::string set;
   for (const auto& b : table) {
     if (b.kind == bits::role::reserved) continue;
-    described_part p{std::string(b.name), b.kind == bits::role::number || b.kind == bits::role::enumeration
-                                              ? described_part::type::number
-                                              : described_part::type::flag,
-                     b.get(v), {}, std::string(b.description)};
+    described_part p{std::string(b.name),
+                     b.kind == bits::role::number || b.kind == bits::role::enumeration ? described_part::type::number
+                                                                                       : described_part::type::flag,
+                     b.get(v),
+                     {},
+                     std::string(b.description)};
     if (p.kind == described_part::type::flag && p.number) set += (set.empty() ? "" : " ") + p.name;
     d.parts.push_back(std::move(p));
   }
@@ -88,7 +90,8 @@ inline std::vector<described_field> describe(const parsed_report& pr) {
     d.description = std::string(f.description);
     const auto raw = subview(r.raw(), f.offset, f.size);
     d.hex = hex::encode(raw);
-    if (f.size <= 8 && f.type != layout::kind::bytes && f.type != layout::kind::ecdsa_signature) d.number = r.uint_of(field_name::at_run_time(f.name));
+    if (f.size <= 8 && f.type != layout::kind::bytes && f.type != layout::kind::ecdsa_signature)
+      d.number = r.uint_of(field_name::at_run_time(f.name));
     switch (f.type) {
       case layout::kind::guest_policy: {
         detail::describe_bits(d, guest_policy_bits, *d.number);
@@ -97,16 +100,21 @@ inline std::vector<described_field> describe(const parsed_report& pr) {
                     std::to_string(bits::find(guest_policy_bits, "ABI_MINOR").get(pol)) + " minimum; " + d.summary;
         break;
       }
-      case layout::kind::platform_info: detail::describe_bits(d, platform_info_bits, *d.number); break;
+      case layout::kind::platform_info:
+        detail::describe_bits(d, platform_info_bits, *d.number);
+        break;
       case layout::kind::key_info: {
         detail::describe_bits(d, key_info_bits, *d.number);
         const auto sk = signing_key_of(static_cast<std::uint32_t>(*d.number));
         for (auto& p : d.parts)
           if (p.name == "SIGNING_KEY") p.text = std::string(signing_key_name(sk));
-        d.summary = "signed by " + std::string(signing_key_name(sk)) + (d.summary == "no flags set" ? "" : "; " + d.summary);
+        d.summary =
+            "signed by " + std::string(signing_key_name(sk)) + (d.summary == "no flags set" ? "" : "; " + d.summary);
         break;
       }
-      case layout::kind::tcb: detail::describe_tcb(d, *d.number, pr.layout); break;
+      case layout::kind::tcb:
+        detail::describe_tcb(d, *d.number, pr.layout);
+        break;
       case layout::kind::signature_algo:
         d.summary = *d.number == 1 ? "ECDSA P-384 with SHA-384" : "unknown";
         break;
@@ -129,10 +137,13 @@ inline std::vector<described_field> describe(const parsed_report& pr) {
         break;
       }
       case layout::kind::bytes:
-        if (all_zero(raw)) d.summary = "all zero";
-        else if (all_equal(raw, 0xFF)) d.summary = "all ff";
+        if (all_zero(raw))
+          d.summary = "all zero";
+        else if (all_equal(raw, 0xFF))
+          d.summary = "all ff";
         break;
-      default: break;
+      default:
+        break;
     }
     out.push_back(std::move(d));
   }

@@ -36,13 +36,19 @@ enum class signing_key : std::uint8_t { vcek = 0, vlek = 1, none = 7 };
 
 constexpr std::string_view signing_key_name(std::uint64_t value) {
   switch (value) {
-    case 0: return "VCEK";
-    case 1: return "VLEK";
-    case 7: return "NONE";
-    default: return "RESERVED";
+    case 0:
+      return "VCEK";
+    case 1:
+      return "VLEK";
+    case 7:
+      return "NONE";
+    default:
+      return "RESERVED";
   }
 }
 
-constexpr std::uint64_t signing_key_of(std::uint32_t key_info) { return bits::find(key_info_bits, "SIGNING_KEY").get(key_info); }
+constexpr std::uint64_t signing_key_of(std::uint32_t key_info) {
+  return bits::find(key_info_bits, "SIGNING_KEY").get(key_info);
+}
 
 }  // namespace sevproof::snp

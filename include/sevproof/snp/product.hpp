@@ -14,9 +14,12 @@ enum class tcb_layout : std::uint8_t { milan_genoa, turin };
 
 constexpr std::string_view product_name(product p) {
   switch (p) {
-    case product::milan: return "Milan";
-    case product::genoa: return "Genoa";
-    case product::turin: return "Turin";
+    case product::milan:
+      return "Milan";
+    case product::genoa:
+      return "Genoa";
+    case product::turin:
+      return "Turin";
   }
   return "?";
 }

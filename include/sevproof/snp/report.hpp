@@ -57,18 +57,25 @@ class report {
   [[nodiscard]] constexpr std::uint64_t uint_of(field_name name) const {
     const auto& f = field(name);
     switch (f.size) {
-      case 1: return raw_[f.offset];
-      case 2: return load_le<std::uint16_t>(raw(), f.offset);
-      case 4: return load_le<std::uint32_t>(raw(), f.offset);
-      case 8: return load_le<std::uint64_t>(raw(), f.offset);
-      default: throw out_of_bounds("sevproof: field is not an integer");
+      case 1:
+        return raw_[f.offset];
+      case 2:
+        return load_le<std::uint16_t>(raw(), f.offset);
+      case 4:
+        return load_le<std::uint32_t>(raw(), f.offset);
+      case 8:
+        return load_le<std::uint64_t>(raw(), f.offset);
+      default:
+        throw out_of_bounds("sevproof: field is not an integer");
     }
   }
 
   [[nodiscard]] constexpr std::uint32_t guest_svn() const { return static_cast<std::uint32_t>(uint_of("GUEST_SVN")); }
   [[nodiscard]] constexpr std::uint64_t policy() const { return uint_of("POLICY"); }
   [[nodiscard]] constexpr std::uint32_t vmpl() const { return static_cast<std::uint32_t>(uint_of("VMPL")); }
-  [[nodiscard]] constexpr std::uint32_t signature_algo() const { return static_cast<std::uint32_t>(uint_of("SIGNATURE_ALGO")); }
+  [[nodiscard]] constexpr std::uint32_t signature_algo() const {
+    return static_cast<std::uint32_t>(uint_of("SIGNATURE_ALGO"));
+  }
   [[nodiscard]] constexpr std::uint64_t platform_info() const { return uint_of("PLATFORM_INFO"); }
   [[nodiscard]] constexpr std::uint32_t key_info() const { return static_cast<std::uint32_t>(uint_of("KEY_INFO")); }
   [[nodiscard]] constexpr std::uint64_t current_tcb() const { return uint_of("CURRENT_TCB"); }
@@ -90,7 +97,6 @@ class report {
   }
 
  private:
-
   storage raw_;
 };
 
@@ -106,14 +112,15 @@ inline result<report> parse_report(bytes_view data) {
   const auto v = r.version();
   bool supported = false;
   for (unsigned sv : supported_versions) supported |= (v == sv);
-  if (!supported)
-    return error{"report", "VERSION", 0x000, "is " + std::to_string(v) + "; supported: 2, 3, 4, 5"};
+  if (!supported) return error{"report", "VERSION", 0x000, "is " + std::to_string(v) + "; supported: 2, 3, 4, 5"};
   if (r.vmpl() > 3 && r.vmpl() != host_requested_vmpl)
-    return error{"report", "VMPL", 0x030,
-                 "is " + std::to_string(r.vmpl()) + "; a guest's VMPL is 0-3, and 0xFFFFFFFF marks a report the host requested"};
+    return error{
+        "report", "VMPL", 0x030,
+        "is " + std::to_string(r.vmpl()) + "; a guest's VMPL is 0-3, and 0xFFFFFFFF marks a report the host requested"};
   if (r.signature_algo() != 1)
-    return error{"report", "SIGNATURE_ALGO", 0x034,
-                 "is " + std::to_string(r.signature_algo()) + "; the only defined value is 1 (ECDSA P-384 with SHA-384)"};
+    return error{
+        "report", "SIGNATURE_ALGO", 0x034,
+        "is " + std::to_string(r.signature_algo()) + "; the only defined value is 1 (ECDSA P-384 with SHA-384)"};
   return r;
 }
 

@@ -24,10 +24,14 @@ enum class container : std::uint8_t { raw, msg_report_rsp, azure_hcl, explicit_o
 
 constexpr std::string_view container_name(container c) {
   switch (c) {
-    case container::raw: return "raw ATTESTATION_REPORT";
-    case container::msg_report_rsp: return "Linux MSG_REPORT_RSP (report at 0x20)";
-    case container::azure_hcl: return "Azure HCL report (report at 0x20)";
-    case container::explicit_offset: return "report cut at a given offset";
+    case container::raw:
+      return "raw ATTESTATION_REPORT";
+    case container::msg_report_rsp:
+      return "Linux MSG_REPORT_RSP (report at 0x20)";
+    case container::azure_hcl:
+      return "Azure HCL report (report at 0x20)";
+    case container::explicit_offset:
+      return "report cut at a given offset";
   }
   return "?";
 }
@@ -35,8 +39,8 @@ constexpr std::string_view container_name(container c) {
 enum class mbz_policy : std::uint8_t { warn, error };
 
 struct read_options {
-  std::optional<std::size_t> offset;    // take the report at this offset, ignore the rest
-  std::optional<product> given_product; // decides the TCB layout of v2 reports
+  std::optional<std::size_t> offset;     // take the report at this offset, ignore the rest
+  std::optional<product> given_product;  // decides the TCB layout of v2 reports
   // When set, a given product that contradicts a v3+ report's CPUID is not an error here: the CPUID
   // stands and the caller judges the contradiction (sevproof verify: check V013).
   bool product_is_hint = false;
@@ -49,12 +53,12 @@ enum class product_source : std::uint8_t { cpuid, given, certificate, assumed };
 struct parsed_report {
   snp::report report;
   container source = container::raw;
-  std::string encoding = "binary";          // "binary", "hex" or "base64"
-  std::optional<product> prod;              // known product, if any
+  std::string encoding = "binary";  // "binary", "hex" or "base64"
+  std::optional<product> prod;      // known product, if any
   product_source prod_source = product_source::assumed;
   tcb_layout layout = tcb_layout::milan_genoa;
-  std::vector<error> warnings;              // anomalies: non-fatal findings, each naming field and offset
-  std::vector<std::string> notes;           // what the reader should know (e.g. an assumed TCB layout)
+  std::vector<error> warnings;     // anomalies: non-fatal findings, each naming field and offset
+  std::vector<std::string> notes;  // what the reader should know (e.g. an assumed TCB layout)
 };
 
 namespace detail {
@@ -75,8 +79,8 @@ inline std::string size_hint(std::size_t n) {
 // Must-be-zero ranges and reserved bits: findings, each naming field and offset.
 // Reserved bytes of the four TCB fields, in the layout the product gives.
 inline void lint_tcbs(const report& r, tcb_layout l, std::vector<error>& out) {
-  for (field_name name : {field_name("CURRENT_TCB"), field_name("REPORTED_TCB"), field_name("COMMITTED_TCB"),
-                          field_name("LAUNCH_TCB")}) {
+  for (field_name name :
+       {field_name("CURRENT_TCB"), field_name("REPORTED_TCB"), field_name("COMMITTED_TCB"), field_name("LAUNCH_TCB")}) {
     const auto extra = r.uint_of(name) & tcb_reserved_mask(l);
     if (extra)
       out.push_back({"report", std::string(name.str()), r.field(name).offset,
@@ -107,7 +111,8 @@ inline std::vector<error> lint(const report& r) {
     out.push_back({"report", "KEY_INFO bits 31:5", 0x048, "are non-zero (reserved, must be zero)"});
   const auto sk = signing_key_of(ki);
   if (sk != 0 && sk != 1 && sk != 7)
-    out.push_back({"report", "KEY_INFO.SIGNING_KEY", 0x048, "is " + std::to_string(sk) + " (reserved; 0 VCEK, 1 VLEK, 7 none)"});
+    out.push_back(
+        {"report", "KEY_INFO.SIGNING_KEY", 0x048, "is " + std::to_string(sk) + " (reserved; 0 VCEK, 1 VLEK, 7 none)"});
   return out;
 }
 
@@ -143,7 +148,8 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
     out.source = container::explicit_offset;
   } else if (data.size() == report_size) {
     out.source = container::raw;
-  } else if (data.size() >= 0x20 + report_size && data[0] == 'H' && data[1] == 'C' && data[2] == 'L' && data[3] == 'A') {
+  } else if (data.size() >= 0x20 + report_size && data[0] == 'H' && data[1] == 'C' && data[2] == 'L' &&
+             data[3] == 'A') {
     body = data.subspan(0x20, report_size);
     out.source = container::azure_hcl;
   } else if (data.size() >= 0x20 + report_size && load_le<std::uint32_t>(data, 4) == report_size) {
@@ -172,7 +178,8 @@ inline std::optional<error> settle_product(const read_options& opt, parsed_repor
     out.prod_source = product_source::cpuid;
     if (!out.prod) {
       out.notes.push_back("CPUID_FAM_ID/CPUID_MOD_ID at 0x188 name no known product (family 0x" +
-                          hex::encode(subview(r.raw(), 0x188, 1)) + ", model 0x" + hex::encode(subview(r.raw(), 0x189, 1)) +
+                          hex::encode(subview(r.raw(), 0x188, 1)) + ", model 0x" +
+                          hex::encode(subview(r.raw(), 0x189, 1)) +
                           "): the product comes from the certificate or the caller");
       out.prod = opt.given_product;
       out.prod_source = opt.given_product ? product_source::given : product_source::assumed;
@@ -190,9 +197,10 @@ inline std::optional<error> settle_product(const read_options& opt, parsed_repor
     // v2 carries no CPUID. A Turin CHIP_ID has 8 significant bytes and 56 zero bytes: say so.
     const auto chip = r.chip_id();
     const bool turin_like = !all_zero(chip.first(8)) && all_zero(chip.subspan(8));
-    out.notes.push_back(std::string("a version 2 report carries no CPUID: TCB fields are read with the Milan/Genoa layout") +
-                        (turin_like ? "; CHIP_ID has the 8-byte Turin form, so give the product (turin) if this is Turin"
-                                    : "; give the product (turin) if this is a Turin report"));
+    out.notes.push_back(
+        std::string("a version 2 report carries no CPUID: TCB fields are read with the Milan/Genoa layout") +
+        (turin_like ? "; CHIP_ID has the 8-byte Turin form, so give the product (turin) if this is Turin"
+                    : "; give the product (turin) if this is a Turin report"));
   }
 
   return std::nullopt;
@@ -201,8 +209,8 @@ inline std::optional<error> settle_product(const read_options& opt, parsed_repor
 }  // namespace detail
 
 inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
-  parsed_report out{report(report::storage{}), container::raw, "binary", std::nullopt, product_source::assumed,
-                    tcb_layout::milan_genoa, {}, {}};
+  parsed_report out{report(report::storage{}), container::raw,          "binary", std::nullopt,
+                    product_source::assumed,   tcb_layout::milan_genoa, {},       {}};
   bytes decoded;
   bytes_view body;
   if (auto e = detail::unwrap(data, opt, out, decoded, body)) return *e;

@@ -28,12 +28,14 @@ inline result<ecdsa_p384_signature> read_signature(const report& rep) {
     std::size_t offset;
     std::array<byte, 48>* out;
   };
-  for (const part& p : {part{"SIGNATURE.R", signature_r_offset, &sig.r_be}, part{"SIGNATURE.S", signature_s_offset, &sig.s_be}}) {
+  for (const part& p :
+       {part{"SIGNATURE.R", signature_r_offset, &sig.r_be}, part{"SIGNATURE.S", signature_s_offset, &sig.s_be}}) {
     if (!all_zero(subview(raw, p.offset + 48, signature_component_size - 48)))
       return error{"report", p.name, p.offset + 48,
                    "has non-zero bytes above bit 383; a P-384 component fits in 48 of its 72 little-endian bytes"};
     const bytes_view le = subview(raw, p.offset, 48);
-    if (all_zero(le)) return error{"report", p.name, p.offset, "is zero; the report is unsigned (or its signature was masked)"};
+    if (all_zero(le))
+      return error{"report", p.name, p.offset, "is zero; the report is unsigned (or its signature was masked)"};
     for (std::size_t i = 0; i < 48; ++i) (*p.out)[i] = le[47 - i];
   }
   if (!all_zero(subview(raw, signature_tail_offset, report_size - signature_tail_offset)))

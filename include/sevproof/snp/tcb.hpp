@@ -46,13 +46,17 @@ struct tcb_version {
   friend constexpr bool operator==(const tcb_version&, const tcb_version&) = default;
 };
 
-constexpr std::uint8_t tcb_byte(std::uint64_t raw, std::size_t index) { return static_cast<std::uint8_t>(raw >> (8 * index)); }
+constexpr std::uint8_t tcb_byte(std::uint64_t raw, std::size_t index) {
+  return static_cast<std::uint8_t>(raw >> (8 * index));
+}
 
 constexpr tcb_version decode_tcb(std::uint64_t raw, tcb_layout l) {
   tcb_version t;
   t.raw = raw;
   t.layout = l;
-  const auto at = [&](const auto& table, std::string_view name) { return tcb_byte(raw, layout::offset_of(table, name)); };
+  const auto at = [&](const auto& table, std::string_view name) {
+    return tcb_byte(raw, layout::offset_of(table, name));
+  };
   if (l == tcb_layout::turin) {
     t.fmc = at(tcb_turin, "FMC");
     t.bootloader = at(tcb_turin, "BOOT_LOADER");
@@ -70,7 +74,8 @@ constexpr tcb_version decode_tcb(std::uint64_t raw, tcb_layout l) {
 
 // The reserved bytes of a TCB_VERSION in layout `l` (must be zero), as a mask over the raw value.
 constexpr std::uint64_t tcb_reserved_mask(tcb_layout l) {
-  const auto& f = l == tcb_layout::turin ? layout::find(tcb_turin, "RESERVED") : layout::find(tcb_milan_genoa, "RESERVED");
+  const auto& f =
+      l == tcb_layout::turin ? layout::find(tcb_turin, "RESERVED") : layout::find(tcb_milan_genoa, "RESERVED");
   std::uint64_t m = 0;
   for (std::size_t i = f.offset; i < f.offset + f.size; ++i) m |= std::uint64_t{0xFF} << (8 * i);
   return m;

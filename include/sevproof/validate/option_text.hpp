@@ -109,13 +109,14 @@ inline tcb_minimum parse_tcb_min(const std::string& s, const std::string& flag) 
     if (eq == std::string::npos)
       throw option_error(flag + " " + s + ": expected NAME=VALUE items, e.g. bl=3,tee=0,snp=8,ucode=115");
     const std::string key = item.substr(0, eq);
-    const auto v8 = static_cast<std::uint8_t>(detail::number(item.substr(eq + 1), flag + " " + key, 255, "must be 0-255"));
-    std::optional<std::uint8_t>* slot = key == "fmc"                          ? &m.fmc
-                                        : key == "bl" || key == "bootloader"  ? &m.bootloader
-                                        : key == "tee"                        ? &m.tee
-                                        : key == "snp"                        ? &m.snp
+    const auto v8 =
+        static_cast<std::uint8_t>(detail::number(item.substr(eq + 1), flag + " " + key, 255, "must be 0-255"));
+    std::optional<std::uint8_t>* slot = key == "fmc"                           ? &m.fmc
+                                        : key == "bl" || key == "bootloader"   ? &m.bootloader
+                                        : key == "tee"                         ? &m.tee
+                                        : key == "snp"                         ? &m.snp
                                         : key == "ucode" || key == "microcode" ? &m.microcode
-                                                                              : nullptr;
+                                                                               : nullptr;
     if (!slot) throw option_error(flag + ": unknown component '" + key + "' (fmc, bl, tee, snp, ucode)");
     if (slot->has_value()) throw option_error(flag + ": component '" + key + "' given twice");
     *slot = v8;
@@ -139,7 +140,7 @@ inline std::string tcb_min_text(const tcb_minimum& m) {
 }
 
 struct option_spec {
-  std::string_view name;   // CLI flag without dashes; form field name; file key
+  std::string_view name;  // CLI flag without dashes; form field name; file key
   value_kind kind;
   std::string_view group;  // "policy", "identity", "firmware", "platform", "keys", "evidence"
   std::string_view help;

@@ -43,7 +43,8 @@ inline std::string toml_text(const toml::node& n, const option_spec& spec, const
     return b->get() ? "true" : "false";
   }
   if (auto i = n.as_integer()) {
-    if (spec.kind != value_kind::number) throw option_error(at + ": an integer is not a value for this key (use a string)");
+    if (spec.kind != value_kind::number)
+      throw option_error(at + ": an integer is not a value for this key (use a string)");
     if (i->get() < 0) throw option_error(at + ": negative numbers are not accepted");
     return std::to_string(i->get());
   }
@@ -58,7 +59,8 @@ inline std::string json_text(const nlohmann::json& n, const option_spec& spec, c
     return n.get<bool>() ? "true" : "false";
   }
   if (n.is_number_unsigned()) {
-    if (spec.kind != value_kind::number) throw option_error(at + ": a number is not a value for this key (use a string)");
+    if (spec.kind != value_kind::number)
+      throw option_error(at + ": a number is not a value for this key (use a string)");
     return std::to_string(n.get<std::uint64_t>());
   }
   if (n.is_number()) throw option_error(at + ": only non-negative integers are accepted");
@@ -78,7 +80,9 @@ inline std::optional<std::size_t> json_line(std::string_view text, std::string_v
 
 inline const option_spec& spec_for(std::string_view key, const std::string& at) {
   const auto* spec = find_option(key);
-  if (!spec) throw option_error(at + ": unknown key (reference values are `sevproof verify` option names, e.g. measurement, min-tcb, vmpl)");
+  if (!spec)
+    throw option_error(
+        at + ": unknown key (reference values are `sevproof verify` option names, e.g. measurement, min-tcb, vmpl)");
   return *spec;
 }
 
@@ -141,7 +145,8 @@ inline options read_reference_values(std::string_view text, const std::string& s
     return o;
   }
   if (const auto line = toml_non_ascii_line(text))  // core/toml.hpp: toml++ 3.3 is unsafe on such text
-    throw option_error(source + ":" + std::to_string(*line) + ": a non-ASCII character outside a comment (reference values are ASCII)");
+    throw option_error(source + ":" + std::to_string(*line) +
+                       ": a non-ASCII character outside a comment (reference values are ASCII)");
   if (auto p = toml_guard::check(text))  // toml++ 3.3.0 asserts on such headers (core/toml_guard.hpp)
     throw option_error(source + ":" + std::to_string(p->line) + ": not valid TOML (" + p->what + ")");
   try {
@@ -160,9 +165,12 @@ inline nlohmann::ordered_json to_json(const options& o) {
   for (const auto& spec : option_table) {
     const auto texts = spec.get(o);
     if (texts.empty()) continue;
-    if (spec.kind == value_kind::hex_list) j[std::string(spec.name)] = texts;
-    else if (spec.kind == value_kind::flag) j[std::string(spec.name)] = texts.front() == "true";
-    else j[std::string(spec.name)] = texts.front();
+    if (spec.kind == value_kind::hex_list)
+      j[std::string(spec.name)] = texts;
+    else if (spec.kind == value_kind::flag)
+      j[std::string(spec.name)] = texts.front() == "true";
+    else
+      j[std::string(spec.name)] = texts.front();
   }
   return j;
 }

@@ -42,16 +42,20 @@ inline void check_tcb_min(verdict& v, const checks::check_info& info, const char
   std::string low;
   auto cmp = [&](const char* n, std::optional<std::uint8_t> have, const std::optional<std::uint8_t>& want) {
     if (!want) return;
-    if (!have) low += (low.empty() ? "" : ", ") + std::string(n) + " absent in this layout";
-    else if (*have < *want) low += (low.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(*have) + " < " + std::to_string(*want);
+    if (!have)
+      low += (low.empty() ? "" : ", ") + std::string(n) + " absent in this layout";
+    else if (*have < *want)
+      low += (low.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(*have) + " < " + std::to_string(*want);
   };
   cmp("fmc", t.fmc, min->fmc);
   cmp("bootloader", t.bootloader, min->bootloader);
   cmp("tee", t.tee, min->tee);
   cmp("snp", t.snp, min->snp);
   cmp("microcode", t.microcode, min->microcode);
-  if (low.empty()) v.add(info, status::pass, std::string(field) + " meets the minimum (" + tcb_min_words(*min) + ")");
-  else v.add(info, status::fail, std::string(field) + " is below the minimum: " + low);
+  if (low.empty())
+    v.add(info, status::pass, std::string(field) + " meets the minimum (" + tcb_min_words(*min) + ")");
+  else
+    v.add(info, status::fail, std::string(field) + " is below the minimum: " + low);
 }
 
 inline void check_exact(verdict& v, const checks::check_info& info, const char* field, bytes_view have,
@@ -60,8 +64,10 @@ inline void check_exact(verdict& v, const checks::check_info& info, const char* 
     v.add(info, status::skipped, "not requested", false);
     return;
   }
-  if (equal_bytes(have, *want)) v.add(info, status::pass, std::string(field) + " is " + hex::encode(have));
-  else v.add(info, status::fail, std::string(field) + " is " + hex::encode(have) + ", expected " + hex::encode(*want));
+  if (equal_bytes(have, *want))
+    v.add(info, status::pass, std::string(field) + " is " + hex::encode(have));
+  else
+    v.add(info, status::fail, std::string(field) + " is " + hex::encode(have) + ", expected " + hex::encode(*want));
 }
 
 inline void check_one_of(verdict& v, const checks::check_info& info, const char* field, bytes_view have,
@@ -77,7 +83,8 @@ inline void check_one_of(verdict& v, const checks::check_info& info, const char*
     }
   std::string list;
   for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + hex::encode(a);
-  v.add(info, status::fail, std::string(field) + " is " + hex::encode(have) + ", not " + (allowed.size() == 1 ? "" : "one of ") + list);
+  v.add(info, status::fail,
+        std::string(field) + " is " + hex::encode(have) + ", not " + (allowed.size() == 1 ? "" : "one of ") + list);
 }
 
 }  // namespace detail
@@ -91,14 +98,17 @@ inline void validate_policy(const snp::report& r, const options& o, verdict& v) 
 
   // Permissions: the guest may not have more than allowed.
   v.add(checks::policy_debug, bit("DEBUG") && !o.allow_debug ? status::fail : status::pass,
-        bit("DEBUG") ? (o.allow_debug ? "policy allows debugging, and debugging is allowed" : "policy allows the host to debug the guest (decrypt its memory); refused unless allowed")
-                     : "policy does not allow debugging");
+        bit("DEBUG")
+            ? (o.allow_debug ? "policy allows debugging, and debugging is allowed"
+                             : "policy allows the host to debug the guest (decrypt its memory); refused unless allowed")
+            : "policy does not allow debugging");
   struct permission {
     const checks::check_info* info;
     const char* bit;
     std::optional<bool> allowed;
   };
-  for (const auto& p : {permission{&checks::policy_smt, "SMT", o.allow_smt}, permission{&checks::policy_migrate_ma, "MIGRATE_MA", o.allow_migrate_ma},
+  for (const auto& p : {permission{&checks::policy_smt, "SMT", o.allow_smt},
+                        permission{&checks::policy_migrate_ma, "MIGRATE_MA", o.allow_migrate_ma},
                         permission{&checks::policy_cxl, "CXL_ALLOW", o.allow_cxl}}) {
     if (!p.allowed) {
       v.add(*p.info, status::skipped, "not requested", false);
@@ -106,7 +116,8 @@ inline void validate_policy(const snp::report& r, const options& o, verdict& v) 
     }
     const bool set = bit(p.bit);
     v.add(*p.info, set && !*p.allowed ? status::fail : status::pass,
-          std::string("policy ") + (set ? "sets " : "does not set ") + p.bit + (*p.allowed ? " (allowed)" : " (not allowed)"));
+          std::string("policy ") + (set ? "sets " : "does not set ") + p.bit +
+              (*p.allowed ? " (allowed)" : " (not allowed)"));
   }
   // Requirements: the guest must have them.
   struct requirement {
@@ -114,19 +125,22 @@ inline void validate_policy(const snp::report& r, const options& o, verdict& v) 
     const char* bit;
     bool required;
   };
-  for (const auto& q : {requirement{&checks::policy_single_socket, "SINGLE_SOCKET", o.require_single_socket},
-                        requirement{&checks::policy_aes_256_xts, "MEM_AES_256_XTS", o.require_aes_256_xts},
-                        requirement{&checks::policy_rapl_dis, "RAPL_DIS", o.require_rapl_dis},
-                        requirement{&checks::policy_ciphertext_hiding, "CIPHERTEXT_HIDING", o.require_ciphertext_hiding},
-                        requirement{&checks::policy_page_swap, "PAGE_SWAP_DISABLE", o.require_page_swap_disable}}) {
+  for (const auto& q :
+       {requirement{&checks::policy_single_socket, "SINGLE_SOCKET", o.require_single_socket},
+        requirement{&checks::policy_aes_256_xts, "MEM_AES_256_XTS", o.require_aes_256_xts},
+        requirement{&checks::policy_rapl_dis, "RAPL_DIS", o.require_rapl_dis},
+        requirement{&checks::policy_ciphertext_hiding, "CIPHERTEXT_HIDING", o.require_ciphertext_hiding},
+        requirement{&checks::policy_page_swap, "PAGE_SWAP_DISABLE", o.require_page_swap_disable}}) {
     if (!q.required) {
       v.add(*q.info, status::skipped, "not requested", false);
       continue;
     }
-    v.add(*q.info, bit(q.bit) ? status::pass : status::fail, std::string("policy ") + (bit(q.bit) ? "sets " : "does not set ") + q.bit);
+    v.add(*q.info, bit(q.bit) ? status::pass : status::fail,
+          std::string("policy ") + (bit(q.bit) ? "sets " : "does not set ") + q.bit);
   }
   if (o.min_abi) {
-    const auto major = bits::find(snp::guest_policy_bits, "ABI_MAJOR").get(pol), minor = bits::find(snp::guest_policy_bits, "ABI_MINOR").get(pol);
+    const auto major = bits::find(snp::guest_policy_bits, "ABI_MAJOR").get(pol),
+               minor = bits::find(snp::guest_policy_bits, "ABI_MINOR").get(pol);
     const bool ok = major > o.min_abi->first || (major == o.min_abi->first && minor >= o.min_abi->second);
     v.add(checks::policy_abi, ok ? status::pass : status::fail,
           "policy ABI minimum " + std::to_string(major) + "." + std::to_string(minor) + (ok ? " >= " : " < ") +
@@ -134,7 +148,6 @@ inline void validate_policy(const snp::report& r, const options& o, verdict& v) 
   } else {
     v.add(checks::policy_abi, status::skipped, "not requested", false);
   }
-
 }
 
 // P011-P019: what the guest is and says: SVN, REPORT_DATA, HOST_DATA, IDs, MEASUREMENT, CHIP_ID.
@@ -142,8 +155,10 @@ inline void validate_identity(const snp::report& r, const options& o, verdict& v
   using namespace detail;
   if (o.min_guest_svn)
     v.add(checks::min_guest_svn, r.guest_svn() >= *o.min_guest_svn ? status::pass : status::fail,
-          "GUEST_SVN " + std::to_string(r.guest_svn()) + (r.guest_svn() >= *o.min_guest_svn ? " >= " : " < ") + std::to_string(*o.min_guest_svn));
-  else v.add(checks::min_guest_svn, status::skipped, "not requested", false);
+          "GUEST_SVN " + std::to_string(r.guest_svn()) + (r.guest_svn() >= *o.min_guest_svn ? " >= " : " < ") +
+              std::to_string(*o.min_guest_svn));
+  else
+    v.add(checks::min_guest_svn, status::skipped, "not requested", false);
 
   check_exact(v, checks::report_data, "REPORT_DATA", r.report_data(), o.report_data);
   check_exact(v, checks::host_data, "HOST_DATA", r.host_data(), o.host_data);
@@ -153,18 +168,20 @@ inline void validate_identity(const snp::report& r, const options& o, verdict& v
   check_exact(v, checks::report_id_ma, "REPORT_ID_MA", r.bytes_of("REPORT_ID_MA"), o.report_id_ma);
   check_one_of(v, checks::measurement, "MEASUREMENT", r.measurement(), o.measurements);
   check_exact(v, checks::chip_id, "CHIP_ID", r.chip_id(), o.chip_id);
-
 }
 
 // P020-P025: firmware version and the four TCBs against their floors; provisional firmware.
 inline void validate_firmware(const snp::report& r, const options& o, snp::tcb_layout layout, verdict& v) {
   using namespace detail;
   if (o.min_firmware || o.min_build) {
-    const auto major = r.uint_of("CURRENT_MAJOR"), minor = r.uint_of("CURRENT_MINOR"), build = r.uint_of("CURRENT_BUILD");
+    const auto major = r.uint_of("CURRENT_MAJOR"), minor = r.uint_of("CURRENT_MINOR"),
+               build = r.uint_of("CURRENT_BUILD");
     bool ok = true;
-    if (o.min_firmware) ok = major > o.min_firmware->first || (major == o.min_firmware->first && minor >= o.min_firmware->second);
+    if (o.min_firmware)
+      ok = major > o.min_firmware->first || (major == o.min_firmware->first && minor >= o.min_firmware->second);
     if (o.min_build) ok = ok && build >= *o.min_build;
-    std::string want = o.min_firmware ? std::to_string(o.min_firmware->first) + "." + std::to_string(o.min_firmware->second) : "";
+    std::string want =
+        o.min_firmware ? std::to_string(o.min_firmware->first) + "." + std::to_string(o.min_firmware->second) : "";
     if (o.min_build) want += (want.empty() ? "build " : " build ") + std::to_string(*o.min_build);
     v.add(checks::min_firmware, ok ? status::pass : status::fail,
           "running firmware " + snp::firmware_version(r, "CURRENT") + (ok ? " meets " : " is below ") + want);
@@ -180,14 +197,18 @@ inline void validate_firmware(const snp::report& r, const options& o, snp::tcb_l
     const bool provisional = r.committed_tcb() != r.current_tcb() ||
                              snp::firmware_version(r, "COMMITTED") != snp::firmware_version(r, "CURRENT");
     const std::string what = "COMMITTED_TCB " + hex::number(r.committed_tcb(), 16) + " / firmware " +
-                             snp::firmware_version(r, "COMMITTED") + " vs CURRENT_TCB " + hex::number(r.current_tcb(), 16) +
-                             " / firmware " + snp::firmware_version(r, "CURRENT");
-    if (!provisional) v.add(checks::provisional_firmware, status::pass, "committed and current firmware and TCB are equal");
-    else if (!o.allow_provisional_firmware) v.add(checks::provisional_firmware, status::warn, "provisional firmware (allow or refuse it explicitly): " + what);
-    else v.add(checks::provisional_firmware, *o.allow_provisional_firmware ? status::pass : status::fail,
-               std::string("provisional firmware") + (*o.allow_provisional_firmware ? " (allowed): " : " (not allowed): ") + what);
+                             snp::firmware_version(r, "COMMITTED") + " vs CURRENT_TCB " +
+                             hex::number(r.current_tcb(), 16) + " / firmware " + snp::firmware_version(r, "CURRENT");
+    if (!provisional)
+      v.add(checks::provisional_firmware, status::pass, "committed and current firmware and TCB are equal");
+    else if (!o.allow_provisional_firmware)
+      v.add(checks::provisional_firmware, status::warn,
+            "provisional firmware (allow or refuse it explicitly): " + what);
+    else
+      v.add(checks::provisional_firmware, *o.allow_provisional_firmware ? status::pass : status::fail,
+            std::string("provisional firmware") +
+                (*o.allow_provisional_firmware ? " (allowed): " : " (not allowed): ") + what);
   }
-
 }
 
 // P026, P027, P034: platform state, VMPL, and who requested the report.
@@ -195,22 +216,25 @@ inline void validate_platform(const snp::report& r, const options& o, verdict& v
   if (o.platform_info_max) {
     const auto extra = r.platform_info() & ~*o.platform_info_max;
     v.add(checks::platform_info, extra ? status::fail : status::pass,
-          "PLATFORM_INFO " + hex::number(r.platform_info(), 16) + (extra ? " has bits " + hex::number(extra, 16) + " outside " : " within ") +
+          "PLATFORM_INFO " + hex::number(r.platform_info(), 16) +
+              (extra ? " has bits " + hex::number(extra, 16) + " outside " : " within ") +
               hex::number(*o.platform_info_max, 16));
   } else {
     v.add(checks::platform_info, status::skipped, "not requested", false);
   }
   const bool host_report = r.vmpl() == snp::host_requested_vmpl;
   const std::string vmpl_text = host_report ? "0xFFFFFFFF (requested by the host)" : std::to_string(r.vmpl());
-  if (o.vmpl) v.add(checks::vmpl, r.vmpl() == *o.vmpl ? status::pass : status::fail, "VMPL is " + vmpl_text + ", expected " + std::to_string(*o.vmpl));
-  else v.add(checks::vmpl, status::skipped, "not requested", false);
+  if (o.vmpl)
+    v.add(checks::vmpl, r.vmpl() == *o.vmpl ? status::pass : status::fail,
+          "VMPL is " + vmpl_text + ", expected " + std::to_string(*o.vmpl));
+  else
+    v.add(checks::vmpl, status::skipped, "not requested", false);
   if (!host_report)
     v.add(checks::guest_requested, status::pass, "VMPL " + vmpl_text + ": the guest requested the report", false);
   else
     v.add(checks::guest_requested, o.allow_host_report ? status::pass : status::fail,
           std::string("the host requested this report (VMPL 0xFFFFFFFF): REPORT_DATA binds nothing the guest chose") +
               (o.allow_host_report ? " (allowed)" : "; refused unless --allow-host-report"));
-
 }
 
 // P028-P031: the ID block and the keys that signed it.
@@ -218,28 +242,38 @@ inline void validate_keys(const snp::report& r, const options& o, verdict& v) {
   using namespace detail;
   const bool has_id_block = !all_zero(r.bytes_of("ID_KEY_DIGEST"));
   const bool has_author = bits::find(snp::key_info_bits, "AUTHOR_KEY_EN").get(r.key_info()) != 0;
-  if (o.require_id_block) v.add(checks::id_block, has_id_block ? status::pass : status::fail, has_id_block ? "ID_KEY_DIGEST is set" : "ID_KEY_DIGEST is zero: launched without an ID block");
-  else v.add(checks::id_block, status::skipped, "not requested", false);
-  if (o.require_author_key) v.add(checks::author_key, has_author ? status::pass : status::fail, has_author ? "KEY_INFO.AUTHOR_KEY_EN is set" : "KEY_INFO.AUTHOR_KEY_EN is not set");
-  else v.add(checks::author_key, status::skipped, "not requested", false);
+  if (o.require_id_block)
+    v.add(checks::id_block, has_id_block ? status::pass : status::fail,
+          has_id_block ? "ID_KEY_DIGEST is set" : "ID_KEY_DIGEST is zero: launched without an ID block");
+  else
+    v.add(checks::id_block, status::skipped, "not requested", false);
+  if (o.require_author_key)
+    v.add(checks::author_key, has_author ? status::pass : status::fail,
+          has_author ? "KEY_INFO.AUTHOR_KEY_EN is set" : "KEY_INFO.AUTHOR_KEY_EN is not set");
+  else
+    v.add(checks::author_key, status::skipped, "not requested", false);
   check_one_of(v, checks::trusted_id_key, "ID_KEY_DIGEST", r.bytes_of("ID_KEY_DIGEST"), o.trusted_id_keys);
-  check_one_of(v, checks::trusted_author_key, "AUTHOR_KEY_DIGEST", r.bytes_of("AUTHOR_KEY_DIGEST"), o.trusted_author_keys);
-
+  check_one_of(v, checks::trusted_author_key, "AUTHOR_KEY_DIGEST", r.bytes_of("AUTHOR_KEY_DIGEST"),
+               o.trusted_author_keys);
 }
 
 // P032, P033: mitigation vectors (version 5 reports).
 inline void validate_mitigations(const snp::report& r, const options& o, verdict& v) {
-  for (auto [info, field, want] : {std::tuple{&checks::min_launch_mit, "LAUNCH_MIT_VECTOR", o.min_launch_mit_vector},
-                                   std::tuple{&checks::min_current_mit, "CURRENT_MIT_VECTOR", o.min_current_mit_vector}}) {
+  for (auto [info, field, want] :
+       {std::tuple{&checks::min_launch_mit, "LAUNCH_MIT_VECTOR", o.min_launch_mit_vector},
+        std::tuple{&checks::min_current_mit, "CURRENT_MIT_VECTOR", o.min_current_mit_vector}}) {
     if (!want) {
       v.add(*info, status::skipped, "not requested", false);
     } else if (r.version() < 5) {
-      v.add(*info, status::fail, std::string("a version ") + std::to_string(r.version()) + " report has no " + field + " (version 5 and later)");
+      v.add(*info, status::fail,
+            std::string("a version ") + std::to_string(r.version()) + " report has no " + field +
+                " (version 5 and later)");
     } else {
       const auto have = r.uint_of(snp::field_name::at_run_time(field));
       const auto missing = *want & ~have;
       v.add(*info, missing ? status::fail : status::pass,
-            std::string(field) + " " + hex::number(have, 16) + (missing ? " lacks " + hex::number(missing, 16) : " has every bit of " + hex::number(*want, 16)));
+            std::string(field) + " " + hex::number(have, 16) +
+                (missing ? " lacks " + hex::number(missing, 16) : " has every bit of " + hex::number(*want, 16)));
     }
   }
 }

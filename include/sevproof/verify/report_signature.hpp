@@ -15,8 +15,8 @@ namespace sevproof::verify {
 // Another ECDSA P-384 SHA-384 implementation the caller trusts as much as Botan (the web page: the
 // browser's WebCrypto). Given the signer's SubjectPublicKeyInfo, the message and r, s (big-endian),
 // it answers valid / not valid for exactly these inputs, or nothing: then Botan verifies.
-using ecdsa_verifier = std::function<std::optional<bool>(bytes_view spki_der, bytes_view message, std::span<const byte, 48> r_be,
-                                                         std::span<const byte, 48> s_be)>;
+using ecdsa_verifier = std::function<std::optional<bool>(
+    bytes_view spki_der, bytes_view message, std::span<const byte, 48> r_be, std::span<const byte, 48> s_be)>;
 
 inline crypto::signature_check report_signed_by(const snp::report& rep, const crypto::certificate& signer,
                                                 const ecdsa_verifier& other = {}) {

@@ -21,9 +21,12 @@ enum class ca_role : std::uint8_t { ark, ask, asvk };
 
 constexpr std::string_view ca_role_name(ca_role r) {
   switch (r) {
-    case ca_role::ark: return "ARK";
-    case ca_role::ask: return "ASK";
-    case ca_role::asvk: return "ASVK";
+    case ca_role::ark:
+      return "ARK";
+    case ca_role::ask:
+      return "ASK";
+    case ca_role::asvk:
+      return "ASVK";
   }
   return "?";
 }
@@ -48,7 +51,9 @@ inline constexpr key_pin amd_key_pins[] = {
     {snp::product::turin, ca_role::asvk, "bfc441408b2f806c5dbf180bd8920e6e60dd404d82141780d85dbf962954d386"},
 };
 
-inline std::string spki_fingerprint(const crypto::certificate& c) { return hex::encode(crypto::sha256_of(c.spki_der())); }
+inline std::string spki_fingerprint(const crypto::certificate& c) {
+  return hex::encode(crypto::sha256_of(c.spki_der()));
+}
 
 struct pinned_key {
   snp::product product;

@@ -126,11 +126,12 @@ inline void check_validity(verdict& v, const checks::check_info& info, const cry
   }
   const std::string window = utc::format(c->not_before()) + " to " + utc::format(c->not_after());
   if (now < c->not_before())
-    v.add(info, status::fail, std::string(role) + " is not yet valid at " + utc::format(now) + " (valid " + window + ")");
+    v.add(info, status::fail,
+          std::string(role) + " is not yet valid at " + utc::format(now) + " (valid " + window + ")");
   else if (now > c->not_after())
-    v.add(info, status::fail, std::string(role) + " expired at " + utc::format(c->not_after()) +
-                                  " (verification time " + utc::format(now) +
-                                  "); to check historical evidence pass a time inside " + window);
+    v.add(info, status::fail,
+          std::string(role) + " expired at " + utc::format(c->not_after()) + " (verification time " + utc::format(now) +
+              "); to check historical evidence pass a time inside " + window);
   else
     v.add(info, status::pass, std::string(role) + " valid " + window);
 }
@@ -174,9 +175,12 @@ inline std::optional<snp::product> check_product(const evidence& ev, const verif
             (s.p ? std::string(snp::product_name(*s.p)) : "unknown");
     if (s.p && prod && *s.p != *prod) agree = false;
   }
-  if (!prod) v.add(checks::product_consistent, status::fail, "cannot tell the product (" + said + ")");
-  else if (!agree) v.add(checks::product_consistent, status::fail, "the product differs between inputs: " + said);
-  else v.add(checks::product_consistent, status::pass, std::string(snp::product_name(*prod)) + " (" + said + ")");
+  if (!prod)
+    v.add(checks::product_consistent, status::fail, "cannot tell the product (" + said + ")");
+  else if (!agree)
+    v.add(checks::product_consistent, status::fail, "the product differs between inputs: " + said);
+  else
+    v.add(checks::product_consistent, status::pass, std::string(snp::product_name(*prod)) + " (" + said + ")");
   return prod;
 }
 
@@ -223,7 +227,8 @@ inline const crypto::certificate* pick_pinned(const evidence& ev, const std::vec
     const auto& c = ev.offered[i];
     const auto& fp = fingerprints[i];
     if (fp == *pin) {
-      v.add(info, status::pass, c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)");
+      v.add(info, status::pass,
+            c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)");
       return &c;
     }
     // A certificate that claims to be the one we need but carries another key is refused loudly.
@@ -232,7 +237,8 @@ inline const crypto::certificate* pick_pinned(const evidence& ev, const std::vec
       refused = c.subject_cn() + " was given but its key (SPKI SHA-256 " + fp.substr(0, 16) + "…) is not the pinned " +
                 want + " (" + pin->substr(0, 16) + "…)";
   }
-  v.add(info, status::fail, refused.empty() ? "no " + want + " among the inputs (give --certs DIR or a chain file)" : refused);
+  v.add(info, status::fail,
+        refused.empty() ? "no " + want + " among the inputs (give --certs DIR or a chain file)" : refused);
   return nullptr;
 }
 
@@ -298,18 +304,22 @@ inline void check_revocation(const evidence& ev, const chain_result& ch, const v
   if (s.valid && crl.issuer_cn() != ch.ark->subject_cn())
     s = {false, "CRL issuer is " + crl.issuer_cn() + ", not " + ch.ark->subject_cn()};
   if (!s.valid && crl.issuer_cn() != ch.ark->subject_cn())
-    s.detail = "the CRL is issued by " + crl.issuer_cn() + ", not by " + ch.ark->subject_cn() + " (another product's CRL?): " + s.detail;
+    s.detail = "the CRL is issued by " + crl.issuer_cn() + ", not by " + ch.ark->subject_cn() +
+               " (another product's CRL?): " + s.detail;
   v.add(checks::crl_signed, s.valid ? status::pass : status::fail, s.detail);
   const std::string window = utc::format(crl.this_update()) + " to " + utc::format(crl.next_update());
   const bool current = opt.now >= crl.this_update() && opt.now <= crl.next_update();
   v.add(checks::crl_current, current ? status::pass : status::fail,
-        current ? "CRL covers " + window : "CRL covers " + window + ", not the verification time " + utc::format(opt.now));
+        current ? "CRL covers " + window
+                : "CRL covers " + window + ", not the verification time " + utc::format(opt.now));
   const char* inter_name = detail::kind_of(*ev.signer) == signer_kind::vlek ? "ASVK" : "ASK";
-  if (!ch.inter) v.add(checks::ask_not_revoked, missing, std::string("no pinned ") + inter_name);
+  if (!ch.inter)
+    v.add(checks::ask_not_revoked, missing, std::string("no pinned ") + inter_name);
   else if (!s.valid || !current)
     v.add(checks::ask_not_revoked, opt.require_crl ? status::fail : status::skipped,
           std::string("not judged: the CRL ") + (!s.valid ? "did not verify (V009)" : "is not current (V010)"));
-  else if (crl.revokes(*ch.inter)) v.add(checks::ask_not_revoked, status::fail, ch.inter->subject_cn() + " is revoked by the CRL");
+  else if (crl.revokes(*ch.inter))
+    v.add(checks::ask_not_revoked, status::fail, ch.inter->subject_cn() + " is revoked by the CRL");
   else
     v.add(checks::ask_not_revoked, status::pass,
           ch.inter->subject_cn() + " is not on the CRL (" + std::to_string(crl.entries()) + " entries)" + covering);
@@ -325,9 +335,11 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
   const auto sk = snp::signing_key_of(ki);
   if (bits::find(snp::key_info_bits, "MASK_CHIP_KEY").get(ki))
     v.add(checks::signer_type, status::fail, "KEY_INFO has MASK_CHIP_KEY set: the firmware did not sign this report");
-  else if (sk == 7) v.add(checks::signer_type, status::fail, "KEY_INFO says the report is unsigned (SIGNING_KEY 7)");
+  else if (sk == 7)
+    v.add(checks::signer_type, status::fail, "KEY_INFO says the report is unsigned (SIGNING_KEY 7)");
   else if ((sk == 0 && kind == signer_kind::vcek) || (sk == 1 && kind == signer_kind::vlek))
-    v.add(checks::signer_type, status::pass, std::string("KEY_INFO names the ") + leaf_name + ", the certificate is a " + leaf_name);
+    v.add(checks::signer_type, status::pass,
+          std::string("KEY_INFO names the ") + leaf_name + ", the certificate is a " + leaf_name);
   else
     v.add(checks::signer_type, status::fail,
           "KEY_INFO names the " + std::string(snp::signing_key_name(sk)) + " but the certificate is a " + leaf_name);
@@ -338,7 +350,8 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
   {
     std::string above;
     auto cmp = [&](const char* n, std::optional<std::uint8_t> r, std::optional<std::uint8_t> c) {
-      if (r && c && *r > *c) above += (above.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(*r) + " > " + std::to_string(*c);
+      if (r && c && *r > *c)
+        above += (above.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(*r) + " > " + std::to_string(*c);
     };
     cmp("fmc", reported.fmc, current.fmc);
     cmp("bootloader", reported.bootloader, current.bootloader);
@@ -346,9 +359,10 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
     cmp("snp", reported.snp, current.snp);
     cmp("microcode", reported.microcode, current.microcode);
     v.add(checks::tcb_not_above_current, above.empty() ? status::pass : status::fail,
-          above.empty() ? "REPORTED_TCB (" + tcb_text(reported) + ") is not above CURRENT_TCB (" + tcb_text(current) + ")"
-                        : "REPORTED_TCB is above CURRENT_TCB (" + above +
-                              "): the report contradicts itself (a key may not certify a newer TCB than the one running)");
+          above.empty()
+              ? "REPORTED_TCB (" + tcb_text(reported) + ") is not above CURRENT_TCB (" + tcb_text(current) + ")"
+              : "REPORTED_TCB is above CURRENT_TCB (" + above +
+                    "): the report contradicts itself (a key may not certify a newer TCB than the one running)");
   }
   auto ext = kds::read_amd_extensions(*ev.signer);
   if (!ext) {
@@ -358,7 +372,8 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
   }
   const auto& e = *ext;
   const auto reserved = rep.reported_tcb() & snp::tcb_reserved_mask(layout);
-  bool same = e.bl == reported.bootloader && e.tee == reported.tee && e.snp == reported.snp && e.ucode == reported.microcode;
+  bool same =
+      e.bl == reported.bootloader && e.tee == reported.tee && e.snp == reported.snp && e.ucode == reported.microcode;
   if (layout == snp::tcb_layout::turin) same = same && e.fmc == reported.fmc;
   const std::string both = "certificate " + cert_tcb_text(e) + "; report REPORTED_TCB " + tcb_text(reported);
   if (reserved)
@@ -371,7 +386,8 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
   const auto chip = rep.chip_id();
   if (kind == signer_kind::vlek) {
     v.add(checks::chip_matches, status::skipped,
-          "a VLEK is not bound to a chip (no hwID); issued to " + (e.csp_id ? *e.csp_id : std::string("an unnamed provider")));
+          "a VLEK is not bound to a chip (no hwID); issued to " +
+              (e.csp_id ? *e.csp_id : std::string("an unnamed provider")));
   } else if (all_zero(chip)) {
     v.add(checks::chip_matches, status::warn,
           "CHIP_ID is all zero (the host set MASK_CHIP_ID): the report cannot be tied to the VCEK's chip");
@@ -381,7 +397,8 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
     const bool ok = equal_bytes(*e.hwid, chip.first(8)) && all_zero(chip.subspan(8));
     v.add(checks::chip_matches, ok ? status::pass : status::fail,
           ok ? "CHIP_ID = 8-byte Turin hwID " + hex::encode(*e.hwid)
-             : "CHIP_ID " + short_hex(chip) + " is not the 8-byte hwID " + hex::encode(*e.hwid) + " followed by 56 zero bytes");
+             : "CHIP_ID " + short_hex(chip) + " is not the 8-byte hwID " + hex::encode(*e.hwid) +
+                   " followed by 56 zero bytes");
   } else {
     const bool ok = equal_bytes(*e.hwid, chip);
     v.add(checks::chip_matches, ok ? status::pass : status::fail,
@@ -391,7 +408,8 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
 }
 
 // ---- V016: the signature over the received bytes ----
-inline void check_signature(const evidence& ev, std::optional<snp::product> prod, verdict& v, const ecdsa_verifier& ecdsa = {}) {
+inline void check_signature(const evidence& ev, std::optional<snp::product> prod, verdict& v,
+                            const ecdsa_verifier& ecdsa = {}) {
   using namespace detail;
   const snp::report& rep = ev.report.report;
   auto sig = report_signed_by(rep, *ev.signer, ecdsa);
@@ -406,7 +424,8 @@ inline void check_signature(const evidence& ev, std::optional<snp::product> prod
     why += "; the VCEK is for chip " + short_hex(*ext->hwid) + " at TCB " + cert_tcb_text(*ext) +
            ", the report comes from chip " + short_hex(rep.chip_id()) + " at REPORTED_TCB " + tcb_text(reported);
   else if (ext)
-    why += "; the certificate encodes TCB " + cert_tcb_text(*ext) + ", the report carries REPORTED_TCB " + tcb_text(reported);
+    why += "; the certificate encodes TCB " + cert_tcb_text(*ext) + ", the report carries REPORTED_TCB " +
+           tcb_text(reported);
   v.add(checks::report_signature, status::fail, why);
 }
 
@@ -423,14 +442,15 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
                              link_cache* cache = nullptr) {
   verdict v;
   if (!ev.signer) {
-    for (const auto* c : {&checks::ark_pinned, &checks::ark_self_signed, &checks::ask_pinned, &checks::ask_signed,
-                          &checks::leaf_signed, &checks::ark_validity, &checks::ask_validity, &checks::leaf_validity,
-                          &checks::crl_signed, &checks::crl_current, &checks::ask_not_revoked, &checks::signer_type,
-                          &checks::product_consistent, &checks::tcb_matches, &checks::chip_matches,
-                          &checks::tcb_not_above_current})
+    for (const auto* c :
+         {&checks::ark_pinned, &checks::ark_self_signed, &checks::ask_pinned, &checks::ask_signed, &checks::leaf_signed,
+          &checks::ark_validity, &checks::ask_validity, &checks::leaf_validity, &checks::crl_signed,
+          &checks::crl_current, &checks::ask_not_revoked, &checks::signer_type, &checks::product_consistent,
+          &checks::tcb_matches, &checks::chip_matches, &checks::tcb_not_above_current})
       v.add(*c, status::skipped, "no VCEK or VLEK was given");
-    v.add(checks::report_signature, status::skipped,
-          "no VCEK or VLEK was given: the report cannot be verified (fetch it with the URL `sevproof kds-urls` prints)");
+    v.add(
+        checks::report_signature, status::skipped,
+        "no VCEK or VLEK was given: the report cannot be verified (fetch it with the URL `sevproof kds-urls` prints)");
   } else {
     const auto prod = check_product(ev, opt, v);
     const auto ch = check_chain(ev, trust, prod, opt, v, cache);

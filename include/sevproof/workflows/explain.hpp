@@ -36,7 +36,7 @@ namespace sevproof::workflows {
 
 // The launch the user believes happened: the measure inputs, with the texts the digests hide.
 struct believed_launch {
-  measure::launch_inputs inputs;             // mode, vCPUs, signature, VMM, features, FPU, kernel hashes, seed
+  measure::launch_inputs inputs;              // mode, vCPUs, signature, VMM, features, FPU, kernel hashes, seed
   const measure::ovmf_image* ovmf = nullptr;  // the firmware given (required)
   std::string ovmf_name;                      // as the user named it (messages)
   std::optional<std::string> append;          // kernel command line text; nullopt: no --append
@@ -64,19 +64,19 @@ struct change {
 };
 
 struct explanation {
-  std::vector<change> changes;        // smallest first; empty: the believed launch already matches
-  bytes digest;                       // the digest these changes give (equals the reported one)
-  std::string sentence;               // in words a user acts on
+  std::vector<change> changes;           // smallest first; empty: the believed launch already matches
+  bytes digest;                          // the digest these changes give (equals the reported one)
+  std::string sentence;                  // in words a user acts on
   std::vector<std::string> same_digest;  // other inputs that give the identical digest (merged here)
 };
 
 struct explanation_report {
   bool explained = false;
-  std::vector<explanation> explanations;                       // the first is the smallest and most likely
+  std::vector<explanation> explanations;                        // the first is the smallest and most likely
   std::vector<std::pair<std::string, std::uint64_t>> searched;  // per axis (flag name): values tried; "ovmf-skipped"
   std::uint64_t candidates = 0;                                 // launches whose digest was compared
-  bytes believed_digest;                                        // what the believed launch gives (empty: it cannot be measured)
-  std::string believed_error;                                   // why not, when it cannot
+  bytes believed_digest;       // what the believed launch gives (empty: it cannot be measured)
+  std::string believed_error;  // why not, when it cannot
 };
 
 namespace detail_explain {
@@ -85,9 +85,21 @@ using measure::fpu_init;
 using measure::guest_mode;
 using measure::vmm_type;
 
-enum axis : unsigned { ax_mode, ax_ovmf, ax_vmm, ax_kernel, ax_initrd, ax_append, ax_features, ax_vcpus, ax_type, ax_fpu, ax_count };
-inline constexpr const char* axis_flag[ax_count] = {"mode", "ovmf", "vmm-type", "kernel", "initrd", "append", "guest-features",
-                                                    "vcpus", "vcpu-type", "fpu-init"};
+enum axis : unsigned {
+  ax_mode,
+  ax_ovmf,
+  ax_vmm,
+  ax_kernel,
+  ax_initrd,
+  ax_append,
+  ax_features,
+  ax_vcpus,
+  ax_type,
+  ax_fpu,
+  ax_count
+};
+inline constexpr const char* axis_flag[ax_count] = {"mode",   "ovmf",           "vmm-type", "kernel",    "initrd",
+                                                    "append", "guest-features", "vcpus",    "vcpu-type", "fpu-init"};
 // Most likely first (the order explanations of one size are listed in): spec workflows.md §3.
 inline constexpr unsigned axis_rank[ax_count] = {9, 8, 5, 7, 4, 3, 0, 1, 2, 6};
 
@@ -112,11 +124,16 @@ struct vmsa_config {
 
 inline const char* mode_name(guest_mode m) {
   switch (m) {
-    case guest_mode::snp: return "snp";
-    case guest_mode::seves: return "seves";
-    case guest_mode::sev: return "sev";
-    case guest_mode::snp_ovmf_hash: return "snp:ovmf-hash";
-    case guest_mode::snp_svsm: return "snp:svsm";
+    case guest_mode::snp:
+      return "snp";
+    case guest_mode::seves:
+      return "seves";
+    case guest_mode::sev:
+      return "sev";
+    case guest_mode::snp_ovmf_hash:
+      return "snp:ovmf-hash";
+    case guest_mode::snp_svsm:
+      return "snp:svsm";
   }
   return "?";
 }
@@ -126,7 +143,8 @@ inline std::vector<std::pair<std::uint32_t, std::string>> distinct_signatures() 
   std::vector<std::pair<std::uint32_t, std::string>> out;
   for (const auto& t : measure::vcpu_types) {
     const auto sig = measure::cpu_signature(t.family, t.model, t.stepping);
-    if (std::none_of(out.begin(), out.end(), [&](const auto& p) { return p.first == sig; })) out.emplace_back(sig, std::string(t.name));
+    if (std::none_of(out.begin(), out.end(), [&](const auto& p) { return p.first == sig; }))
+      out.emplace_back(sig, std::string(t.name));
   }
   return out;
 }
@@ -182,7 +200,8 @@ inline std::vector<std::string> append_variants(const std::optional<std::string>
   std::vector<std::string> unique;
   const auto believed_hash = measure::boot_hashes::cmdline_hash(believed.value_or(""));
   for (auto& s : v)
-    if (measure::boot_hashes::cmdline_hash(s) != believed_hash && std::find(unique.begin(), unique.end(), s) == unique.end())
+    if (measure::boot_hashes::cmdline_hash(s) != believed_hash &&
+        std::find(unique.begin(), unique.end(), s) == unique.end())
       unique.push_back(std::move(s));
   return unique;
 }
@@ -194,7 +213,8 @@ namespace detail_explain {
 // The search itself: state shared by the enumeration and the digest evaluation.
 class searcher {
  public:
-  searcher(const believed_launch& b, bytes_view target, const explain_options& o) : b_(b), target_(target.begin(), target.end()), o_(o) {}
+  searcher(const believed_launch& b, bytes_view target, const explain_options& o)
+      : b_(b), target_(target.begin(), target.end()), o_(o) {}
 
   // Singles first (and the belief itself); pairs only when no single change explains the digest.
   explanation_report run() {
@@ -217,9 +237,9 @@ class searcher {
   const explain_options& o_;
   explanation_report report_;
   std::vector<std::pair<unsigned, explanation>> found_;  // (diff count, explanation)
-  std::vector<bool> ovmf_measured_;  // per candidate: measured in at least one variant
-  unsigned min_ = 0, max_ = 2;       // this stage compares launches with min_..max_ changes
-  std::map<int, measure::gctx> fw_state_;  // SNP firmware pages per firmware
+  std::vector<bool> ovmf_measured_;                      // per candidate: measured in at least one variant
+  unsigned min_ = 0, max_ = 2;                           // this stage compares launches with min_..max_ changes
+  std::map<int, measure::gctx> fw_state_;                // SNP firmware pages per firmware
   std::map<std::tuple<std::uint64_t, std::uint32_t, int, int, std::uint32_t>, measure::vmsa_digests> vmsa_cache_;
 
   [[nodiscard]] const measure::launch_inputs& in() const { return b_.inputs; }
@@ -232,12 +252,16 @@ class searcher {
     if (ovmf >= 0) ovmf_measured_[static_cast<std::size_t>(ovmf)] = true;
   }
   [[nodiscard]] bool snp_target() const { return target_.size() == 48; }
-  [[nodiscard]] const measure::ovmf_image& fw(int i) const { return i < 0 ? *b_.ovmf : o_.ovmf_candidates[static_cast<std::size_t>(i)].image; }
+  [[nodiscard]] const measure::ovmf_image& fw(int i) const {
+    return i < 0 ? *b_.ovmf : o_.ovmf_candidates[static_cast<std::size_t>(i)].image;
+  }
 
   void measure_believed() {
     auto d = digest_of(in(), *b_.ovmf);
-    if (d) report_.believed_digest = *d;
-    else report_.believed_error = d.err().message;
+    if (d)
+      report_.believed_digest = *d;
+    else
+      report_.believed_error = d.err().message;
   }
   static result<bytes> digest_of(const measure::launch_inputs& x, const measure::ovmf_image& f) {
     if (x.mode == guest_mode::snp) {
@@ -306,7 +330,7 @@ inline std::vector<base_config> searcher::bases() {
               if (kernel && !had_kernel) continue;                              // no kernel to add
               if ((!kernel || !b_.initrd) && initrd) continue;                  // nothing to remove, or irrelevant
               if (!kernel && append != b_.append) continue;                     // irrelevant without a kernel
-              if (mode == guest_mode::sev && vmm != x.vmm) continue;           // SEV measures no VMSA
+              if (mode == guest_mode::sev && vmm != x.vmm) continue;            // SEV measures no VMSA
               c.changed[ax_mode] = mode != x.mode;
               c.changed[ax_ovmf] = ovmf >= 0;
               c.changed[ax_vmm] = vmm != x.vmm;
@@ -351,7 +375,8 @@ inline void searcher::evaluate_base(const base_config& base) {
   auto x = inputs_for(base);
   const auto& f = fw(base.ovmf);
   if (base.mode == guest_mode::snp) {
-    if ((!f.sev_metadata && !x.allow_missing_sev_metadata) || !f.ap_reset_eip() || (x.kernel && !f.has_section(measure::section_type::kernel_hashes))) {
+    if ((!f.sev_metadata && !x.allow_missing_sev_metadata) || !f.ap_reset_eip() ||
+        (x.kernel && !f.has_section(measure::section_type::kernel_hashes))) {
       return;
     }
     mark_measured(base.ovmf);
@@ -376,7 +401,8 @@ inline void searcher::evaluate_base(const base_config& base) {
 
 inline void searcher::evaluate_snp(const base_config& base, measure::launch_inputs x) {
   auto fw_it = fw_state_.find(base.ovmf);
-  if (fw_it == fw_state_.end()) fw_it = fw_state_.emplace(base.ovmf, measure::snp_firmware_state(fw(base.ovmf), x)).first;
+  if (fw_it == fw_state_.end())
+    fw_it = fw_state_.emplace(base.ovmf, measure::snp_firmware_state(fw(base.ovmf), x)).first;
   measure::gctx start = fw_it->second;
   if (measure::snp_measure_sections(start, fw(base.ovmf), x)) return;
   const auto ap_eip = *fw(base.ovmf).ap_reset_eip();
@@ -384,7 +410,8 @@ inline void searcher::evaluate_snp(const base_config& base, measure::launch_inpu
     x.guest_features = v.features;
     x.vcpu_signature = v.signature.value_or(0);
     x.fpu = v.fpu;
-    const auto key = std::tuple{v.features, x.vcpu_signature, static_cast<int>(v.fpu), static_cast<int>(base.vmm), ap_eip};
+    const auto key =
+        std::tuple{v.features, x.vcpu_signature, static_cast<int>(v.fpu), static_cast<int>(base.vmm), ap_eip};
     auto it = vmsa_cache_.find(key);
     if (it == vmsa_cache_.end()) it = vmsa_cache_.emplace(key, measure::snp_vmsa_digests(ap_eip, x)).first;
     const unsigned fixed = base.diffs + v.diffs;  // changes besides the vCPU count
@@ -436,16 +463,21 @@ inline void searcher::record(const base_config& base, const vmsa_config* v, unsi
 inline std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '"' || c == '\\') out += std::string("\\") + c;
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else
+      out += c;
   }
   return out + "\"";
 }
 
 // What one change means, in words a user acts on; `same` collects inputs with the identical digest.
-inline std::string searcher::words(unsigned axis, const change& c, const base_config& base, std::vector<std::string>& same) const {
+inline std::string searcher::words(unsigned axis, const change& c, const base_config& base,
+                                   std::vector<std::string>& same) const {
   const auto& x = in();
   const std::string v = c.value.value_or("");
   switch (axis) {
@@ -453,46 +485,76 @@ inline std::string searcher::words(unsigned axis, const change& c, const base_co
       const auto f = parse_uint(v).value_or(0);
       std::string why;
       const auto flipped = f ^ x.guest_features;
-      if (flipped & 0x20) why = ": the host's kvm_amd debug_swap is " + std::string(f & 0x20 ? "on" : "off") + " or QEMU has debug-swap=" + (f & 0x20 ? "on" : "off");
-      else if (flipped & 0x200) why = ": QEMU's secure-tsc setting (SecureTSC) differs";
-      return "the guest was launched with guest features " + v + " (" + measure::feature_names(f) + "), not " + hex::number(x.guest_features) + why;
+      if (flipped & 0x20)
+        why = ": the host's kvm_amd debug_swap is " + std::string(f & 0x20 ? "on" : "off") +
+              " or QEMU has debug-swap=" + (f & 0x20 ? "on" : "off");
+      else if (flipped & 0x200)
+        why = ": QEMU's secure-tsc setting (SecureTSC) differs";
+      return "the guest was launched with guest features " + v + " (" + measure::feature_names(f) + "), not " +
+             hex::number(x.guest_features) + why;
     }
-    case ax_vcpus: return "the guest had " + v + " vCPUs, not " + std::to_string(x.vcpus) + " (one VMSA page is measured per vCPU: QEMU -smp)";
+    case ax_vcpus:
+      return "the guest had " + v + " vCPUs, not " + std::to_string(x.vcpus) +
+             " (one VMSA page is measured per vCPU: QEMU -smp)";
     case ax_type: {
       const auto sig = *measure::vcpu_signature(v);
       for (const auto& a : signature_aliases(sig))
         if (a != v) same.push_back("vcpu-type " + a + " (the same signature " + hex::number(sig) + ")");
       return "the vCPU type was " + v + " (signature " + hex::number(sig) + "), not " +
-             (b_.signature_given ? signature_name(x.vcpu_signature) + " (" + hex::number(x.vcpu_signature) + ")" : std::string("unset")) +
+             (b_.signature_given ? signature_name(x.vcpu_signature) + " (" + hex::number(x.vcpu_signature) + ")"
+                                 : std::string("unset")) +
              ": QEMU's -cpu model, or the host CPU with host passthrough";
     }
-    case ax_vmm: return "the VMM was " + v + ", not " + std::string(measure::vmm_name(x.vmm)) + " (its VMSA and page rules differ)";
+    case ax_vmm:
+      return "the VMM was " + v + ", not " + std::string(measure::vmm_name(x.vmm)) +
+             " (its VMSA and page rules differ)";
     case ax_fpu:
-      return v == "zero" ? "the host left the VMSA's x87/SSE state zero (an older KVM without KVM_SEV_INIT2, or QEMU legacy-vm-type=true): use --fpu-init zero"
-                         : "the host initialised the VMSA's x87/SSE state (MXCSR 0x1f80, FCW 0x37f: KVM_SEV_INIT2): use --fpu-init modern";
+      return v == "zero" ? "the host left the VMSA's x87/SSE state zero (an older KVM without KVM_SEV_INIT2, or QEMU "
+                           "legacy-vm-type=true): use --fpu-init zero"
+                         : "the host initialised the VMSA's x87/SSE state (MXCSR 0x1f80, FCW 0x37f: KVM_SEV_INIT2): "
+                           "use --fpu-init modern";
     case ax_append: {
-      if (v.empty()) same.push_back(b_.append ? "no --append at all (an absent command line hashes as an empty one)" : "--append= (empty)");
+      if (v.empty())
+        same.push_back(b_.append ? "no --append at all (an absent command line hashes as an empty one)"
+                                 : "--append= (empty)");
       std::string how;
-      if (b_.append && v + "\n" == *b_.append) how = " (without the trailing newline)";
-      else if (b_.append && v == *b_.append + "\n") how = " (with a trailing newline)";
-      else if (v.find("console=hvc0") != std::string::npos) how = " (OpenStack Nova's default line: the image has no os_command_line)";
-      else if (b_.append && !v.empty() && v != *b_.append) how = " (whitespace differs)";
-      return "the kernel command line was " + quoted(v) + how + ", not " + (b_.append ? quoted(*b_.append) : std::string("absent"));
+      if (b_.append && v + "\n" == *b_.append)
+        how = " (without the trailing newline)";
+      else if (b_.append && v == *b_.append + "\n")
+        how = " (with a trailing newline)";
+      else if (v.find("console=hvc0") != std::string::npos)
+        how = " (OpenStack Nova's default line: the image has no os_command_line)";
+      else if (b_.append && !v.empty() && v != *b_.append)
+        how = " (whitespace differs)";
+      return "the kernel command line was " + quoted(v) + how + ", not " +
+             (b_.append ? quoted(*b_.append) : std::string("absent"));
     }
     case ax_initrd:
       same.push_back("an empty initrd file (it hashes as no initrd)");
       return "no initrd was measured (the guest booted without -initrd)";
-    case ax_kernel: return "no kernel hashes were measured: the guest booted without -kernel, or with kernel-hashes=off";
-    case ax_ovmf: return "the firmware was " + v + ", not " + b_.ovmf_name;
-    case ax_mode: return "the guest was launched as " + std::string(base.mode == guest_mode::sev ? "SEV" : base.mode == guest_mode::seves ? "SEV-ES" : "SEV-SNP") +
-                         ", not " + std::string(x.mode == guest_mode::sev ? "SEV" : x.mode == guest_mode::seves ? "SEV-ES" : "SEV-SNP");
-    default: return c.flag + " " + v;
+    case ax_kernel:
+      return "no kernel hashes were measured: the guest booted without -kernel, or with kernel-hashes=off";
+    case ax_ovmf:
+      return "the firmware was " + v + ", not " + b_.ovmf_name;
+    case ax_mode:
+      return "the guest was launched as " +
+             std::string(base.mode == guest_mode::sev     ? "SEV"
+                         : base.mode == guest_mode::seves ? "SEV-ES"
+                                                          : "SEV-SNP") +
+             ", not " +
+             std::string(x.mode == guest_mode::sev     ? "SEV"
+                         : x.mode == guest_mode::seves ? "SEV-ES"
+                                                       : "SEV-SNP");
+    default:
+      return c.flag + " " + v;
   }
 }
 
 inline explanation searcher::describe(const base_config& base, const vmsa_config* v, unsigned vcpus) const {
   std::vector<std::pair<unsigned, change>> list;
-  auto add = [&](unsigned a, std::optional<std::string> value) { list.emplace_back(a, change{axis_flag[a], std::move(value)}); };
+  auto add = [&](unsigned a, std::optional<std::string> value) {
+    list.emplace_back(a, change{axis_flag[a], std::move(value)});
+  };
   if (base.changed[ax_mode]) add(ax_mode, mode_name(base.mode));
   if (base.changed[ax_ovmf]) add(ax_ovmf, o_.ovmf_candidates[static_cast<std::size_t>(base.ovmf)].path);
   if (base.changed[ax_vmm]) add(ax_vmm, std::string(measure::vmm_name(base.vmm)));
@@ -503,7 +565,8 @@ inline explanation searcher::describe(const base_config& base, const vmsa_config
   if (v && vcpus != in().vcpus) add(ax_vcpus, std::to_string(vcpus));
   if (v && v->changed[ax_type]) add(ax_type, signature_name(*v->signature));
   if (v && v->changed[ax_fpu]) add(ax_fpu, v->fpu == fpu_init::zero ? "zero" : "modern");
-  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return axis_rank[a.first] < axis_rank[b.first]; });
+  std::sort(list.begin(), list.end(),
+            [](const auto& a, const auto& b) { return axis_rank[a.first] < axis_rank[b.first]; });
   explanation e;
   e.digest = target_;
   for (const auto& [a, c] : list) {
@@ -524,7 +587,8 @@ inline std::vector<std::pair<std::string, std::uint64_t>> searcher::searched() c
   for (const auto& [sig, name] : distinct_signatures()) types += !b_.signature_given || sig != x.vcpu_signature;
   std::uint64_t skipped = o_.ovmf_unusable;
   for (bool m : ovmf_measured_) skipped += !m;
-  const auto modes_tried = static_cast<std::uint64_t>(std::count_if(ms.begin(), ms.end(), [&](auto m) { return m != x.mode; }));
+  const auto modes_tried =
+      static_cast<std::uint64_t>(std::count_if(ms.begin(), ms.end(), [&](auto m) { return m != x.mode; }));
   return {{"guest-features", snp ? feature_values(x.guest_features, o_.feature_bits).size() - 1 : 0},
           {"vcpus", vmsas ? std::max(o_.max_vcpus, x.vcpus) - 1 : 0},
           {"vcpu-type", vmsas ? types : 0},
@@ -564,15 +628,18 @@ inline explanation_report searcher::finish() {
 // Searches the inputs of `believed` (each axis alone, and every pair) for the smallest change that
 // gives `reported` (48 bytes: SNP; 32: SEV or SEV-ES). Refuses (error) a digest of another length or
 // a believed launch without firmware; a launch the believed inputs cannot measure is still searched.
-inline result<explanation_report> explain(const believed_launch& believed, bytes_view reported, const explain_options& options = {}) {
+inline result<explanation_report> explain(const believed_launch& believed, bytes_view reported,
+                                          const explain_options& options = {}) {
   if (believed.ovmf == nullptr) return error{"explain", "ovmf", std::nullopt, "the believed launch names no firmware"};
   if (reported.size() != 48 && reported.size() != 32)
-    return error{"explain", "measurement", std::nullopt,
-                 std::to_string(reported.size()) + " bytes; a launch digest is 48 bytes (SNP) or 32 bytes (SEV, SEV-ES)"};
+    return error{
+        "explain", "measurement", std::nullopt,
+        std::to_string(reported.size()) + " bytes; a launch digest is 48 bytes (SNP) or 32 bytes (SEV, SEV-ES)"};
   const auto m = believed.inputs.mode;
   if (m != measure::guest_mode::snp && m != measure::guest_mode::seves && m != measure::guest_mode::sev)
     return error{"explain", "mode", std::nullopt, "only snp, seves and sev launches are explained"};
-  if (options.max_vcpus == 0 || options.max_vcpus > 4096) return error{"explain", "max_vcpus", std::nullopt, "must be 1..4096"};
+  if (options.max_vcpus == 0 || options.max_vcpus > 4096)
+    return error{"explain", "max_vcpus", std::nullopt, "must be 1..4096"};
   return detail_explain::searcher(believed, reported, options).run();
 }
 

@@ -388,8 +388,10 @@ inline void note_node(check_result& r, model m, const node_facts& node) {
             in_quotes(*node.cpu_model) + " matches only if they are its");
   else if (node.cpu_mode && node.cpu_mode != "custom")
     add(r, codes::vcpu_model_node,
-        "cpu_mode=" + *node.cpu_mode + ": Nova reads cpu_models only with cpu_mode=custom, so the guest's vCPU is "
-        "not " + in_quotes(*node.cpu_model) + " unless that is what " + *node.cpu_mode + " gives; it is used as given");
+        "cpu_mode=" + *node.cpu_mode +
+            ": Nova reads cpu_models only with cpu_mode=custom, so the guest's vCPU is "
+            "not " +
+            in_quotes(*node.cpu_model) + " unless that is what " + *node.cpu_mode + " gives; it is used as given");
 }
 
 inline void note_yaook(check_result& r, const image& im, const sides& s) {
