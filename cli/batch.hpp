@@ -96,14 +96,7 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
     job.error = e.what();
     return;
   }
-  // The line's reference values replace the defaults key by key.
-  validate::options merged;
-  for (const auto& spec : validate::option_table) {
-    auto t = spec.get(lineref);
-    if (t.empty()) t = spec.get(expect);
-    for (const auto& s : t) spec.set(merged, s, "--" + std::string(spec.name));
-  }
-  rq.expect = merged;
+  rq.expect = validate::merged(expect, lineref);  // the line's values replace the defaults key by key
   auto f = read_file(job.report_path);
   if (!f.data) {
     job.error = "report: " + f.why;

@@ -112,26 +112,22 @@ struct expectation_flags {
   // File first, then the flags given here, each replacing the file's value for its key.
   int collect(validate::options& out, const char* prog) const {
     try {
-      std::map<std::string, std::vector<std::string>> texts;
+      validate::options file;
       if (!reference_values.empty()) {
         auto f = read_file(reference_values);
         if (!f.data) {
           std::cerr << prog << ": --reference-values: " << f.why << "\n";
           return bad_input;
         }
-        const auto file = validate::read_reference_values(
+        file = validate::read_reference_values(
             std::string_view(reinterpret_cast<const char*>(f.data->data()), f.data->size()), reference_values);
-        for (const auto& spec : validate::option_table)
-          if (auto t = spec.get(file); !t.empty()) texts[std::string(spec.name)] = t;
       }
-      for (const auto& [name, given] : values)
-        if (!given.empty()) texts[name] = given;
+      validate::options given;
+      for (const auto& [name, list] : values)
+        for (const auto& t : list) validate::apply_option(given, name, t);
       for (const auto& [name, set] : flags)
-        if (set) texts[name] = {"true"};
-      validate::options o;
-      for (const auto& [name, list] : texts)
-        for (const auto& t : list) validate::apply_option(o, name, t);
-      out = o;
+        if (set) validate::apply_option(given, name, "true");
+      out = validate::merged(file, given);
       return ok;
     } catch (const validate::option_error& e) {
       std::cerr << prog << ": " << e.what() << "\n";

@@ -159,6 +159,18 @@ inline options read_reference_values(std::string_view text, const std::string& s
   return o;
 }
 
+// `over`'s reference values replace `base`'s, key by key (a repeatable key's list is replaced whole):
+// a file under command-line flags, defaults under a batch line's own values.
+inline options merged(const options& base, const options& over) {
+  options out;
+  for (const auto& spec : option_table) {
+    auto texts = spec.get(over);
+    if (texts.empty()) texts = spec.get(base);
+    for (const auto& t : texts) spec.set(out, t, "--" + std::string(spec.name));
+  }
+  return out;
+}
+
 // The options as a JSON object (only what is set; lists for repeatable keys; flags as booleans).
 inline nlohmann::ordered_json to_json(const options& o) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
