@@ -3,6 +3,7 @@
 #include <array>
 
 #include "sevproof/core/bytes.hpp"
+#include "sevproof/core/der.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
 
@@ -45,4 +46,26 @@ TEST_CASE("errors name the structure, field and offset", "[core]") {
   result<int> r = e;
   CHECK_FALSE(r.ok());
   CHECK(r.err().field == "VERSION");
+}
+
+TEST_CASE("DER: one TLV after another, every length checked before it is used", "[core]") {
+  const bytes two{0x02, 0x01, 0x05, 0x04, 0x02, 0xAA, 0xBB};
+  auto first = der::read_next(two);
+  REQUIRE(first);
+  CHECK(first->first.tag == 0x02);
+  CHECK(first->first.value.size() == 1);
+  auto second = der::read_next(first->rest);
+  REQUIRE(second);
+  CHECK(second->first.tag == 0x04);
+  CHECK(second->rest.empty());
+  CHECK_FALSE(der::read_single(two));  // trailing bytes after the first TLV
+  // The twins: lengths past the end, 5+ length bytes (which wrapped a 64-bit length around in the
+  // key reader the fuzzer caught), non-minimal lengths, a header cut short.
+  CHECK_FALSE(der::read_next(bytes{0x30, 0x05, 0x01}));
+  CHECK_FALSE(der::read_next(bytes{0x30, 0x89, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x74}));
+  CHECK_FALSE(der::read_next(bytes{0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0x00}));
+  CHECK_FALSE(der::read_next(bytes{0x30, 0x81, 0x05, 1, 2, 3, 4, 5}));  // 0x05 fits the short form
+  CHECK_FALSE(der::read_next(bytes{0x30, 0x82, 0x00, 0x80}));           // leading zero length byte
+  CHECK_FALSE(der::read_next(bytes{0x30, 0x80}));                       // indefinite length
+  CHECK_FALSE(der::read_next(bytes{0x30}));
 }

@@ -152,3 +152,19 @@ TEST_CASE("keys on other curves or of other types are refused", "[idblock]") {
   }
   CHECK_FALSE(crypto::private_key::load(bytes{1, 2, 3}).ok());
 }
+
+TEST_CASE("a SEC1 key whose element lengths run past the end is refused, not walked forever", "[idblock]") {
+  // What the fuzzer found: a long-form length of 0x74 bytes inside the SEQUENCE wrapped the
+  // offset around and the walk never ended.
+  std::ifstream in(std::string(SEVPROOF_SOURCE_DIR) + "/fuzz/regressions/keys/sec1-length-wraps-around",
+                   std::ios::binary);
+  REQUIRE(in);
+  const bytes hostile{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto k = crypto::private_key::load(hostile);
+  REQUIRE_FALSE(k.ok());
+  CHECK(k.err().to_string().find("SEC1") != std::string::npos);
+  // A real SEC1 key still loads, and cutting it short anywhere is refused.
+  const auto good = file("id-key-sec1.der");
+  CHECK(crypto::private_key::load(good).ok());
+  for (std::size_t n = 0; n < good.size(); ++n) CHECK_FALSE(crypto::private_key::load(bytes_view(good).first(n)).ok());
+}

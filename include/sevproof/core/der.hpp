@@ -1,5 +1,6 @@
-// A minimal, strict DER reader for the few value types AMD puts in certificate extensions:
-// INTEGER (small, non-negative), IA5String and OCTET STRING. Everything else is refused.
+// A minimal, strict DER reader: TLVs one after another (read_next), and the few value types AMD
+// puts in certificate extensions: INTEGER (small, non-negative), IA5String and OCTET STRING.
+// Everything else is refused; no length is trusted before it is checked against the input.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +16,13 @@ struct tlv {
   bytes_view value;
 };
 
-// Exactly one TLV spanning all of `in` (no trailing bytes), definite short or long length.
-inline std::optional<tlv> read_single(bytes_view in) {
+// The TLV at the start of `in` (definite short or minimal long length, at most 4 length bytes)
+// and what follows it. Every length is checked against what is there before it is used.
+struct tlv_and_rest {
+  tlv first;
+  bytes_view rest;
+};
+inline std::optional<tlv_and_rest> read_next(bytes_view in) {
   if (in.size() < 2) return std::nullopt;
   const byte tag = in[0];
   std::size_t len = in[1], header = 2;
@@ -28,8 +34,15 @@ inline std::optional<tlv> read_single(bytes_view in) {
     if (len < 0x80 || (n > 1 && in[2] == 0)) return std::nullopt;  // not minimal (DER)
     header = 2 + n;
   }
-  if (in.size() - header != len) return std::nullopt;
-  return tlv{tag, in.subspan(header)};
+  if (in.size() - header < len) return std::nullopt;
+  return tlv_and_rest{tlv{tag, in.subspan(header, len)}, in.subspan(header + len)};
+}
+
+// Exactly one TLV spanning all of `in` (no trailing bytes).
+inline std::optional<tlv> read_single(bytes_view in) {
+  auto t = read_next(in);
+  if (!t || !t->rest.empty()) return std::nullopt;
+  return t->first;
 }
 
 // A non-negative INTEGER that fits 64 bits (values >= 0x80 carry a leading 00 byte).

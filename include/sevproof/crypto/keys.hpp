@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sevproof/core/bytes.hpp"
+#include "sevproof/core/der.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/text.hpp"
 #include "sevproof/crypto/botan.hpp"
@@ -48,28 +49,20 @@ class private_key {
   static result<private_key> from_sec1(bytes_view sec1) {
     try {
       bytes curve_oid_tlv = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};  // secp384r1
-      // SEQUENCE { INTEGER 1, OCTET STRING key, [0] { OID } OPTIONAL, ... }: walk the top level.
-      const bytes k(sec1.begin(), sec1.end());  // .at() bounds-checks every read of hostile input
-      std::size_t at = 0;
-      auto read_len = [&](std::size_t& pos) -> std::size_t {
-        std::size_t len = k.at(pos++);
-        if (len & 0x80) {
-          std::size_t n = len & 0x7F;
-          len = 0;
-          while (n--) len = (len << 8) | k.at(pos++);
+      // SEQUENCE { INTEGER 1, OCTET STRING key, [0] { OID } OPTIONAL, ... }: walk the top level
+      // with the strict DER reader (every length checked against what is there).
+      const auto outer = der::read_single(sec1);
+      if (!outer || outer->tag != 0x30) throw std::runtime_error("not a single DER SEQUENCE");
+      for (bytes_view rest = outer->value; !rest.empty();) {
+        const auto child = der::read_next(rest);
+        if (!child) throw std::runtime_error("malformed or truncated element inside the SEQUENCE");
+        const auto& [tag, value] = child->first;
+        if (tag == 0xA0) {
+          const auto oid = der::read_single(value);
+          if (!oid || oid->tag != 0x06) throw std::runtime_error("parameters [0] are not a named curve OID");
+          curve_oid_tlv.assign(value.begin(), value.end());
         }
-        return len;
-      };
-      if (k.at(at++) != 0x30) throw std::runtime_error("not a SEQUENCE");
-      const std::size_t seq_len = read_len(at), end = at + seq_len;
-      while (at < end) {
-        const byte tag = k.at(at++);
-        const std::size_t len = read_len(at);
-        if (at + len > k.size()) throw std::runtime_error("truncated");
-        if (tag == 0xA0 && len >= 2 && k.at(at) == 0x06)
-          curve_oid_tlv.assign(k.begin() + static_cast<std::ptrdiff_t>(at),
-                               k.begin() + static_cast<std::ptrdiff_t>(at + len));
-        at += len;
+        rest = child->rest;
       }
       Botan::DER_Encoder enc;
       enc.start_sequence()
