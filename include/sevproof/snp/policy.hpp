@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "sevproof/core/bitfield.hpp"
+#include "sevproof/core/hex.hpp"
 
 namespace sevproof::snp {
 
@@ -28,5 +30,19 @@ static_assert(bits::find(guest_policy_bits, "DEBUG").mask() == 0x80000);
 static_assert(bits::find(guest_policy_bits, "RESERVED_MBO").mask() == 0x20000);
 
 inline constexpr std::uint64_t policy_debug = bits::find(guest_policy_bits, "DEBUG").mask();
+
+// The fields in which two policies differ, by name with both values: "SMT (report 1, launch 0),
+// ABI_MINOR (report 0x2, launch 0x0)". `a_name` and `b_name` say where each value came from.
+inline std::string policy_difference(std::uint64_t a, std::uint64_t b, const std::string& a_name,
+                                     const std::string& b_name) {
+  std::string out;
+  for (const auto& f : guest_policy_bits) {
+    if (f.get(a) == f.get(b)) continue;
+    auto text = [&](std::uint64_t v) { return f.width == 1 ? std::to_string(v) : hex::number(v); };
+    out += (out.empty() ? "" : ", ") + std::string(f.name) + " (" + a_name + " " + text(f.get(a)) + ", " + b_name +
+           " " + text(f.get(b)) + ")";
+  }
+  return out;
+}
 
 }  // namespace sevproof::snp

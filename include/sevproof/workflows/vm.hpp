@@ -470,8 +470,13 @@ struct launch_files {
   std::optional<crypto::sha256_digest> kernel, initrd;
 };
 
-// Pins checked, then the expected launch digest (48 bytes for SNP, 32 for SEV and SEV-ES).
-inline result<bytes> expected_measurement(const definition& d, launch_files f, measure::trace* t = nullptr) {
+// The launch inputs (kernel hashes included) and the parsed firmware, every file checked against
+// its pin; errors name the file key.
+struct measured_launch {
+  measure::launch_inputs inputs;
+  measure::ovmf_image fw;
+};
+inline result<measured_launch> launch_of(const definition& d, launch_files f) {
   if (auto e = check_pin(d, d.ovmf, crypto::sha256_of(f.ovmf))) return *e;
   for (auto [ref, digest] : {std::pair{&d.kernel, &f.kernel}, std::pair{&d.initrd, &f.initrd}}) {
     if (ref->has_value() != digest->has_value())
@@ -492,13 +497,20 @@ inline result<bytes> expected_measurement(const definition& d, launch_files f, m
     bh.cmdline = measure::boot_hashes::cmdline_hash(d.append.value_or(""));
     in->kernel = bh;
   }
+  return measured_launch{std::move(in).value(), std::move(fw).value()};
+}
+
+// Pins checked, then the expected launch digest (48 bytes for SNP, 32 for SEV and SEV-ES).
+inline result<bytes> expected_measurement(const definition& d, launch_files f, measure::trace* t = nullptr) {
+  auto l = launch_of(d, std::move(f));
+  if (!l) return l.err();
   auto refused = [&](const error& e) { return error{d.source, "", std::nullopt, e.message}; };
-  if (in->mode == measure::guest_mode::snp) {
-    auto dg = measure::snp_launch_digest(*fw, *in, t);
+  if (l->inputs.mode == measure::guest_mode::snp) {
+    auto dg = measure::snp_launch_digest(l->fw, l->inputs, t);
     if (!dg) return refused(dg.err());
     return bytes(dg->begin(), dg->end());
   }
-  auto dg = measure::sev_launch_digest(*fw, *in, t);
+  auto dg = measure::sev_launch_digest(l->fw, l->inputs, t);
   if (!dg) return refused(dg.err());
   return bytes(dg->begin(), dg->end());
 }

@@ -12,6 +12,7 @@
 #include "sevproof/crypto/keys.hpp"
 #include "sevproof/crypto/public_key.hpp"
 #include "sevproof/idblock/id_block.hpp"
+#include "sevproof/snp/policy.hpp"
 #include "sevproof/snp/report.hpp"
 #include "sevproof/validate/option_text.hpp"
 #include "sevproof/pipeline/appraise.hpp"
@@ -137,7 +138,9 @@ inline void check_launch(const snp::report& r, const definition& d, verdict& v) 
     const bool same = r.policy() == *d.policy;
     v.add(checks::launch_policy, same ? status::pass : status::fail,
           "POLICY is " + hex::number(r.policy(), 16) +
-              (same ? ", the launch policy" : ", the launch policy is " + hex::number(*d.policy, 16)));
+              (same ? ", the launch policy"
+                    : ", the launch policy is " + hex::number(*d.policy, 16) + ": " +
+                          snp::policy_difference(r.policy(), *d.policy, "report", "launch")));
   } else {
     v.add(checks::launch_policy, status::skipped, "not requested", false);
   }
