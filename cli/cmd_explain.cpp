@@ -7,17 +7,17 @@
 
 #include "commands.hpp"
 #include "io.hpp"
-#include "measure_flags.hpp"
+#include "launch_belief.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/snp/report_reader.hpp"
-#include "sevproof/workflows/explain.hpp"
+#include "sevproof/workflows/explain_mismatch.hpp"
 
 namespace sevproof::cli {
 namespace {
 
 struct explain_cli {
-  std::string report, measurement, candidates_dir, max_vcpus = "512";
+  std::string report, measurement, candidates_dir, vm, max_vcpus = "512";
   bool json = false;
 };
 
@@ -60,28 +60,12 @@ bool read_candidates(const std::string& dir, workflows::explain_options& opt, st
   return true;
 }
 
-nlohmann::ordered_json to_json(const workflows::explanation_report& r) {
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const auto& e : r.explanations) {
-    nlohmann::ordered_json changes = nlohmann::ordered_json::object();
-    for (const auto& c : e.changes)
-      changes[c.flag] = c.value ? nlohmann::ordered_json(*c.value) : nlohmann::ordered_json(nullptr);
-    list.push_back({{"changes", changes}, {"digest", hex::encode(e.digest)}});
-  }
-  nlohmann::ordered_json searched = nlohmann::ordered_json::object();
-  for (const auto& [axis, n] : r.searched) searched[axis] = n;
-  return {{"schema_version", 1}, {"explained", r.explained}, {"explanations", list}, {"searched", searched}};
-}
-
 void print_text(const workflows::explanation_report& r, const std::string& reported) {
   std::cout << "reported digest  " << reported << "\n";
   if (!r.believed_digest.empty())
     std::cout << "believed launch  " << hex::encode(r.believed_digest) << "\n";
   else
     std::cout << "believed launch  cannot be measured: " << r.believed_error << "\n";
-  std::string axes;
-  for (const auto& [axis, n] : r.searched)
-    if (n) axes += (axes.empty() ? "" : ", ") + axis + " " + std::to_string(n);
   if (r.explained && r.explanations.front().changes.empty()) {
     std::cout << "\nThe believed launch already gives the reported digest: nothing to explain.\n";
     return;
@@ -92,13 +76,7 @@ void print_text(const workflows::explanation_report& r, const std::string& repor
     for (std::size_t i = 0; i < r.explanations.size(); ++i) {
       const auto& e = r.explanations[i];
       std::cout << (i == 0 ? "  " : "  or: ") << e.sentence << ".\n";
-      std::string flags;
-      for (const auto& c : e.changes)
-        flags += " --" + c.flag +
-                 (c.value ? "=" + (c.value->find(' ') != std::string::npos || c.value->empty() ? "'" + *c.value + "'"
-                                                                                               : *c.value)
-                          : " (remove)");
-      std::cout << "    measure with:" << flags << "\n";
+      std::cout << "    measure with:" << workflows::change_flags(e) << "\n";
       for (const auto& s : e.same_digest) std::cout << "    (the same digest: " << s << ")\n";
     }
   } else {
@@ -107,11 +85,49 @@ void print_text(const workflows::explanation_report& r, const std::string& repor
         << "  The firmware build, a kernel/initrd file, or an input outside these axes differs (or the digest is\n"
         << "  not from this kind of launch). Offer more firmware with --ovmf-candidates DIR.\n";
   }
-  std::cout << "searched (values per axis, tried alone and in pairs): " << axes << "; " << r.candidates
-            << " candidate launches compared\n";
+  std::cout << "searched (values per axis, tried alone and in pairs): " << workflows::searched_text(r) << "; "
+            << r.candidates << " candidate launches compared\n";
 }
 
-int run(const measure_cli& m, const explain_cli& o) {
+// The launch the user believes happened: the measure flags or --vm FILE, not both.
+std::optional<workflows::launch_belief> believed(const measure_cli& m, const measure_flag_set& flags,
+                                                 const explain_cli& o, int& code) {
+  auto refuse = [&](const std::string& msg) {
+    std::cerr << "sevproof explain: " << msg << "\n";
+    code = usage;
+    return std::optional<workflows::launch_belief>{};
+  };
+  const auto given = flags.first_given();
+  if (!o.vm.empty() && !given.empty())
+    return refuse("give the believed launch as --vm FILE or as the measure flags, not both (--vm and " + given +
+                  " given)");
+  if (!o.vm.empty()) return belief_from_vm(o.vm, "sevproof explain", code);
+  if (m.mode.empty() || m.ovmf.empty())
+    return refuse("give the believed launch: --mode and --ovmf (the measure flags), or --vm FILE");
+  return belief_from_flags(m, code);
+}
+
+// The reported digest: --measurement (hex or base64) or a report's MEASUREMENT.
+std::optional<bytes> reported_digest(const explain_cli& o, int& code) {
+  auto fail = [&](const std::string& msg, int c) {
+    std::cerr << "sevproof explain: " << msg << "\n";
+    code = c;
+    return std::optional<bytes>{};
+  };
+  std::string why;
+  if (!o.measurement.empty()) {
+    auto d = parse_digest(o.measurement, why);
+    return d ? d : fail(why, usage);
+  }
+  auto f = read_file(o.report);
+  if (!f.data) return fail("--report " + f.why, bad_input);
+  auto r = snp::read_report(*f.data);
+  if (!r) return fail(o.report + ": " + r.err().to_string(), bad_input);
+  const auto mv = r->report.measurement();
+  return bytes(mv.begin(), mv.end());
+}
+
+int run(const measure_cli& m, const measure_flag_set& flags, const explain_cli& o) {
   auto say = [](const std::string& msg, int code) {
     std::cerr << "sevproof explain: " << msg << "\n";
     return code;
@@ -120,39 +136,24 @@ int run(const measure_cli& m, const explain_cli& o) {
     return say("give the reported digest: --report FILE or --measurement HEX (one of them)", usage);
   const auto max_vcpus = parse_uint(o.max_vcpus, 4096);
   if (!max_vcpus || *max_vcpus == 0) return say("--max-vcpus " + o.max_vcpus + ": expected 1..4096", usage);
-  if (m.mode == "snp:ovmf-hash" || m.mode == "snp:svsm")
-    return say("--mode " + m.mode + ": explain compares snp, seves and sev launches", usage);
-  bytes reported;
-  std::string why;
-  if (!o.measurement.empty()) {
-    auto d = parse_digest(o.measurement, why);
-    if (!d) return say(why, usage);
-    reported = *d;
-  } else {
-    auto f = read_file(o.report);
-    if (!f.data) return say("--report " + f.why, bad_input);
-    auto r = snp::read_report(*f.data);
-    if (!r) return say(o.report + ": " + r.err().to_string(), bad_input);
-    const auto mv = r->report.measurement();
-    reported.assign(mv.begin(), mv.end());
-  }
+  int code = ok;
+  const auto reported = reported_digest(o, code);
+  if (!reported) return code;
   workflows::explain_options opt;
   opt.max_vcpus = static_cast<unsigned>(*max_vcpus);
+  std::string why;
   if (!o.candidates_dir.empty() && !read_candidates(o.candidates_dir, opt, why)) return say(why, bad_input);
-  int code = ok;
-  auto launch = prepare_launch(m, nullptr, code);
-  if (!launch) return code;
-  if (m.mode == "sev" && m.vcpus) launch->inputs.vcpus = static_cast<unsigned>(*m.vcpus);
-  workflows::believed_launch b{
-      launch->inputs, &launch->fw,       m.ovmf,
-      std::nullopt,   !m.initrd.empty(), !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
-  if (m.append_given()) b.append = m.append;
-  auto r = workflows::explain(b, reported, opt);
+  const auto b = believed(m, flags, o, code);
+  if (!b) return code;
+  auto r = workflows::explain(b->view(), *reported, opt);
   if (!r) return say(r.err().message, usage);
-  if (o.json)
-    std::cout << to_json(*r).dump(2) << "\n";
-  else
-    print_text(*r, hex::encode(reported));
+  if (o.json) {
+    nlohmann::ordered_json j{{"schema_version", 1}};
+    j.update(workflows::explanation_json(*r));
+    std::cout << j.dump(2) << "\n";
+  } else {
+    print_text(*r, hex::encode(*reported));
+  }
   return r->explained ? ok : check_failed;
 }
 
@@ -168,14 +169,16 @@ runner add_explain(CLI::App& app) {
       "combination of known bits), vCPU count (1..--max-vcpus), vCPU type (one name per signature), VMM type,\n"
       "VMSA FPU init, the kernel command line (whitespace, trailing newline, Nova's default line), initrd\n"
       "removed, kernel hashes off, the mode (a 32-byte digest is SEV or SEV-ES), and every firmware image in\n"
-      "--ovmf-candidates DIR. It prints the smallest set of changes that reproduces the reported digest.\n\n"
+      "--ovmf-candidates DIR. It prints the smallest set of changes that reproduces the reported digest.\n"
+      "The believed launch is given by the measure flags or by --vm FILE (a VM definition, its pins checked).\n\n"
       "Examples:\n"
       "  sevproof explain --report report.bin --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd\n"
       "  sevproof explain --measurement 6d1b...e2a4 --mode snp --vcpus 2 --vcpu-type EPYC-Genoa --ovmf OVMF.amdsev.fd "
       "\\\n"
       "                   --kernel vmlinuz --initrd initrd.img --append 'console=ttyS0' --ovmf-candidates "
       "/usr/share/ovmf\n"
-      "  sevproof explain --json --measurement <hex> --mode sev --ovmf OVMF.fd\n\n"
+      "  sevproof explain --json --measurement <hex> --mode sev --ovmf OVMF.fd\n"
+      "  sevproof explain --report report.bin --vm vm.toml          # the launch a VM definition file describes\n\n"
       "Exit codes: 0 explained (or already matching), 1 not explained (what was searched is listed),\n"
       "2 usage error, 3 a file unreadable or malformed.");
   app.add_option("--report,-r", o->report,
@@ -185,9 +188,13 @@ runner add_explain(CLI::App& app) {
   app.add_option("--ovmf-candidates", o->candidates_dir,
                  "Folder of other firmware images to try (unusable ones are skipped and counted)");
   app.add_option("--max-vcpus", o->max_vcpus, "Largest vCPU count tried (default 512)")->capture_default_str();
+  app.add_option("--vm", o->vm,
+                 "The believed launch from a VM definition file (as `sevproof vm` reads it) instead of the measure "
+                 "flags");
   app.add_flag("--json", o->json, "Print JSON (schemas/explain.schema.json)");
-  add_measure_flags(app, m, true);
-  return [m, o] { return run(*m, *o); };
+  auto flags = std::make_shared<measure_flag_set>(
+      add_launch_flags(app, m, "Believed launch (the sevproof measure flags; or --vm FILE)"));
+  return [m, o, flags] { return run(*m, *flags, *o); };
 }
 
 }  // namespace sevproof::cli

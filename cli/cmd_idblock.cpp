@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "io.hpp"
 #include "idblock_create.hpp"
+#include "launch_belief.hpp"
 #include "measure_flags.hpp"
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
@@ -164,28 +165,13 @@ struct check_options {
   bool json = false;
 };
 
-// "ID block 0x30000 differs from the launch policy 0xb0000 in DEBUG (ID block 0, launch 1)".
-std::string policy_difference(std::uint64_t block, std::uint64_t launch) {
-  std::string out;
-  for (const auto& f : snp::guest_policy_bits) {
-    if (f.get(block) == f.get(launch)) continue;
-    out += (out.empty() ? "" : ", ") + std::string(f.name) + " (ID block " + std::to_string(f.get(block)) +
-           ", launch " + std::to_string(f.get(launch)) + ")";
-  }
-  return out;
-}
-
 // When the launch inputs are given and the ID block's LD differs from their digest: which input,
 // changed, gives the LD the ID block was made for.
 std::vector<std::string> explain_ld(const measure_cli& m, bytes_view block_ld) {
   int code = ok;
-  auto launch = prepare_launch(m, nullptr, code);
-  if (!launch) return {};
-  workflows::believed_launch b{
-      launch->inputs, &launch->fw,       m.ovmf,
-      std::nullopt,   !m.initrd.empty(), !m.vcpu_type.empty() || !m.vcpu_sig.empty() || m.vcpu_family.has_value()};
-  if (m.append_given()) b.append = m.append;
-  auto r = workflows::explain(b, block_ld);
+  auto b = belief_from_flags(m, code);
+  if (!b) return {};
+  auto r = workflows::explain(b->view(), block_ld);
   if (!r) return {};
   if (!r->explained)
     return {
@@ -233,7 +219,8 @@ int run_check(const check_options& o, const measure_cli& m) {
     all = all && c.ok;
     std::vector<std::string> why_lines;
     if (c.what == "POLICY" && !c.ok)
-      c.detail += ": " + policy_difference(load_le<std::uint64_t>(*block, 0x58), *want.policy);
+      c.detail +=
+          ": " + snp::policy_difference(load_le<std::uint64_t>(*block, 0x58), *want.policy, "ID block", "launch");
     if (c.what == "LD" && !c.ok && !m.ovmf.empty()) why_lines = explain_ld(m, subview(*block, 0, 48));
     if (o.json) {
       nlohmann::ordered_json row{{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}};

@@ -8,7 +8,9 @@
 #include "batch.hpp"
 #include "commands.hpp"
 #include "io.hpp"
+#include "launch_belief.hpp"
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/workflows/explain_mismatch.hpp"
 #include "verify_flags.hpp"
 
 namespace sevproof::cli {
@@ -19,6 +21,8 @@ struct verify_cli {
   evidence_flags evidence;
   expectation_flags expect;
   bool json = false, all = false;
+  std::shared_ptr<measure_cli> launch = std::make_shared<measure_cli>();  // optional: explains a MEASUREMENT mismatch
+  measure_flag_set launch_flags;
 };
 
 // --certs DIR: the certificates snpguest writes (ark/ask/asvk and vcek/vlek .pem or .der).
@@ -48,7 +52,31 @@ int add_certs_dir(const std::string& dir, pipeline::request& rq) {
   return ok;
 }
 
+// The launch inputs, when given: refused with --batch, without an expected measurement, or without
+// --mode and --ovmf. `belief` stays empty when none was given.
+int read_launch_inputs(const verify_cli& o, const validate::options& expect,
+                       std::optional<workflows::launch_belief>& belief) {
+  const auto given = o.launch_flags.first_given();
+  if (given.empty()) return ok;
+  auto refuse = [](const std::string& msg) {
+    std::cerr << "sevproof verify: " << msg << "\n";
+    return static_cast<int>(usage);
+  };
+  if (!o.batch.empty()) return refuse(given + ": the launch inputs explain one report's MEASUREMENT, not with --batch");
+  if (expect.measurements.empty())
+    return refuse(given +
+                  ": the launch inputs explain a MEASUREMENT mismatch: give the expected --measurement too (or a "
+                  "reference-values file with one)");
+  if (o.launch->mode.empty() || o.launch->ovmf.empty())
+    return refuse(given + ": the launch inputs need --mode and --ovmf (the sevproof measure flags)");
+  int code = ok;
+  belief = belief_from_flags(*o.launch, code);
+  return belief ? ok : code;
+}
+
 int run_single(const verify_cli& o, const validate::options& expect) {
+  std::optional<workflows::launch_belief> belief;
+  if (int rc = read_launch_inputs(o, expect, belief); rc != ok) return rc;
   pipeline::request rq;
   if (int rc = o.evidence.fill(rq, "sevproof verify"); rc != ok) return rc;
   if (!o.evidence.certs_dir.empty())
@@ -66,10 +94,17 @@ int run_single(const verify_cli& o, const validate::options& expect) {
               << a.input_error->to_string() << "\n";
     return bad_input;
   }
-  if (o.json)
-    std::cout << pipeline::appraisal_json(a, o.report, o.all).dump(2) << "\n";
-  else
+  const auto why = belief ? workflows::explain_measurement(a, belief->view()) : std::nullopt;
+  if (o.json) {
+    auto j = pipeline::appraisal_json(a, o.report, o.all);
+    if (why) workflows::attach_explanation(j, *why);
+    std::cout << j.dump(2) << "\n";
+  } else {
     std::cout << pipeline::appraisal_text(a, o.report, o.all);
+    if (why)
+      std::cout << "\nMEASUREMENT differs from the expected launch digest; against the launch inputs given:\n"
+                << workflows::explanation_text(*why);
+  }
   return pipeline::exit_code(a);
 }
 
@@ -84,7 +119,9 @@ runner add_verify(CLI::App& app) {
       "as received. Validation (P checks) compares it with your reference values; only what you ask for is\n"
       "checked, except that a policy allowing debugging and a report requested by the host are refused\n"
       "unless allowed. Reference values can come from a file (--reference-values, TOML or JSON, keys = these\n"
-      "option names); flags given here override it. Check codes: docs/checks.md.\n\n"
+      "option names); flags given here override it. Check codes: docs/checks.md.\n"
+      "With the launch inputs (the sevproof measure flags) a failed MEASUREMENT check (P018) names the input\n"
+      "that explains the reported digest, as `sevproof explain` does.\n\n"
       "Numbers are decimal or 0x-hexadecimal (a leading zero is refused, never read as octal); an empty\n"
       "value is refused, so an unset shell variable cannot turn a check off.\n\n"
       "Examples:\n"
@@ -93,7 +130,9 @@ runner add_verify(CLI::App& app) {
       "  sevproof verify -r report.bin --cert-table certs.bin --now 2023-10-01   # extended report, historic time\n"
       "  sevproof verify -r report.bin --vcek vcek.der --crl crl.der --require-crl --measurement 845f...945b \\\n"
       "                  --min-tcb bl=3,tee=0,snp=8,ucode=115 --vmpl 0 --json\n"
-      "  sevproof verify --batch fleet.jsonl > verdicts.jsonl                # one JSON object per line\n\n"
+      "  sevproof verify --batch fleet.jsonl > verdicts.jsonl                # one JSON object per line\n"
+      "  sevproof verify -r report.bin --vcek vcek.der --measurement 845f...945b \\\n"
+      "                  --mode snp --vcpus 4 --vcpu-type EPYC-Milan --ovmf OVMF.fd   # a mismatch names the input\n\n"
       "Exit codes: 0 all checks passed, 1 a check failed (or could not run), 2 usage error, 3 input unreadable or "
       "malformed.");
   app.add_option("--report,-r", o->report,
@@ -104,6 +143,9 @@ runner add_verify(CLI::App& app) {
       "\"chain\"|\"crl\": PATH, \"now\": TIME, reference values...}; prints one JSON verdict per line, in order");
   o->evidence.add(app);
   o->expect.add(app);
+  o->launch->command = "verify";
+  o->launch_flags =
+      add_launch_flags(app, o->launch, "Launch inputs, to explain a MEASUREMENT mismatch (the sevproof measure flags)");
   app.add_flag("--json", o->json, "Print the verdict (and the decoded report) as JSON (schemas/verdict.schema.json)");
   app.add_flag("--all", o->all, "Also list the validation checks that were not requested");
   return [o]() -> int {
@@ -113,7 +155,11 @@ runner add_verify(CLI::App& app) {
     }
     validate::options expect;
     if (int rc = o->expect.collect(expect, "sevproof verify"); rc != ok) return rc;
-    if (!o->batch.empty()) return run_batch(o->batch, o->evidence, expect);
+    if (!o->batch.empty()) {
+      std::optional<workflows::launch_belief> none;
+      if (int rc = read_launch_inputs(*o, expect, none); rc != ok) return rc;
+      return run_batch(o->batch, o->evidence, expect);
+    }
     return run_single(*o, expect);
   };
 }

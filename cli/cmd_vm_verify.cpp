@@ -8,6 +8,7 @@
 #include "verify_flags.hpp"
 #include "vm_cli.hpp"
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/workflows/explain_mismatch.hpp"
 #include "sevproof/workflows/vm_verify.hpp"
 
 namespace sevproof::cli {
@@ -21,13 +22,16 @@ struct vm_verify_cli {
   bool json = false, all = false;
 };
 
-// The recomputed launch digest when [expect] records none, and the named keys' digests.
-int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_digests& keys) {
+// The recomputed launch digest when [expect] records none (then `launch` keeps the files read), and
+// the named keys' digests.
+int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_digests& keys,
+           std::optional<vmw::launch_files>& launch) {
   int code = ok;
   const bool recompute = d.expect.measurements.empty();
   auto files = read_vm_files(d, code, recompute);
   if (!files) return code;
   if (recompute) {
+    launch = files->launch;
     auto ld = vmw::expected_measurement(d, files->launch);
     if (!ld)
       return std::cerr << "sevproof vm verify: the launch cannot be measured: " << ld.err().message << "\n",
@@ -45,6 +49,24 @@ int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_
   return ok;
 }
 
+// Why MEASUREMENT differs from the expected one: the launch [launch] describes, searched for the
+// change that gives the reported digest. nullopt: the measurement check did not fail.
+std::optional<result<workflows::explanation_report>> explain_vm(const vmw::definition& d, const pipeline::appraisal& a,
+                                                                std::optional<vmw::launch_files> launch) {
+  if (!workflows::measurement_failed(a)) return std::nullopt;
+  if (!launch) {
+    int code = ok;
+    auto files = read_vm_files(d, code);
+    if (!files)
+      return result<workflows::explanation_report>(
+          error{d.source, "", std::nullopt, "its launch files cannot be read (the message above says why)"});
+    launch = std::move(files->launch);
+  }
+  auto b = workflows::belief_of(d, std::move(*launch));
+  if (!b) return result<workflows::explanation_report>(b.err());
+  return workflows::explain_measurement(a, b->view());
+}
+
 int run(const vm_verify_cli& o) {
   if (!o.evidence.certs_dir.empty())
     return std::cerr << "sevproof vm verify: --certs is not taken here yet: give the files with --vcek/--vlek and "
@@ -59,7 +81,8 @@ int run(const vm_verify_cli& o) {
            static_cast<int>(usage);
   std::optional<bytes> recomputed;
   vmw::key_digests keys;
-  if (int rc = gather(*d, recomputed, keys); rc != ok) return rc;
+  std::optional<vmw::launch_files> launch;
+  if (int rc = gather(*d, recomputed, keys, launch); rc != ok) return rc;
   pipeline::request rq;
   if (int rc = o.evidence.fill(rq, "sevproof vm verify"); rc != ok) return rc;
   auto rf = read_file(o.report);
@@ -72,6 +95,7 @@ int run(const vm_verify_cli& o) {
     return bad_input;
   }
   const auto sources = vmw::check_sources(*d);
+  const auto why = explain_vm(*d, a, std::move(launch));
   if (o.json) {
     auto j = pipeline::appraisal_json(a, o.report, o.all);
     j["vm"] = o.vm;
@@ -79,6 +103,7 @@ int run(const vm_verify_cli& o) {
     for (auto& c : j["checks"])
       if (c["status"] == "fail")
         if (auto it = sources.find(c["code"].get<std::string>()); it != sources.end()) c["vm_key"] = it->second;
+    if (why) workflows::attach_explanation(j, *why);
     std::cout << j.dump(2) << "\n";
     return pipeline::exit_code(a);
   }
@@ -91,6 +116,7 @@ int run(const vm_verify_cli& o) {
     if (c.result == status::fail)
       if (auto it = sources.find(c.code); it != sources.end())
         std::cout << "  " << c.code << " FAIL  from " << o.vm << ": " << it->second << "\n";
+  if (why) std::cout << workflows::explanation_text(*why);
   return pipeline::exit_code(a);
 }
 
@@ -104,7 +130,9 @@ void add_vm_verify(CLI::App& vm, std::vector<std::pair<CLI::App*, runner>>& subs
       "Checks everything `sevproof verify` checks, with the reference values the file implies: MEASUREMENT (one of\n"
       "[expect] measurement, else recomputed from [launch], every file checked against its pin), POLICY equal to\n"
       "the launch policy (P035), HOST_DATA, the ID block's FAMILY_ID/IMAGE_ID and key digests, every [expect] value,\n"
-      "and for SNPGuard files PLATFORM_INFO exactly (P036). A failed check names the file key behind it.\n\n"
+      "and for SNPGuard files PLATFORM_INFO exactly (P036). A failed check names the file key behind it; a\n"
+      "failed MEASUREMENT names the input of [launch] that explains the reported digest (as `sevproof explain`\n"
+      "searches), and a failed POLICY the differing policy fields.\n\n"
       "Examples:\n"
       "  sevproof vm verify vm.toml --report report.bin --vcek vcek.der\n"
       "  sevproof vm verify vm-config.toml --report report.bin --vcek vcek.der --crl crl.der --json   # a SNPGuard "

@@ -24,7 +24,7 @@ cli_test("explain: guest features 0x21 in words" 0
          "EXPLAINED \\(1 input differ\\):\n  the guest was launched with guest features 0x21 \\(SNPActive, DebugSwap\\), not 0x1: the host's kvm_amd debug_swap is on or QEMU has debug-swap=on"
          explain --measurement ${M03} ${MILAN4} --guest-features 0x1)
 cli_test("explain --json: the documented shape" 0
-         "^{\n  \"schema_version\": 1,\n  \"explained\": true,\n  \"explanations\": \\[\n    {\n      \"changes\": {\n        \"guest-features\": \"0x21\"\n      },\n      \"digest\": \"${M03}\"\n    }\n  \\],\n  \"searched\": {\n    \"guest-features\": 8191,\n    \"vcpus\": 511,\n    \"vcpu-type\": 4,"
+         "^{\n  \"schema_version\": 1,\n  \"explained\": true,\n  \"explanations\": \\[\n    {\n      \"changes\": {\n        \"guest-features\": \"0x21\"\n      },\n      \"digest\": \"${M03}\",\n      \"sentence\": \"the guest was launched with guest features 0x21 [^\n]*\"\n    }\n  \\],\n  \"searched\": {\n    \"guest-features\": 8191,\n    \"vcpus\": 511,\n    \"vcpu-type\": 4,"
          explain --json --measurement ${M03} ${MILAN4})
 # Two changes: guest features and vCPU count (m04 inputs, m03 digest), the digest given as base64.
 cli_test("explain: guest features and vCPU count together" 0
