@@ -1,7 +1,7 @@
 # `vm verify` on a real AMD-signed report: a VM file recording its measurement, policy and HOST_DATA
 # verifies (exit 0, the verdict of `sevproof verify`); the same file with the measurement, the policy
 # or HOST_DATA changed fails that check alone (exit 1) and names the file key behind it, in text
-# and in --json (vm_key).
+# and in --json (vm_key); the policy failure names the differing policy field with both values.
 #   cmake -DSEVPROOF=... -DTD=... -DWORK=... -DDIR=oak-genoa-v5 -P verify.cmake
 set(R "${TD}/reports/${DIR}/report.bin")
 set(C "${TD}/reports/${DIR}/vcek.der")
@@ -61,6 +61,6 @@ if(p STREQUAL "0x0000000000070000")
   set(p2 0x30000)
 endif()
 write(policy "${m}" "${p2}" "${h}")
-check(policy 1 "P035 fail[^\n]*\n[^\n]*the launch policy is 0x00000000000[37]0000.*P035 FAIL  from [^\n]*: launch.policy \\(line 7\\)")
+check(policy 1 "P035 fail[^\n]*\n[^\n]*the launch policy is 0x00000000000[37]0000: MIGRATE_MA \\(report [01], launch [01]\\).*P035 FAIL  from [^\n]*: launch.policy \\(line 7\\)")
 write(hostdata "${m}" "${p}" "${h2}")
 check(hostdata 1 "P013 fail.*P013 FAIL  from [^\n]*: launch.host_data \\(line 8\\)")
