@@ -55,9 +55,8 @@ std::optional<pipeline::launch_files> read_launch_files(const measure_cli& o, in
   auto fw = o.ovmf_data ? read_result{o.ovmf_data, {}} : read_file(o.ovmf);
   if (!fw.data) return fail(bad_input, "--ovmf " + fw.why);
   f.ovmf = std::move(*fw.data);
-  for (auto [flag, path, given, out] :
-       {std::tuple{"--kernel", &o.kernel, &o.kernel_sha256, &f.kernel},
-        std::tuple{"--initrd", &o.initrd, &o.initrd_sha256, &f.initrd}}) {
+  for (auto [flag, path, given, out] : {std::tuple{"--kernel", &o.kernel, &o.kernel_sha256, &f.kernel},
+                                        std::tuple{"--initrd", &o.initrd, &o.initrd_sha256, &f.initrd}}) {
     if (path->empty()) continue;
     auto h = *given ? hashed_file{*given, 0, {}} : sha256_file(*path, flag + 2);
     if (!h.digest) return fail(bad_input, std::string(flag) + " " + h.why);

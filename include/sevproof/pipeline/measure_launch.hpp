@@ -32,7 +32,7 @@ struct launch_files {
   std::optional<crypto::sha256_digest> initrd;  // with a kernel: initrd digest (absent = empty)
   std::optional<std::string> append;            // with a kernel: command line (absent = empty)
   std::string kernel_name = "kernel", initrd_name = "initrd";
-  std::optional<bytes> svsm;   // snp:svsm: the SVSM image
+  std::optional<bytes> svsm;  // snp:svsm: the SVSM image
   std::string svsm_name = "SVSM";
   std::uint64_t vars_size = 0;  // snp:svsm: size of the OVMF_VARS area in bytes
 };
