@@ -21,6 +21,7 @@
 #include "sevproof/core/number.hpp"
 #include "sevproof/crypto/hash.hpp"
 #include "sevproof/measure/request.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 #include "sevproof/snp/policy.hpp"
 #include "sevproof/validate/reference_values.hpp"
 #include "sevproof/workflows/vm_document.hpp"
@@ -470,13 +471,11 @@ struct launch_files {
   std::optional<crypto::sha256_digest> kernel, initrd;
 };
 
-// The launch inputs (kernel hashes included) and the parsed firmware, every file checked against
-// its pin; errors name the file key.
-struct measured_launch {
-  measure::launch_inputs inputs;
-  measure::ovmf_image fw;
-};
-inline result<measured_launch> launch_of(const definition& d, launch_files f) {
+namespace detail {
+
+// Pins checked, then the launch measured by the pipeline (`sevproof measure`'s); errors name the
+// file key. A launch whose digest is refused is returned with its failure (its inputs are known).
+inline result<pipeline::measurement> measured(const definition& d, launch_files f) {
   if (auto e = check_pin(d, d.ovmf, crypto::sha256_of(f.ovmf))) return *e;
   for (auto [ref, digest] : {std::pair{&d.kernel, &f.kernel}, std::pair{&d.initrd, &f.initrd}}) {
     if (ref->has_value() != digest->has_value())
@@ -485,34 +484,47 @@ inline result<measured_launch> launch_of(const definition& d, launch_files f) {
     if (*ref)
       if (auto e = check_pin(d, **ref, **digest)) return *e;
   }
-  auto in = launch_inputs_of(d);
-  if (!in) return in.err();
-  auto fw = measure::parse_ovmf(std::move(f.ovmf));
-  if (!fw)
-    return error{d.source, "", std::nullopt, d.where(d.ovmf.key) + ": " + d.ovmf.path + ": " + fw.err().to_string()};
-  if (f.kernel) {
-    measure::boot_hashes bh;
-    bh.kernel = *f.kernel;
-    if (f.initrd) bh.initrd = *f.initrd;
-    bh.cmdline = measure::boot_hashes::cmdline_hash(d.append.value_or(""));
-    in->kernel = bh;
+  pipeline::launch_files lf;
+  lf.ovmf_name = d.ovmf.path;
+  lf.ovmf = std::move(f.ovmf);
+  lf.kernel = f.kernel;
+  lf.initrd = f.initrd;
+  lf.append = d.append;
+  auto m = pipeline::measure_launch(to_request(d), lf);
+  switch (m.failure) {
+    case pipeline::measure_failure::none:
+    case pipeline::measure_failure::refused:
+      break;
+    case pipeline::measure_failure::usage:  // the same words as launch_inputs_of: the key, not the flag
+      return error{d.source, "", std::nullopt, detail::flag_to_key(d, m.why->message)};
+    case pipeline::measure_failure::input:
+      return error{d.source, "", std::nullopt, d.where(d.ovmf.key) + ": " + m.why->to_string()};
   }
-  return measured_launch{std::move(in).value(), std::move(fw).value()};
+  return m;
 }
+
+}  // namespace detail
 
 // Pins checked, then the expected launch digest (48 bytes for SNP, 32 for SEV and SEV-ES).
 inline result<bytes> expected_measurement(const definition& d, launch_files f, measure::trace* t = nullptr) {
-  auto l = launch_of(d, std::move(f));
-  if (!l) return l.err();
-  auto refused = [&](const error& e) { return error{d.source, "", std::nullopt, e.message}; };
-  if (l->inputs.mode == measure::guest_mode::snp) {
-    auto dg = measure::snp_launch_digest(l->fw, l->inputs, t);
-    if (!dg) return refused(dg.err());
-    return bytes(dg->begin(), dg->end());
-  }
-  auto dg = measure::sev_launch_digest(l->fw, l->inputs, t);
-  if (!dg) return refused(dg.err());
-  return bytes(dg->begin(), dg->end());
+  auto m = detail::measured(d, std::move(f));
+  if (!m) return m.err();
+  if (m->failure == pipeline::measure_failure::refused) return error{d.source, "", std::nullopt, m->why->message};
+  if (t) t->insert(t->end(), m->trace.begin(), m->trace.end());
+  return m->digest;
+}
+
+// The launch inputs (kernel hashes included) and the parsed firmware, every file checked against
+// its pin; errors name the file key. A launch no real guest could have (its digest refused) is
+// returned too: explaining a digest searches around it.
+struct measured_launch {
+  measure::launch_inputs inputs;
+  measure::ovmf_image fw;
+};
+inline result<measured_launch> launch_of(const definition& d, launch_files f) {
+  auto m = detail::measured(d, std::move(f));
+  if (!m) return m.err();
+  return measured_launch{m->inputs, std::move(*m->firmware)};
 }
 
 // The same from files a caller holds in memory (the page: files the user dropped), looked up by
