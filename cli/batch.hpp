@@ -13,6 +13,7 @@
 
 #include "io.hpp"
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/pipeline/evidence_inputs.hpp"
 #include "verify_flags.hpp"
 
 namespace sevproof::cli {
@@ -53,43 +54,30 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
     return;
   }
   pipeline::request rq = defaults;
-  using k = pipeline::evidence_kind;
-  static const std::pair<const char*, k> files[] = {
-      {"vcek", k::vcek}, {"vlek", k::vlek}, {"cert_table", k::cert_table}, {"chain", k::chain}, {"ark", k::chain},
-      {"ask", k::chain}, {"crl", k::crl}};
   validate::options lineref;
   bool has_ref = false;
   try {
     for (const auto& [key, value] : j.items()) {
       if (key == "report") continue;
-      bool handled = false;
-      for (const auto& [name, kind] : files)
-        if (key == name) {
-          if (!value.is_string() || value.get<std::string>().empty())
-            throw validate::option_error(key + ": expected a file path");
-          if (auto err = read_input(value.get<std::string>(), key, rq, kind)) throw validate::option_error(*err);
-          handled = true;
-        }
-      if (handled) continue;
+      if (const auto* slot = pipeline::evidence_slot_of(key); slot != nullptr && key.find('-') == std::string::npos) {
+        if (!value.is_string() || value.get<std::string>().empty())
+          throw validate::option_error(key + ": expected a file path");
+        if (auto err = read_input(value.get<std::string>(), key, rq, slot->kind)) throw validate::option_error(*err);
+        continue;
+      }
       if (key == "now" || key == "product") {
         if (!value.is_string()) throw validate::option_error(key + ": expected a string");
-        const auto s = value.get<std::string>();
-        if (key == "now") {
-          auto t = utc::parse_explained(s);
-          if (!t.seconds) throw validate::option_error("now " + s + ": " + t.problem);
-          rq.now = t.seconds;
-        } else {
-          rq.product = snp::product_from_name(s);
-          if (!rq.product) throw validate::option_error("product " + s + ": use milan, genoa or turin");
-        }
+        const auto problem = key == "now" ? pipeline::set_now(rq, value.get<std::string>())
+                                          : pipeline::set_product(rq, value.get<std::string>());
+        if (problem) throw validate::option_error(key + " " + *problem);
         continue;
       }
       has_ref = true;  // anything else is a reference value
     }
     if (has_ref) {
       nlohmann::json ref = j;
-      for (const char* drop : {"report", "vcek", "vlek", "cert_table", "chain", "ark", "ask", "crl", "now", "product"})
-        ref.erase(drop);
+      for (auto it = ref.begin(); it != ref.end();)
+        it = pipeline::is_request_key(it.key()) && it.key().find('-') == std::string::npos ? ref.erase(it) : ++it;
       validate::apply_json(ref, text, "line " + std::to_string(job.number), lineref);
     }
   } catch (const validate::option_error& e) {
