@@ -22,9 +22,11 @@ namespace batch_detail {
 
 inline constexpr std::size_t chunk_lines = 1024;
 inline constexpr std::size_t max_line = 1u << 20;
+inline constexpr std::size_t chunk_bytes = 32u << 20;  // a chunk also ends once its lines hold this much text
 
 struct line_job {
   std::size_t number = 0;
+  std::string text;  // the line, until a worker has turned it into a request
   std::string report_path;
   std::optional<pipeline::request> request;
   std::string error;  // why the line could not be turned into a request
@@ -121,11 +123,43 @@ inline nlohmann::ordered_json result_line(const line_job& job, const pipeline::a
   return out;
 }
 
-inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache) {
+// std::getline with a bound: keeps at most `max` characters of the line and skips the rest (a
+// hostile multi-gigabyte line is never held in memory). False at the end of the input.
+inline bool bounded_line(std::istream& in, std::string& line, std::size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (int c; (c = sb->sbumpc()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < max)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
+  }
+  in.setstate(std::ios::eofbit);
+  return any;
+}
+
+// One line from text to result: the JSON read, the files read, the appraisal (all on a worker).
+inline void read_line(line_job& job, const pipeline::request& defaults, const validate::options& expect) {
+  const std::string text = std::move(job.text);
+  nlohmann::json peek = nlohmann::json::parse(text, nullptr, false);
+  if (peek.is_object() && peek.contains("report") && peek["report"].is_string())
+    job.report_path = peek["report"].get<std::string>();
+  else if (!peek.is_discarded() && peek.is_object())
+    job.error = "report: missing (each line needs \"report\": PATH)";
+  if (job.error.empty()) prepare(job, text, defaults, expect);
+}
+
+inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache, const pipeline::request& defaults,
+                      const validate::options& expect) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next++) < jobs.size();) {
       auto& job = jobs[i];
+      if (job.error.empty()) read_line(job, defaults, expect);
       if (!job.request) {
         job.out = result_line(job, nullptr);
         continue;
@@ -164,24 +198,22 @@ inline int run_batch(const std::string& path, const evidence_flags& flags, const
   std::string text;
   for (bool more = true; more;) {
     std::vector<line_job> jobs;
-    while (jobs.size() < chunk_lines && (more = static_cast<bool>(std::getline(in, text)))) {
+    std::size_t held = 0;
+    bool too_long = false;
+    while (jobs.size() < chunk_lines && held < chunk_bytes && (more = bounded_line(in, text, max_line, too_long))) {
       ++number;
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are skipped
       line_job job;
       job.number = number;
-      if (text.size() > max_line) {
+      if (too_long) {
         job.error = "line longer than 1 MiB";
       } else {
-        nlohmann::json peek = nlohmann::json::parse(text, nullptr, false);
-        if (peek.is_object() && peek.contains("report") && peek["report"].is_string())
-          job.report_path = peek["report"].get<std::string>();
-        else if (!peek.is_discarded() && peek.is_object())
-          job.error = "report: missing (each line needs \"report\": PATH)";
-        if (job.error.empty()) prepare(job, text, defaults, expect);
+        held += text.size();
+        job.text = std::move(text);
       }
       jobs.push_back(std::move(job));
     }
-    run_chunk(jobs, cache);
+    run_chunk(jobs, cache, defaults, expect);
     for (const auto& job : jobs) {
       all_verified = all_verified && job.out["verified"].get<bool>();
       std::cout << job.out.dump() << "\n";
