@@ -48,7 +48,7 @@
 
   self.onmessage = async (e) => {
     if (e.data.init) { load(e.data.init); return; }
-    const { files, options, botanOnly } = e.data;
+    const { files, options, botanOnly, op } = e.data;  // op: 'measure' (default) or 'explain'
     const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
     try {
       const core = await ready;
@@ -62,7 +62,8 @@
       if (kernel) req.kernelSha256 = kernel;
       if (initrd) req.initrdSha256 = initrd;
       req.ovmf = new Uint8Array(ovmf);
-      const result = JSON.parse(core.measure(req));
+      const result = JSON.parse(op === 'explain' ? core.explain(req) : core.measure(req));
+      result.op = op || 'measure';
       result.hashing = webCrypto ? 'WebCrypto' : 'WebAssembly (Botan)';
       if (kernel) result.kernel_sha256 = kernel;
       if (initrd) result.initrd_sha256 = initrd;
