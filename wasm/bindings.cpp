@@ -249,7 +249,10 @@ json vm_definition_json(const workflows::vm::definition& d) {
   auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
   auto file = [](const std::optional<workflows::vm::file_ref>& f) -> json {
     if (!f) return nullptr;
-    return {{"key", f->key}, {"line", f->line}, {"path", f->path}, {"resolved", f->resolved},
+    return {{"key", f->key},
+            {"line", f->line},
+            {"path", f->path},
+            {"resolved", f->resolved},
             {"sha256", f->pin ? json(hex::encode(*f->pin)) : json(nullptr)}};
   };
   return {{"source", d.source},
@@ -309,7 +312,8 @@ std::string read_vm_js(const std::string& text, const std::string& name) {
       .dump();
 }
 
-// openstackCheck({flavor, image, node?, require?, rootDevice?}) -> `sevproof openstack check --json` plus its verdict line
+// openstackCheck({flavor, image, node?, require?, rootDevice?}) -> `sevproof openstack check --json` plus its verdict
+// line
 // (`summary`, `launchable`), or {error}: would Nova boot this flavor and image as SEV, SEV-ES or SEV-SNP?
 std::string openstack_check_js(const val& in) {
   namespace os = workflows::openstack;
@@ -380,7 +384,8 @@ json classify_document(const bytes& d) {
     return {{"kind", "vm"}, {"detail", has("format") || has("launch") ? "sevproof VM file" : "SNPGuard VM file"}};
   if (has("vcpus") && (has("ram") || has("disk") || has("os-flavor-access:is_public")))
     return {{"kind", "openstack_flavor"}, {"detail", "OpenStack flavor"}};
-  if (has("disk_format") || has("container_format")) return {{"kind", "openstack_image"}, {"detail", "OpenStack image"}};
+  if (has("disk_format") || has("container_format"))
+    return {{"kind", "openstack_image"}, {"detail", "OpenStack image"}};
   const bool options = std::all_of(doc->members.begin(), doc->members.end(), [](const auto& m) {
     return std::any_of(std::begin(validate::option_table), std::end(validate::option_table),
                        [&](const auto& spec) { return m.first == spec.name; });

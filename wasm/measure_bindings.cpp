@@ -158,11 +158,12 @@ workflows::vm::definition definition_of(const val& v) {
 std::optional<std::string> vm_launch(const val& in, launch& l) {
   namespace vm = workflows::vm;
   vm::definition d = definition_of(in["vm"]);
-  if (!present(in, "ovmf")) return input_error("ovmf", d.where(d.ovmf.key) + ": " + d.ovmf.path + ": file not supplied");
+  if (!present(in, "ovmf"))
+    return input_error("ovmf", d.where(d.ovmf.key) + ": " + d.ovmf.path + ": file not supplied");
   vm::launch_files files{to_bytes(in["ovmf"]), digest_of(in, "kernelSha256"), digest_of(in, "initrdSha256")};
   if (auto e = vm::check_pin(d, d.ovmf, crypto::sha256_of(files.ovmf))) return input_error("ovmf", e->to_string());
-  for (auto [ref, digest, slot] : {std::tuple{&d.kernel, &files.kernel, "kernel"},
-                                   std::tuple{&d.initrd, &files.initrd, "initrd"}}) {
+  for (auto [ref, digest, slot] :
+       {std::tuple{&d.kernel, &files.kernel, "kernel"}, std::tuple{&d.initrd, &files.initrd, "initrd"}}) {
     if (ref->has_value() && !digest->has_value())
       return input_error(slot, d.where((*ref)->key) + ": " + (*ref)->path + ": file not supplied");
     if (!ref->has_value() && digest->has_value())
@@ -235,7 +236,9 @@ std::string explain_js(const val& in) {
   for (const auto& e : r->explanations) {
     json changes = json::object();
     for (const auto& c : e.changes) changes[c.flag] = c.value ? json(*c.value) : json(nullptr);
-    list.push_back({{"changes", changes}, {"digest", hex::encode(e.digest)}, {"sentence", e.sentence},
+    list.push_back({{"changes", changes},
+                    {"digest", hex::encode(e.digest)},
+                    {"sentence", e.sentence},
                     {"same_digest", e.same_digest}});
   }
   json searched = json::object();
