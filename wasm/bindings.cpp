@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "sevproof/core/base64.hpp"
@@ -111,9 +113,88 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
 // Verified certificate links, remembered for the page's lifetime (the library's link cache, keyed by
 // certificate and issuer-key fingerprints): each report's own signature and bindings are always
 // checked afresh.
-verify::link_cache& page_links() {
-  static verify::link_cache links;
+// The chain's RSA-PSS questions WebCrypto answered (question identity -> valid): the link cache puts a link
+// to them first, and only a question with exactly this identity is answered; any other Botan verifies.
+std::map<std::string, bool>& webcrypto_pss_answers() {
+  static std::map<std::string, bool> answers;
+  return answers;
+}
+
+std::string pss_question_id(bytes_view spki, bytes_view tbs, bytes_view signature) {
+  crypto::sha256 h;
+  for (const bytes_view part : {spki, tbs}) {
+    const auto n = static_cast<std::uint32_t>(part.size());
+    const byte len[4] = {static_cast<byte>(n), static_cast<byte>(n >> 8), static_cast<byte>(n >> 16),
+                         static_cast<byte>(n >> 24)};
+    h.update(bytes_view(len, 4));
+    h.update(part);
+  }
+  h.update(signature);
+  return hex::encode(h.finish());
+}
+
+std::unique_ptr<verify::link_cache>& page_links_slot() {
+  static std::unique_ptr<verify::link_cache> links;
   return links;
+}
+
+verify::link_cache& page_links() {
+  auto& links = page_links_slot();
+  if (!links) {
+    links = std::make_unique<verify::link_cache>();
+    links->answer_rsa_pss_with([](bytes_view spki, bytes_view tbs, bytes_view signature) -> std::optional<bool> {
+      const auto& answers = webcrypto_pss_answers();
+      const auto it = answers.find(pss_question_id(spki, tbs, signature));
+      return it == answers.end() ? std::nullopt : std::optional<bool>(it->second);
+    });
+  }
+  return *links;
+}
+
+// forgetLinks(): the verified links and WebCrypto's answers are dropped, so that the next verification checks
+// every chain link again (the page does this when the user asks for the WebAssembly library only).
+void forget_links_js() {
+  page_links_slot().reset();
+  webcrypto_pss_answers().clear();
+}
+
+// answerRsaPss([{id, valid}]): WebCrypto's answers to the questions rsaPssQuestions / builtinChainQuestions named.
+void answer_rsa_pss_js(const val& answers) {
+  for (unsigned i = 0, n = answers["length"].as<unsigned>(); i < n; ++i) {
+    const val a = answers[i];
+    if (present(a, "id") && present(a, "valid"))
+      webcrypto_pss_answers()[a["id"].as<std::string>()] = a["valid"].as<bool>();
+  }
+}
+
+// One chain link's RSA-PSS question (AMD's parameters only) as the page puts it to WebCrypto, unless answered.
+void add_pss_question(const crypto::certificate& subject, const crypto::certificate& issuer, json& out) {
+  const auto q = subject.pss_sha384();
+  if (!q) return;
+  const bytes spki = issuer.spki_der();
+  auto id = pss_question_id(spki, q->tbs, q->signature);
+  if (webcrypto_pss_answers().count(id)) return;
+  for (const auto& e : out)
+    if (e["id"] == id) return;
+  out.push_back({{"id", std::move(id)},
+                 {"link", subject.subject_cn() + " by " + issuer.subject_cn()},
+                 {"spki", base64::encode(spki)},
+                 {"tbs", base64::encode(q->tbs)},
+                 {"signature", base64::encode(q->signature)}});
+}
+
+// The links verification will check, walking up by issuer name from `start` through `pool` to a self-signed root.
+void chain_questions(const crypto::certificate& start, const std::vector<const crypto::certificate*>& pool, json& out,
+                     int depth = 0) {
+  if (depth > 3) return;
+  for (const auto* issuer : pool) {
+    if (issuer->subject_cn() != start.issuer_cn()) continue;
+    add_pss_question(start, *issuer, out);
+    if (issuer->subject_cn() == issuer->issuer_cn())
+      add_pss_question(*issuer, *issuer, out);  // the root's self-signature
+    else
+      chain_questions(*issuer, pool, out, depth + 1);
+  }
 }
 
 // checkBuiltinChain(product or "" for all) -> [{product, link, valid, detail}]: each built-in ARK's self-signature and
@@ -148,6 +229,19 @@ std::string check_builtin_chain_js(const std::string& product) {
   return out.dump();
 }
 
+// builtinChainQuestions(product) -> [{id, link, spki, tbs, signature}]: the RSA-PSS questions checkBuiltinChain
+// will ask for the product's built-in ARK, ASK and ASVK, for the page to put to WebCrypto first.
+std::string builtin_chain_questions_js(const std::string& product) {
+  const auto trust = verify::trust_anchors::amd();
+  const auto want = snp::product_from_name(product);
+  std::vector<const crypto::certificate*> pool;
+  for (const auto& c : pipeline::builtin_chain())
+    if (const auto pin = trust.identify(c); pin && (!want || pin->product == *want)) pool.push_back(&c);
+  json out = json::array();
+  for (const auto* c : pool) chain_questions(*c, pool, out);
+  return out.dump();
+}
+
 // The identity of one ECDSA question (signer key, message, r, s): a WebCrypto answer is used only for
 // the exact question it was computed for.
 std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r,
@@ -164,9 +258,10 @@ std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<con
   return hex::encode(h.finish());
 }
 
-// signatureInput(same request as verify) -> {id, spki, message, r, s} (base64): the report signature
-// question the library will ask in verify (the signer and bytes it will use), for the page to put
-// to WebCrypto first; {} when there is none (no signer, unreadable input: verify will say why).
+// signatureInput(same request as verify) -> {id, spki, message, r, s, links} (base64): the report signature
+// question the library will ask in verify (the signer and bytes it will use), and the RSA-PSS questions of the
+// chain links from the signer up to its ARK not yet answered ({id, link, spki, tbs, signature}), for the page to
+// put to WebCrypto first; {} when there is none (no signer, unreadable input: verify will say why).
 std::string signature_input_js(const val& in) {
   if (!present(in, "report")) return "{}";
   pipeline::request rq;
@@ -187,11 +282,18 @@ std::string signature_input_js(const val& in) {
   if (!ev.signer || !sig) return "{}";
   const bytes spki = ev.signer->spki_der();
   const auto message = ev.report.report.signed_bytes();
+  std::vector<const crypto::certificate*> pool;
+  for (const auto& c : ev.offered) pool.push_back(&c);
+  if (rq.builtin_chain)
+    for (const auto& c : pipeline::builtin_chain()) pool.push_back(&c);
+  json links = json::array();
+  chain_questions(*ev.signer, pool, links);
   return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)},
               {"spki", base64::encode(spki)},
               {"message", base64::encode(message)},
               {"r", base64::encode(sig->r_be)},
-              {"s", base64::encode(sig->s_be)}}
+              {"s", base64::encode(sig->s_be)},
+              {"links", links}}
       .dump();
 }
 
@@ -540,6 +642,9 @@ EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("verify", &verify_js);
   emscripten::function("signatureInput", &signature_input_js);
   emscripten::function("checkBuiltinChain", &check_builtin_chain_js);
+  emscripten::function("builtinChainQuestions", &builtin_chain_questions_js);
+  emscripten::function("answerRsaPss", &answer_rsa_pss_js);
+  emscripten::function("forgetLinks", &forget_links_js);
   emscripten::function("readReferenceValues", &read_reference_values_js);
   emscripten::function("readVm", &read_vm_js);
   emscripten::function("openstackCheck", &openstack_check_js);

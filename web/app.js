@@ -326,10 +326,26 @@
   // the answer only for that question (else Botan verifies). "WebAssembly library only" skips this.
   const b64bytes = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
   const keys = new Map();
+  const botanOnly = () => $('opt-botan-sig').checked || !(self.crypto && crypto.subtle);
+  // The chain links' RSA-PSS (SHA-384, salt 48) questions the library named: WebCrypto's answers go back to the
+  // library, which uses each only for exactly its question (and remembers the verified link); others Botan checks.
+  async function answerLinks(questions) {
+    const answers = [];
+    for (const q of questions) {
+      try {
+        const key = await crypto.subtle.importKey('spki', b64bytes(q.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']);
+        answers.push({ id: q.id, valid: await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, b64bytes(q.signature), b64bytes(q.tbs)) });
+      } catch (e) {
+        // a key WebCrypto does not take: the library verifies that link with Botan
+      }
+    }
+    if (answers.length) core.answerRsaPss(answers);
+  }
   async function webcryptoAnswer(request) {
-    if ($('opt-botan-sig').checked || !(self.crypto && crypto.subtle)) return;
+    if (botanOnly()) return;
     const q = JSON.parse(core.signatureInput(request));
     if (!q.id) return;
+    await answerLinks(q.links);
     try {
       let key = keys.get(q.spki);
       if (!key) {
@@ -480,11 +496,18 @@
   function checkBuiltinChain(products) {  // one product per idle moment, so a Verify click never waits long
     if (products.length === 0) return;
     const idle = self.requestIdleCallback || ((f) => setTimeout(f, 0));
-    idle(() => {
+    idle(async () => {
+      if (!botanOnly()) await answerLinks(JSON.parse(core.builtinChainQuestions(products[0])));
       for (const l of JSON.parse(core.checkBuiltinChain(products[0])))
         $('builtin-links').appendChild(el('li', { 'data-status': l.valid ? 'pass' : 'fail' }, `${l.valid ? 'pass' : 'FAIL'}  ${l.link}: ${l.detail}`));
       checkBuiltinChain(products.slice(1));
     }, { timeout: 2000 });
+  }
+  // "WebAssembly library only": every link is checked again by Botan, the built-in ones at once.
+  function botanOnlyChanged() {
+    core.forgetLinks();
+    $('builtin-links').replaceChildren();
+    checkBuiltinChain(['genoa', 'milan', 'turin']);
   }
 
   // ---- tools: KDS URLs for the report, digest of a key file ----
@@ -572,6 +595,7 @@
       out.textContent = r.measurement + ' (set as the expected measurement; press Verify to check the report)';
     }
     out.title = r.inputs.join('\n');
+    out.dataset.timing = JSON.stringify(r.timing);
   }
 
   let lastReportMeasurement = null;
@@ -691,6 +715,7 @@
   $('openstack').addEventListener('input', clearOpenstack);
   $('openstack').addEventListener('change', clearOpenstack);
   $('m-explain').addEventListener('click', explainDifference);
+  $('opt-botan-sig').addEventListener('change', () => { if (core) botanOnlyChanged(); });
   $('os-check').addEventListener('click', () => { openstackCheck(); });
   for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) $(id).addEventListener('change', () => { clearExplanation(); measureWorker(); });  // compile while the user fills the form
   $('verify').addEventListener('click', () => { verify(); });

@@ -51,7 +51,9 @@
     const { files, options, botanOnly, op } = e.data;  // op: 'measure' (default) or 'explain'
     const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
     try {
+      const t0 = performance.now();
       const core = await ready;
+      const compiled = performance.now();
       const webCrypto = !botanOnly && self.crypto && self.crypto.subtle;
       const hash = (f, label) => (webCrypto ? hashWithWebCrypto(f, label, post) : hashWithBotan(core, f, label, post));
       const req = Object.assign({}, options);
@@ -62,8 +64,11 @@
       if (kernel) req.kernelSha256 = kernel;
       if (initrd) req.initrdSha256 = initrd;
       req.ovmf = new Uint8Array(ovmf);
+      const hashed = performance.now();
       const result = JSON.parse(op === 'explain' ? core.explain(req) : core.measure(req));
       result.op = op || 'measure';
+      result.timing = { wait_for_module_ms: Math.round(compiled - t0), read_and_hash_ms: Math.round(hashed - compiled),
+                        library_ms: Math.round(performance.now() - hashed) };
       result.hashing = webCrypto ? 'WebCrypto' : 'WebAssembly (Botan)';
       if (kernel) result.kernel_sha256 = kernel;
       if (initrd) result.initrd_sha256 = initrd;

@@ -374,3 +374,64 @@ test('explain: m02 believed, m03 reported: guest features 0x21; a digest nothing
   assert.ok(none.searched.vcpus >= 511 && none.searched['guest-features'] > 0 && none.candidates > 1000, JSON.stringify(none.searched));
   assert.equal(JSON.parse(measureCore.explain({ ...believed, reported: 'ab'.repeat(20) })).error.input, 'reported');
 });
+
+// ---- the chain's RSA-PSS links by WebCrypto (the page's default) and by Botan (the reference) agree ----
+async function answerLinks(questions) {
+  const answers = [];
+  for (const q of questions) {
+    const key = await crypto.subtle.importKey('spki', b64(q.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']);
+    answers.push({ id: q.id, valid: await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, b64(q.signature), b64(q.tbs)) });
+  }
+  core.answerRsaPss(answers);
+  return answers;
+}
+const byWebCrypto = (r) => r.checks.filter((c) => /RSA-PSS SHA-384.*\(WebCrypto\)|WebCrypto\)$/.test(c.message) && c.code !== 'V016');
+test(`chain links: WebCrypto RSA-PSS and Botan give the same checks on every real report and certificate (${signed.length} pairs)`, async () => {
+  let answered = 0;
+  let used = 0;
+  for (const [report, cert] of signed) {
+    for (const vcek of [td(cert), flipBit(td(cert), td(cert).length - 2)]) {  // and with the certificate's signature broken
+      const req = { report: td(report), vcek, now: '2025-06-01' };
+      core.forgetLinks();
+      const botan = verify(req);
+      core.forgetLinks();
+      const q = JSON.parse(core.signatureInput(req));
+      answered += q.id ? (await answerLinks(q.links)).length : 0;
+      const web = verify(req);
+      if (botan.error) { assert.deepEqual(web.error, botan.error); continue; }
+      assert.equal(statuses(web), statuses(botan), `${report} + ${cert}`);
+      used += byWebCrypto(web).length;
+    }
+  }
+  core.forgetLinks();
+  assert.ok(answered >= 60 && used >= 60, `${answered} questions answered, ${used} checks decided by WebCrypto`);
+});
+
+test('a WebCrypto link answer counts only for its question; a "no" fails the link; the built-in links too', async () => {
+  const req = { report: td('reports/routex-genoa-v3/report.bin'), vcek: td('reports/routex-genoa-v3/vcek.der') };
+  core.forgetLinks();
+  const q = JSON.parse(core.signatureInput(req));
+  assert.deepEqual(q.links.map((l) => l.link), ['SEV-VCEK by SEV-Genoa', 'SEV-Genoa by ARK-Genoa', 'ARK-Genoa by ARK-Genoa']);
+  // a "valid" answer for the genuine VCEK does not vouch for a VCEK with another signature
+  core.answerRsaPss(q.links.map((l) => ({ id: l.id, valid: true })));
+  const vcek = req.vcek;
+  const forged = verify({ ...req, vcek: flipBit(vcek, vcek.length - 2) });
+  assert.equal(forged.genuine, false);
+  assert.equal(byWebCrypto(forged).filter((c) => c.status === 'fail').length, 0);  // Botan decided the forged link
+  // the browser's "no" for the genuine VCEK link is what the library reports
+  core.forgetLinks();
+  core.answerRsaPss([{ id: q.links[0].id, valid: false }]);
+  const no = verify(req);
+  assert.equal(no.genuine, false);
+  assert.match(no.checks.find((c) => c.status === 'fail').message, /does not verify with SEV-Genoa's key \(RSA-PSS SHA-384, WebCrypto\)/);
+  // the built-in chain's questions, answered by WebCrypto, give the same links as Botan's
+  core.forgetLinks();
+  const botanLinks = JSON.parse(core.checkBuiltinChain(''));
+  core.forgetLinks();
+  assert.equal((await answerLinks(JSON.parse(core.builtinChainQuestions('')))).length, 9);
+  const webLinks = JSON.parse(core.checkBuiltinChain(''));
+  assert.deepEqual(webLinks.map((l) => [l.link, l.valid]), botanLinks.map((l) => [l.link, l.valid]));
+  assert.ok(webLinks.every((l) => /\(WebCrypto\)/.test(l.detail)), JSON.stringify(webLinks));
+  assert.ok(botanLinks.every((l) => !/WebCrypto/.test(l.detail)));
+  core.forgetLinks();
+});

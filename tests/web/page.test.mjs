@@ -137,16 +137,23 @@ for (const [dir, product, measurement] of [
   });
 }
 
-test('the report signature: WebCrypto by default, Botan when the page is told so; the same verdict', async () => {
+test('the report signature and the chain links: WebCrypto by default, Botan when the page is told so; the same verdict', async () => {
   const { page, errors } = await openPage();
   const v016 = () => page.textContent('#checks li[data-code="V016"] .detail');
+  const v005 = () => page.textContent('#checks li[data-code="V005"] .detail');  // the VCEK's RSA-PSS link to the ASK
   const web = await verifyOnPage(page, MILAN);
   assert.equal(web.state, 'verified', web.text);
   assert.match(await v016(), /\(WebCrypto\)/);
+  assert.match(await v005(), /RSA-PSS SHA-384\) verifies \(WebCrypto\)/);
+  await page.waitForFunction(() => document.querySelectorAll('#builtin-links li').length === 9);
+  assert.equal(await page.locator('#builtin-links li', { hasText: '(WebCrypto)' }).count(), 9);
   await page.check('#opt-botan-sig');
   const botan = await verifyOnPage(page, {});
   assert.equal(botan.state, 'verified', botan.text);
   assert.doesNotMatch(await v016(), /WebCrypto/);
+  assert.doesNotMatch(await v005(), /WebCrypto/);  // the links verified before were forgotten: Botan checked them again
+  await page.waitForFunction(() => document.querySelectorAll('#builtin-links li').length === 9);
+  assert.equal(await page.locator('#builtin-links li', { hasText: 'WebCrypto' }).count(), 0);
   assert.deepEqual(botan.checks, web.checks);
   // twin: a tampered report fails on both paths
   const bad = await verifyOnPage(page, { report: flipBit(td(MILAN.report), 0x90) });
