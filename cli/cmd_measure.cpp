@@ -13,26 +13,22 @@
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/launch_digest.hpp"
 #include "sevproof/measure/request.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 #include "sevproof/measure/vcpu.hpp"
 
 namespace sevproof::cli {
-std::optional<prepared_launch> prepare_launch(const measure_cli& o, measure::trace* tr, int& exit_code) {
-  auto fail = [&](int code) {
-    exit_code = code;
-    return std::optional<prepared_launch>{};
-  };
-  auto usage_error = [&](const std::string& msg) {
-    std::cerr << "sevproof " << o.command << ": " << msg << "\n";
-    return fail(usage);
-  };
+namespace {
+
+// The flags as the library's measurement request (the same refusals everywhere).
+measure::request request_of(const measure_cli& o) {
   measure::request req;
   req.mode = o.mode;
-  if (o.vcpus) req.vcpus = *o.vcpus;
+  req.vcpus = o.vcpus;
   req.vcpu_type = o.vcpu_type;
   req.vcpu_sig = o.vcpu_sig;
-  if (o.vcpu_family) req.vcpu_family = *o.vcpu_family;
-  if (o.vcpu_model) req.vcpu_model = *o.vcpu_model;
-  if (o.vcpu_stepping) req.vcpu_stepping = *o.vcpu_stepping;
+  req.vcpu_family = o.vcpu_family;
+  req.vcpu_model = o.vcpu_model;
+  req.vcpu_stepping = o.vcpu_stepping;
   req.vmm_type = o.vmm_type;
   req.guest_features = o.guest_features;
   req.snp_ovmf_hash = o.snp_ovmf_hash;
@@ -43,134 +39,113 @@ std::optional<prepared_launch> prepare_launch(const measure_cli& o, measure::tra
   req.svsm = !o.svsm.empty();
   req.vars = !o.vars_size.empty() || !o.vars_file.empty();
   req.allow_missing_sev_metadata = o.allow_no_metadata;
-  auto parsed = measure::to_inputs(req);
-  if (!parsed) return usage_error(parsed.err().message);
-  measure::launch_inputs in = parsed.value();
+  return req;
+}
+
+// Reads what the flags name: the firmware, the kernel and initrd (hashed streaming, never held in
+// memory), the SVSM image and the OVMF_VARS size. Prints the reason and sets `exit_code` on failure.
+std::optional<pipeline::launch_files> read_launch_files(const measure_cli& o, int& exit_code) {
+  auto fail = [&](int code, const std::string& msg) {
+    std::cerr << "sevproof " << o.command << ": " << msg << "\n";
+    exit_code = code;
+    return std::optional<pipeline::launch_files>{};
+  };
+  pipeline::launch_files f;
+  f.ovmf_name = o.ovmf;
+  auto fw = o.ovmf_data ? read_result{o.ovmf_data, {}} : read_file(o.ovmf);
+  if (!fw.data) return fail(bad_input, "--ovmf " + fw.why);
+  f.ovmf = std::move(*fw.data);
+  for (auto [flag, path, given, out] : {std::tuple{"--kernel", &o.kernel, &o.kernel_sha256, &f.kernel},
+                                        std::tuple{"--initrd", &o.initrd, &o.initrd_sha256, &f.initrd}}) {
+    if (path->empty()) continue;
+    auto h = *given ? hashed_file{*given, 0, {}} : sha256_file(*path, flag + 2);
+    if (!h.digest) return fail(bad_input, std::string(flag) + " " + h.why);
+    *out = *h.digest;
+  }
+  f.kernel_name = o.kernel;
+  f.initrd_name = o.initrd;
+  if (o.append_given()) f.append = o.append;
+  if (!o.svsm.empty()) {
+    auto image = read_file(o.svsm);
+    if (!image.data) return fail(bad_input, "--svsm " + image.why);
+    f.svsm = std::move(*image.data);
+    f.svsm_name = o.svsm;
+  }
+  if (!o.vars_size.empty()) {
+    const auto v = parse_uint(o.vars_size);
+    if (!v) return fail(usage, "--vars-size " + o.vars_size + ": not a number (bytes, e.g. 540672)");
+    f.vars_size = *v;
+  } else if (!o.vars_file.empty()) {
+    std::error_code ec;
+    f.vars_size = std::filesystem::file_size(o.vars_file, ec);
+    if (ec) return fail(bad_input, "--vars-file " + o.vars_file + ": " + ec.message());
+  }
+  return f;
+}
+
+void dump_vmsas(const pipeline::measurement& m) {
+  const auto& in = m.inputs;
   const bool snp = in.mode == measure::guest_mode::snp;
+  if (!(snp || in.mode == measure::guest_mode::seves)) return;
+  const auto ap = m.firmware->ap_reset_eip().value_or(0);
+  for (unsigned i = 0; i < in.vcpus; ++i) {
+    const auto page = measure::build_vmsa(
+        {i == 0 ? 0xFFFFFFF0u : ap, in.vcpu_signature, snp ? in.guest_features : 0, in.vmm, in.fpu});
+    std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(page.data()), page.size());
+  }
+}
 
-  auto fw_file = o.ovmf_data ? read_result{o.ovmf_data, {}} : read_file(o.ovmf);
-  if (!fw_file.data) {
-    std::cerr << "sevproof " << o.command << ": --ovmf " << fw_file.why << "\n";
-    return fail(bad_input);
-  }
-  auto fw = measure::parse_ovmf(std::move(*fw_file.data));
-  if (!fw) {
-    std::cerr << "sevproof " << o.command << ": " << o.ovmf << ": " << fw.err().to_string() << "\n";
-    return fail(bad_input);
-  }
-  measure::trace local;
-  measure::trace& t = tr ? *tr : local;
-  if (o.verbose) {
-    std::string sections;
-    if (fw->sev_metadata)
-      for (const auto& s : *fw->sev_metadata)
-        sections += std::string(sections.empty() ? "" : ", ") + measure::section_name(s.type);
-    t.push_back("OVMF " + o.ovmf + ": " + std::to_string(fw->data.size()) + " bytes at GPA " + hex::number(fw->gpa) +
-                ", footer table " +
-                (fw->has_footer ? std::to_string(fw->entries.size()) + " entries" : std::string("absent")) +
-                ", SEV metadata " + (fw->sev_metadata ? "[" + sections + "]" : std::string("absent")) +
-                (fw->hash_table_gpa().value_or(0) ? ", kernel hashes table at " + hex::number(*fw->hash_table_gpa())
-                                                  : ", no kernel hashes table"));
-  }
+}  // namespace
 
-  if (!o.kernel.empty()) {
-    measure::boot_hashes bh;
-    auto k = o.kernel_sha256 ? hashed_file{o.kernel_sha256, 0, {}} : sha256_file(o.kernel, "kernel");
-    if (!k.digest) {
-      std::cerr << "sevproof " << o.command << ": --kernel " << k.why << "\n";
-      return fail(bad_input);
-    }
-    bh.kernel = *k.digest;
-    if (!o.initrd.empty()) {
-      auto r = o.initrd_sha256 ? hashed_file{o.initrd_sha256, 0, {}} : sha256_file(o.initrd, "initrd");
-      if (!r.digest) {
-        std::cerr << "sevproof " << o.command << ": --initrd " << r.why << "\n";
-        return fail(bad_input);
-      }
-      bh.initrd = *r.digest;
-    }
-    bh.cmdline = measure::boot_hashes::cmdline_hash(o.append);
-    in.kernel = bh;
-    if (o.verbose)
-      t.push_back("kernel " + o.kernel + " sha256 " + hex::encode(bh.kernel) + "; initrd " +
-                  (o.initrd.empty() ? "(none)" : o.initrd) + " sha256 " + hex::encode(bh.initrd) + "; cmdline \"" +
-                  o.append + "\" + NUL sha256 " + hex::encode(bh.cmdline));
+// The flags through the library's one measurement pipeline. The request is checked before any
+// file is read. Usage and input failures are printed here; a refused launch (`refused`) is left
+// to the caller, which prints it in its own words.
+std::optional<pipeline::measurement> run_measurement(const measure_cli& o, int& exit_code) {
+  const auto rq = request_of(o);
+  if (auto in = pipeline::check_request(rq); !in) {
+    std::cerr << "sevproof " << o.command << ": " << in.err().message << "\n";
+    exit_code = usage;
+    return std::nullopt;
   }
-  if (o.verbose && snp)
-    t.push_back("guest features " + hex::number(in.guest_features) + " = " + measure::feature_names(in.guest_features));
+  auto files = read_launch_files(o, exit_code);
+  if (!files) return std::nullopt;
+  auto m = pipeline::measure_launch(rq, *files);
+  switch (m.failure) {
+    case pipeline::measure_failure::none:
+    case pipeline::measure_failure::refused:
+      return m;
+    case pipeline::measure_failure::usage:
+      std::cerr << "sevproof " << o.command << ": " << m.why->message << "\n";
+      exit_code = usage;
+      return std::nullopt;
+    case pipeline::measure_failure::input:
+      std::cerr << "sevproof " << o.command << ": " << m.why->to_string() << "\n";
+      exit_code = bad_input;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
 
-  return prepared_launch{in, std::move(*fw)};
+std::optional<prepared_launch> prepare_launch(const measure_cli& o, measure::trace* tr, int& exit_code) {
+  auto m = run_measurement(o, exit_code);
+  if (!m) return std::nullopt;
+  if (tr) tr->insert(tr->end(), m->trace.begin(), m->trace.end());
+  // A refused launch is still a believed launch (explain searches around it).
+  return prepared_launch{m->inputs, std::move(*m->firmware)};
 }
 
 std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* tr, int& exit_code) {
-  auto fail = [&](int code) {
-    exit_code = code;
-    return std::optional<bytes>{};
-  };
-  auto usage_error = [&](const std::string& msg) {
-    std::cerr << "sevproof " << o.command << ": " << msg << "\n";
-    return fail(usage);
-  };
-  auto refused = [&](const std::string& msg) {  // exit 1, as sev-snp-measure on a measurement error
-    std::cerr << "Error: " << msg << "\n";
-    return fail(check_failed);
-  };
-  measure::trace local;
-  measure::trace& t = tr ? *tr : local;
-  auto launch = prepare_launch(o, &t, exit_code);
-  if (!launch) return std::nullopt;
-  const auto& in = launch->inputs;
-  const auto* fw = &launch->fw;
-  const bool snp = in.mode == measure::guest_mode::snp;
-  const bool svsm = in.mode == measure::guest_mode::snp_svsm;
-  const bool needs_vcpus = snp || svsm || in.mode == measure::guest_mode::seves;
-  bytes digest;
-  if (svsm) {
-    std::uint64_t vars_size = 0;
-    if (!o.vars_size.empty()) {
-      const auto v = parse_uint(o.vars_size);
-      if (!v) return usage_error("--vars-size " + o.vars_size + ": not a number (bytes, e.g. 540672)");
-      vars_size = *v;
-    } else {
-      std::error_code ec;
-      vars_size = std::filesystem::file_size(o.vars_file, ec);
-      if (ec) {
-        std::cerr << "sevproof " << o.command << ": --vars-file " << o.vars_file << ": " << ec.message() << "\n";
-        return fail(bad_input);
-      }
-    }
-    auto svsm_file = read_file(o.svsm);
-    if (!svsm_file.data) {
-      std::cerr << "sevproof " << o.command << ": --svsm " << svsm_file.why << "\n";
-      return fail(bad_input);
-    }
-    auto image = measure::parse_ovmf(std::move(*svsm_file.data));
-    if (!image) {
-      std::cerr << "sevproof " << o.command << ": --svsm " << o.svsm << ": " << image.err().to_string() << "\n";
-      return fail(bad_input);
-    }
-    auto d = measure::svsm_launch_digest(*fw, *image, vars_size, in, &t);
-    if (!d) return refused(d.err().message);
-    digest.assign(d->begin(), d->end());
-  } else if (snp || in.mode == measure::guest_mode::snp_ovmf_hash) {
-    auto d = measure::snp_launch_digest(*fw, in, &t);
-    if (!d) return refused(d.err().message);
-    digest.assign(d->begin(), d->end());
-  } else {
-    auto d = measure::sev_launch_digest(*fw, in, &t);
-    if (!d) return refused(d.err().message);
-    digest.assign(d->begin(), d->end());
+  auto m = run_measurement(o, exit_code);
+  if (!m) return std::nullopt;
+  if (m->failure == pipeline::measure_failure::refused) {  // exit 1, as sev-snp-measure on a measurement error
+    std::cerr << "Error: " << m->why->message << "\n";
+    exit_code = check_failed;
+    return std::nullopt;
   }
-  if (o.dump_vmsa && needs_vcpus && !svsm) {
-    const auto ap = fw->ap_reset_eip().value_or(0);
-    for (unsigned i = 0; i < in.vcpus; ++i) {
-      const auto page = measure::build_vmsa(
-          {i == 0 ? 0xFFFFFFF0u : ap, in.vcpu_signature, snp ? in.guest_features : 0, in.vmm, in.fpu});
-      std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary)
-          .write(reinterpret_cast<const char*>(page.data()), page.size());
-    }
-  }
-  return digest;
+  if (tr) tr->insert(tr->end(), m->trace.begin(), m->trace.end());
+  if (o.dump_vmsa && m->inputs.mode != measure::guest_mode::snp_svsm) dump_vmsas(*m);
+  return m->digest;
 }
 
 int print_measurement(const measure_cli& o) {

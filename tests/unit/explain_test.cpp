@@ -226,11 +226,6 @@ std::map<std::string, std::optional<std::string>> first_changes(const workflows:
 
 TEST_CASE("explain: changes made here are found and named", "[explain][real]") {
   REQUIRE_TESTDATA();
-#ifdef __EMSCRIPTEN__
-  // Known open problem: in WebAssembly this case traps ("null function or function signature
-  // mismatch") inside the explain search; the native and ASan+UBSan builds run it. Reported, not hidden.
-  SKIP("traps under WebAssembly (open problem, see the round-2 closing note); run natively");
-#endif
   milan_launch l;
   auto changed = l.in;
   using M = std::map<std::string, std::optional<std::string>>;

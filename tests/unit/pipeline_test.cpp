@@ -85,3 +85,32 @@ TEST_CASE("measure_launch: the reference tool's vector m02; a changed input chan
   files.ovmf.resize(1000);
   CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::input);
 }
+
+TEST_CASE("measure_launch: snp:svsm takes the SVSM image and VARS size through the same entry point",
+          "[pipeline][measure]") {
+  REQUIRE_TESTDATA();
+  measure::request rq;
+  rq.mode = "snp:svsm";
+  rq.vcpus = 2;
+  rq.vcpu_type = "EPYC-v4";
+  rq.svsm = true;
+  rq.vars = true;
+  pipeline::launch_files files;
+  files.ovmf = testdata::read("ovmf/OVMF_CODE.fd");
+  files.vars_size = 540672;
+  // Asked for an SVSM launch without the image: the request and the files disagree.
+  CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::usage);
+  // An image that cannot be read as one (not whole pages): an input error naming it.
+  files.svsm = bytes(1000, 0);
+  files.svsm_name = "coconut-svsm.bin";
+  const auto junk = pipeline::measure_launch(rq, files);
+  REQUIRE(junk.failure == pipeline::measure_failure::input);
+  CHECK(junk.why->to_string().find("coconut-svsm.bin") != std::string::npos);
+  // One that reads but carries no SVSM metadata: no launch could measure it, refused.
+  files.svsm = bytes(4096, 0);
+  CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::refused);
+  // An SVSM image passed to a launch that has none is refused the same way.
+  rq.mode = "snp";
+  rq.svsm = rq.vars = false;
+  CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::usage);
+}

@@ -3,8 +3,11 @@
 // expected launch digest and the trace of what went into it.
 //
 //   interpret the request (measure::to_inputs: refuses inconsistent launches) -> parse the OVMF
-//   image -> kernel hashes table from the given digests and command line -> SNP or SEV/SEV-ES
-//   launch digest
+//   image (and, for snp:svsm, the SVSM image) -> kernel hashes table from the given digests and
+//   command line -> SNP, SNP+SVSM or SEV/SEV-ES launch digest
+//
+// Callers that read large files check the request first (check_request), so a launch no real
+// guest could have is refused before a 1 GiB initrd is hashed.
 //
 // Kernel and initrd are passed as SHA-256 digests so each caller hashes them its own way (the CLI
 // streams files, the page uses a worker): memory never holds a 1 GiB initrd.
@@ -29,6 +32,9 @@ struct launch_files {
   std::optional<crypto::sha256_digest> initrd;  // with a kernel: initrd digest (absent = empty)
   std::optional<std::string> append;            // with a kernel: command line (absent = empty)
   std::string kernel_name = "kernel", initrd_name = "initrd";
+  std::optional<bytes> svsm;  // snp:svsm: the SVSM image
+  std::string svsm_name = "SVSM";
+  std::uint64_t vars_size = 0;  // snp:svsm: size of the OVMF_VARS area in bytes
 };
 
 // How a measurement ended: `usage` (the request itself is inconsistent: exit 2), `input` (the
@@ -44,6 +50,16 @@ struct measurement {
   std::optional<measure::ovmf_image> firmware;
 };
 
+// The request alone, before any file is read: the launch inputs, or the usage error.
+inline result<measure::launch_inputs> check_request(const measure::request& rq) { return measure::to_inputs(rq); }
+
+namespace detail {
+inline error in_file(error e, const std::string& name) {
+  e.message += " (in " + name + ")";
+  return e;
+}
+}  // namespace detail
+
 inline measurement measure_launch(const measure::request& rq, const launch_files& files) {
   measurement m;
   auto fail = [&](measure_failure f, error e) {
@@ -51,18 +67,15 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
     m.why = std::move(e);
     return m;
   };
-  auto in = measure::to_inputs(rq);
+  auto in = check_request(rq);
   if (!in) return fail(measure_failure::usage, in.err());
   m.inputs = in.value();
-  if (files.kernel.has_value() != rq.kernel || files.initrd.has_value() != rq.initrd)
+  if (files.kernel.has_value() != rq.kernel || files.initrd.has_value() != rq.initrd ||
+      files.svsm.has_value() != rq.svsm)
     return fail(measure_failure::usage,
-                {"measure", "usage", std::nullopt, "the kernel/initrd digests do not match the request"});
+                {"measure", "usage", std::nullopt, "the kernel/initrd digests or SVSM image do not match the request"});
   auto fw = measure::parse_ovmf(files.ovmf);
-  if (!fw) {
-    error e = fw.err();
-    e.message += " (in " + files.ovmf_name + ")";
-    return fail(measure_failure::input, e);
-  }
+  if (!fw) return fail(measure_failure::input, detail::in_file(fw.err(), files.ovmf_name));
   m.firmware = fw.value();
   std::string sections;
   if (fw->sev_metadata)
@@ -89,7 +102,13 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
   if (snp)
     m.trace.push_back("guest features " + hex::number(m.inputs.guest_features) + " = " +
                       measure::feature_names(m.inputs.guest_features));
-  if (snp || m.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
+  if (m.inputs.mode == measure::guest_mode::snp_svsm) {
+    auto image = measure::parse_ovmf(*files.svsm);
+    if (!image) return fail(measure_failure::input, detail::in_file(image.err(), files.svsm_name));
+    auto d = measure::svsm_launch_digest(*fw, *image, files.vars_size, m.inputs, &m.trace);
+    if (!d) return fail(measure_failure::refused, d.err());
+    m.digest.assign(d->begin(), d->end());
+  } else if (snp || m.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
     auto d = measure::snp_launch_digest(*fw, m.inputs, &m.trace);
     if (!d) return fail(measure_failure::refused, d.err());
     m.digest.assign(d->begin(), d->end());

@@ -153,7 +153,7 @@ inline result<nlohmann::json> parse_json(std::string_view text, const std::strin
   try {
     j = nlohmann::json::parse(text.begin(), text.end(), cb);
   } catch (const nlohmann::json::exception& e) {
-    return input_error(doc, "", std::string("not JSON: ") + e.what());
+    return input_error(doc, "", "not JSON: " + utf8::printable(e.what()));
   }
   if (deepest > max_json_depth) return input_error(doc, "", "JSON nested deeper than 32 levels");
   if (!duplicate.empty()) return input_error(doc, duplicate, "given twice in one JSON object");

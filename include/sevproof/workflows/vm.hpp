@@ -21,6 +21,7 @@
 #include "sevproof/core/number.hpp"
 #include "sevproof/crypto/hash.hpp"
 #include "sevproof/measure/request.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 #include "sevproof/snp/policy.hpp"
 #include "sevproof/validate/reference_values.hpp"
 #include "sevproof/workflows/vm_document.hpp"
@@ -480,27 +481,25 @@ inline result<bytes> expected_measurement(const definition& d, launch_files f, m
     if (*ref)
       if (auto e = check_pin(d, **ref, **digest)) return *e;
   }
-  auto in = launch_inputs_of(d);
-  if (!in) return in.err();
-  auto fw = measure::parse_ovmf(std::move(f.ovmf));
-  if (!fw)
-    return error{d.source, "", std::nullopt, d.where(d.ovmf.key) + ": " + d.ovmf.path + ": " + fw.err().to_string()};
-  if (f.kernel) {
-    measure::boot_hashes bh;
-    bh.kernel = *f.kernel;
-    if (f.initrd) bh.initrd = *f.initrd;
-    bh.cmdline = measure::boot_hashes::cmdline_hash(d.append.value_or(""));
-    in->kernel = bh;
+  pipeline::launch_files lf;
+  lf.ovmf_name = d.ovmf.path;
+  lf.ovmf = std::move(f.ovmf);
+  lf.kernel = f.kernel;
+  lf.initrd = f.initrd;
+  lf.append = d.append;
+  auto m = pipeline::measure_launch(to_request(d), lf);
+  switch (m.failure) {
+    case pipeline::measure_failure::none:
+      break;
+    case pipeline::measure_failure::usage:  // the same words as launch_inputs_of: the key, not the flag
+      return error{d.source, "", std::nullopt, detail::flag_to_key(d, m.why->message)};
+    case pipeline::measure_failure::input:
+      return error{d.source, "", std::nullopt, d.where(d.ovmf.key) + ": " + m.why->to_string()};
+    case pipeline::measure_failure::refused:
+      return error{d.source, "", std::nullopt, m.why->message};
   }
-  auto refused = [&](const error& e) { return error{d.source, "", std::nullopt, e.message}; };
-  if (in->mode == measure::guest_mode::snp) {
-    auto dg = measure::snp_launch_digest(*fw, *in, t);
-    if (!dg) return refused(dg.err());
-    return bytes(dg->begin(), dg->end());
-  }
-  auto dg = measure::sev_launch_digest(*fw, *in, t);
-  if (!dg) return refused(dg.err());
-  return bytes(dg->begin(), dg->end());
+  if (t) t->insert(t->end(), m.trace.begin(), m.trace.end());
+  return m.digest;
 }
 
 // The same from files a caller holds in memory (the page: files the user dropped), looked up by

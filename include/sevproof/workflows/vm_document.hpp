@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/text.hpp"
 #include "sevproof/core/toml.hpp"
 #include "sevproof/core/toml_guard.hpp"
 
@@ -21,22 +22,32 @@ namespace sevproof::workflows::vm {
 
 inline constexpr std::size_t max_text_size = 1u << 20;
 
+struct node_member;
+
 struct node {
   enum class kind : std::uint8_t { string, integer, floating, boolean, table, array, other };
   kind type = kind::other;
-  std::string text;                                   // string
-  std::int64_t integer = 0;                           // integer
-  bool boolean = false;                               // boolean
-  std::vector<std::pair<std::string, node>> members;  // table, in file order
-  std::vector<node> items;                            // array
-  int line = 0;                                       // 1-based; 0 when unknown
+  std::string text;                  // string
+  std::int64_t integer = 0;          // integer
+  bool boolean = false;              // boolean
+  std::vector<node_member> members;  // table, in file order (a vector of a type completed below:
+                                     // a pair<string, node> here is an incomplete type to clang)
+  std::vector<node> items;           // array
+  int line = 0;                      // 1-based; 0 when unknown
 
-  [[nodiscard]] const node* find(std::string_view key) const {
-    for (const auto& [k, v] : members)
-      if (k == key) return &v;
-    return nullptr;
-  }
+  [[nodiscard]] const node* find(std::string_view key) const;
 };
+
+struct node_member {
+  std::string first;  // the key
+  node second;        // its value
+};
+
+inline const node* node::find(std::string_view key) const {
+  for (const auto& [k, v] : members)
+    if (k == key) return &v;
+  return nullptr;
+}
 
 inline const char* kind_name(node::kind k) {
   switch (k) {
@@ -204,7 +215,7 @@ struct json_builder : nlohmann::json_sax<nlohmann::json> {
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
-    problem = e.what();
+    problem = utf8::printable(e.what());  // nlohmann quotes the bytes it read, valid UTF-8 or not
     return false;
   }
 };
