@@ -98,13 +98,19 @@ function sevproofCore() {
         .then((r) => receive(r.instance, r.module));
       return {};
     } });
-    // as the page does it: the report signature by WebCrypto for the library's exact question
+    // as the page does it: the report signature and the chain links by WebCrypto for the library's exact questions
     const b64 = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
     const keys = new Map();
     self.peerVerify = async (report, vcek) => {
       const core = await ready;
       const req = { report, vcek };
       const q = JSON.parse(core.signatureInput(req));
+      const answers = [];  // the chain links' RSA-PSS questions not yet answered (the first verification only)
+      for (const l of q.links || []) {
+        const k = await crypto.subtle.importKey('spki', b64(l.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']);
+        answers.push({ id: l.id, valid: await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, k, b64(l.signature), b64(l.tbs)) });
+      }
+      if (answers.length) core.answerRsaPss(answers);
       if (q.id) {
         let key = keys.get(q.spki);
         if (!key) keys.set(q.spki, key = await crypto.subtle.importKey('spki', b64(q.spki), { name: 'ECDSA', namedCurve: 'P-384' }, false, ['verify']));
