@@ -598,6 +598,32 @@
     out.dataset.timing = JSON.stringify(r.timing);
   }
 
+  // Kernel and initrd are hashed by WebCrypto (SHA-256) as soon as they are chosen, while the user fills in the
+  // rest; a digest belongs to the File object it was computed from (choosing again gives a new object). With
+  // "WebAssembly library only" ticked, the worker hashes them with Botan instead, when the measurement is asked.
+  const prehashed = new WeakMap();
+  const toHex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+  function prehash(file) {
+    if (!file || prehashed.has(file) || !(self.crypto && crypto.subtle)) return;
+    const digest = file.arrayBuffer().then((b) => crypto.subtle.digest('SHA-256', b)).then(toHex);
+    digest.catch(() => prehashed.delete(file));  // unreadable now: the worker reads it (and says why) when asked
+    prehashed.set(file, digest);
+  }
+  async function withPrehashed(req) {
+    if (req.botanOnly) return req;
+    for (const [slot, key] of [['kernel', 'kernelSha256'], ['initrd', 'initrdSha256']]) {
+      const f = req.files[slot];
+      if (!f || !prehashed.has(f)) continue;
+      try {
+        req.options[key] = await prehashed.get(f);
+        req.files[slot] = undefined;
+      } catch (e) {
+        // the worker hashes it
+      }
+    }
+    return req;
+  }
+
   let lastReportMeasurement = null;
   let lastMeasureRequest = null;
   function clearExplanation() {
@@ -605,12 +631,13 @@
     $('m-explain-out').dataset.state = 'idle';
     $('m-explain-out').replaceChildren();
   }
-  function computeMeasurement() {
+  async function computeMeasurement() {
     const out = $('m-result');
     clearMarks();
     clearExplanation();
     const req = measureRequest(out);
     if (!req) return;
+    const started = performance.now();
     lastMeasureRequest = req;
     lastReportMeasurement = lastVerdict && lastVerdict.report && lastVerdict.report.measurement;
     const bar = $('m-progress');
@@ -629,9 +656,10 @@
       }
       $('m-compute').disabled = false;
       bar.hidden = true;
+      if (e.data.result.timing) e.data.result.timing.click_to_digest_ms = Math.round(performance.now() - started);
       showMeasurement(out, e.data.result);
     };
-    w.postMessage(req);
+    w.postMessage(await withPrehashed(req));
   }
 
   // ---- explain the difference: the library's search over the inputs users get wrong (`sevproof explain`) ----
@@ -717,9 +745,15 @@
   $('m-explain').addEventListener('click', explainDifference);
   $('opt-botan-sig').addEventListener('change', () => { if (core) botanOnlyChanged(); });
   $('os-check').addEventListener('click', () => { openstackCheck(); });
-  for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) $(id).addEventListener('change', () => { clearExplanation(); measureWorker(); });  // compile while the user fills the form
+  for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) {
+    $(id).addEventListener('change', () => {  // compile the measurement module and hash while the user fills the form
+      clearExplanation();
+      measureWorker();
+      if (id !== 'm-ovmf') prehash($(id).files[0]);
+    });
+  }  // compile while the user fills the form
   $('verify').addEventListener('click', () => { verify(); });
-  $('m-compute').addEventListener('click', computeMeasurement);
+  $('m-compute').addEventListener('click', () => { computeMeasurement(); });
   $('export-json').addEventListener('click', exportJson);
   $('print').addEventListener('click', () => window.print());
   $('kds-show').addEventListener('click', () => { kdsUrls(); });

@@ -57,9 +57,9 @@
       const webCrypto = !botanOnly && self.crypto && self.crypto.subtle;
       const hash = (f, label) => (webCrypto ? hashWithWebCrypto(f, label, post) : hashWithBotan(core, f, label, post));
       const req = Object.assign({}, options);
-      const [kernel, initrd, ovmf] = await Promise.all([
-        files.kernel ? hash(files.kernel, 'kernel') : null,
-        files.initrd ? hash(files.initrd, 'initrd') : null,
+      const [kernel, initrd, ovmf] = await Promise.all([  // the page may have hashed them already (WebCrypto)
+        options.kernelSha256 || (files.kernel ? hash(files.kernel, 'kernel') : null),
+        options.initrdSha256 || (files.initrd ? hash(files.initrd, 'initrd') : null),
         files.ovmf.arrayBuffer()]);
       if (kernel) req.kernelSha256 = kernel;
       if (initrd) req.initrdSha256 = initrd;
@@ -69,7 +69,7 @@
       result.op = op || 'measure';
       result.timing = { wait_for_module_ms: Math.round(compiled - t0), read_and_hash_ms: Math.round(hashed - compiled),
                         library_ms: Math.round(performance.now() - hashed) };
-      result.hashing = webCrypto ? 'WebCrypto' : 'WebAssembly (Botan)';
+      result.hashing = webCrypto || options.kernelSha256 ? 'WebCrypto' : 'WebAssembly (Botan)';
       if (kernel) result.kernel_sha256 = kernel;
       if (initrd) result.initrd_sha256 = initrd;
       self.postMessage({ result });

@@ -450,6 +450,14 @@ test('the expected measurement is computed in the browser (vector m07), WebCrypt
   const botan = await computeM07(page, true);
   assert.match(botan.text, new RegExp('^' + M07), botan.text);
   assert.equal(botan.hashing, 'WebAssembly (Botan)');
+  // twin: another kernel chosen after the first was hashed (as soon as it was chosen) gives another digest
+  await page.uncheck('#opt-botan-only');
+  await page.setInputFiles('#m-kernel', tdPath('measure/initrd-a.bin'));
+  await page.click('#m-compute');
+  await page.waitForSelector('#m-result:is([data-state="done"], [data-state="error"])', { timeout: 60000 });
+  assert.match(await page.textContent('#m-result'), /^[0-9a-f]{96}/);
+  assert.doesNotMatch(await page.textContent('#m-result'), new RegExp('^' + M07));
+  await page.setInputFiles('#m-kernel', tdPath('measure/kernel-a.bin'));
   // twin: another command line gives another digest on both paths
   await page.fill('#m-cmdline', 'console=ttyS1');
   await page.click('#m-compute');
