@@ -743,6 +743,7 @@
   $('openstack').addEventListener('input', clearOpenstack);
   $('openstack').addEventListener('change', clearOpenstack);
   $('m-explain').addEventListener('click', explainDifference);
+  $('measure').addEventListener('input', (e) => { if (e.target.type !== 'file') clearExplanation(); });  // the launch changed
   $('opt-botan-sig').addEventListener('change', () => { if (core) botanOnlyChanged(); });
   $('os-check').addEventListener('click', () => { openstackCheck(); });
   for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) {
