@@ -13,6 +13,7 @@
 
 #include "io.hpp"
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/pipeline/evidence_inputs.hpp"
 #include "verify_flags.hpp"
 
 namespace sevproof::cli {
@@ -21,9 +22,11 @@ namespace batch_detail {
 
 inline constexpr std::size_t chunk_lines = 1024;
 inline constexpr std::size_t max_line = 1u << 20;
+inline constexpr std::size_t chunk_bytes = 32u << 20;  // a chunk also ends once its lines hold this much text
 
 struct line_job {
   std::size_t number = 0;
+  std::string text;  // the line, until a worker has turned it into a request
   std::string report_path;
   std::optional<pipeline::request> request;
   std::string error;  // why the line could not be turned into a request
@@ -53,43 +56,30 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
     return;
   }
   pipeline::request rq = defaults;
-  using k = pipeline::evidence_kind;
-  static const std::pair<const char*, k> files[] = {
-      {"vcek", k::vcek}, {"vlek", k::vlek}, {"cert_table", k::cert_table}, {"chain", k::chain}, {"ark", k::chain},
-      {"ask", k::chain}, {"crl", k::crl}};
   validate::options lineref;
   bool has_ref = false;
   try {
     for (const auto& [key, value] : j.items()) {
       if (key == "report") continue;
-      bool handled = false;
-      for (const auto& [name, kind] : files)
-        if (key == name) {
-          if (!value.is_string() || value.get<std::string>().empty())
-            throw validate::option_error(key + ": expected a file path");
-          if (auto err = read_input(value.get<std::string>(), key, rq, kind)) throw validate::option_error(*err);
-          handled = true;
-        }
-      if (handled) continue;
+      if (const auto* slot = pipeline::evidence_slot_of(key); slot != nullptr && key.find('-') == std::string::npos) {
+        if (!value.is_string() || value.get<std::string>().empty())
+          throw validate::option_error(key + ": expected a file path");
+        if (auto err = read_input(value.get<std::string>(), key, rq, slot->kind)) throw validate::option_error(*err);
+        continue;
+      }
       if (key == "now" || key == "product") {
         if (!value.is_string()) throw validate::option_error(key + ": expected a string");
-        const auto s = value.get<std::string>();
-        if (key == "now") {
-          auto t = utc::parse_explained(s);
-          if (!t.seconds) throw validate::option_error("now " + s + ": " + t.problem);
-          rq.now = t.seconds;
-        } else {
-          rq.product = snp::product_from_name(s);
-          if (!rq.product) throw validate::option_error("product " + s + ": use milan, genoa or turin");
-        }
+        const auto problem = key == "now" ? pipeline::set_now(rq, value.get<std::string>())
+                                          : pipeline::set_product(rq, value.get<std::string>());
+        if (problem) throw validate::option_error(key + " " + *problem);
         continue;
       }
       has_ref = true;  // anything else is a reference value
     }
     if (has_ref) {
       nlohmann::json ref = j;
-      for (const char* drop : {"report", "vcek", "vlek", "cert_table", "chain", "ark", "ask", "crl", "now", "product"})
-        ref.erase(drop);
+      for (auto it = ref.begin(); it != ref.end();)
+        it = pipeline::is_request_key(it.key()) && it.key().find('-') == std::string::npos ? ref.erase(it) : ++it;
       validate::apply_json(ref, text, "line " + std::to_string(job.number), lineref);
     }
   } catch (const validate::option_error& e) {
@@ -133,11 +123,43 @@ inline nlohmann::ordered_json result_line(const line_job& job, const pipeline::a
   return out;
 }
 
-inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache) {
+// std::getline with a bound: keeps at most `max` characters of the line and skips the rest (a
+// hostile multi-gigabyte line is never held in memory). False at the end of the input.
+inline bool bounded_line(std::istream& in, std::string& line, std::size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* sb = in.rdbuf();
+  bool any = false;
+  for (int c; (c = sb->sbumpc()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < max)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
+  }
+  in.setstate(std::ios::eofbit);
+  return any;
+}
+
+// One line from text to result: the JSON read, the files read, the appraisal (all on a worker).
+inline void read_line(line_job& job, const pipeline::request& defaults, const validate::options& expect) {
+  const std::string text = std::move(job.text);
+  nlohmann::json peek = nlohmann::json::parse(text, nullptr, false);
+  if (peek.is_object() && peek.contains("report") && peek["report"].is_string())
+    job.report_path = peek["report"].get<std::string>();
+  else if (!peek.is_discarded() && peek.is_object())
+    job.error = "report: missing (each line needs \"report\": PATH)";
+  if (job.error.empty()) prepare(job, text, defaults, expect);
+}
+
+inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache, const pipeline::request& defaults,
+                      const validate::options& expect) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next++) < jobs.size();) {
       auto& job = jobs[i];
+      if (job.error.empty()) read_line(job, defaults, expect);
       if (!job.request) {
         job.out = result_line(job, nullptr);
         continue;
@@ -176,24 +198,22 @@ inline int run_batch(const std::string& path, const evidence_flags& flags, const
   std::string text;
   for (bool more = true; more;) {
     std::vector<line_job> jobs;
-    while (jobs.size() < chunk_lines && (more = static_cast<bool>(std::getline(in, text)))) {
+    std::size_t held = 0;
+    bool too_long = false;
+    while (jobs.size() < chunk_lines && held < chunk_bytes && (more = bounded_line(in, text, max_line, too_long))) {
       ++number;
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are skipped
       line_job job;
       job.number = number;
-      if (text.size() > max_line) {
+      if (too_long) {
         job.error = "line longer than 1 MiB";
       } else {
-        nlohmann::json peek = nlohmann::json::parse(text, nullptr, false);
-        if (peek.is_object() && peek.contains("report") && peek["report"].is_string())
-          job.report_path = peek["report"].get<std::string>();
-        else if (!peek.is_discarded() && peek.is_object())
-          job.error = "report: missing (each line needs \"report\": PATH)";
-        if (job.error.empty()) prepare(job, text, defaults, expect);
+        held += text.size();
+        job.text = std::move(text);
       }
       jobs.push_back(std::move(job));
     }
-    run_chunk(jobs, cache);
+    run_chunk(jobs, cache, defaults, expect);
     for (const auto& job : jobs) {
       all_verified = all_verified && job.out["verified"].get<bool>();
       std::cout << job.out.dump() << "\n";

@@ -21,38 +21,9 @@ struct verify_cli {
   bool json = false, all = false;
 };
 
-// --certs DIR: the certificates snpguest writes (ark/ask/asvk and vcek/vlek .pem or .der).
-int add_certs_dir(const std::string& dir, pipeline::request& rq) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    std::cerr << "sevproof verify: --certs " << dir << ": not a directory\n";
-    return usage;
-  }
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& path : files) {
-    const auto ext = path.extension().string();
-    if (ext != ".pem" && ext != ".der" && ext != ".crt" && ext != ".cer") continue;
-    auto f = read_file(path.string());
-    if (!f.data) {
-      std::cerr << "sevproof verify: --certs: " << f.why << "\n";
-      return bad_input;
-    }
-    const auto name = path.filename().string();
-    const bool leaf = name.rfind("vcek", 0) == 0 || name.rfind("vlek", 0) == 0;
-    rq.evidence.push_back({leaf ? pipeline::evidence_kind::vcek : pipeline::evidence_kind::chain,
-                           {path.string(), std::move(*f.data)},
-                           "--certs"});
-  }
-  return ok;
-}
-
 int run_single(const verify_cli& o, const validate::options& expect) {
   pipeline::request rq;
   if (int rc = o.evidence.fill(rq, "sevproof verify"); rc != ok) return rc;
-  if (!o.evidence.certs_dir.empty())
-    if (int rc = add_certs_dir(o.evidence.certs_dir, rq); rc != ok) return rc;
   auto rf = read_file(o.report);
   if (!rf.data) {
     std::cerr << "sevproof verify: --report: " << rf.why << "\n";

@@ -46,10 +46,6 @@ int gather(const vmw::definition& d, std::optional<bytes>& recomputed, vmw::key_
 }
 
 int run(const vm_verify_cli& o) {
-  if (!o.evidence.certs_dir.empty())
-    return std::cerr << "sevproof vm verify: --certs is not taken here yet: give the files with --vcek/--vlek and "
-                        "--chain (or --ark/--ask)\n",
-           static_cast<int>(usage);
   int code = ok;
   auto d = load_vm(o.vm, code);
   if (!d) return code;

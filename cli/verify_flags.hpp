@@ -4,6 +4,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <filesystem>
+#include <tuple>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -13,31 +16,25 @@
 #include "io.hpp"
 #include "sevproof/core/time.hpp"
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/pipeline/evidence_inputs.hpp"
 #include "sevproof/validate/reference_values.hpp"
 
 namespace sevproof::cli {
 
 struct evidence_flags {
-  std::string vcek, vlek, cert_table, certs_dir, ark, ask, chain, crl, product, now, offset;
+  std::map<std::string, std::string, std::less<>> files;  // evidence slot name -> path given
+  std::string certs_dir, product, now, offset;
   bool strict = false, no_builtin = false;
 
   void add(CLI::App& app) {
     auto* in = "Evidence";
-    app.add_option("--vcek", vcek, "VCEK certificate (DER or PEM)")->group(in);
-    app.add_option("--vlek", vlek, "VLEK certificate (DER or PEM)")->group(in);
-    app.add_option("--cert-table", cert_table, "Extended-report certificate table (VCEK/VLEK and possibly ASK/ARK/CRL)")
-        ->group(in);
+    for (const auto& slot : pipeline::evidence_slots) {  // the library's table: --vcek, --cert-table, ...
+      std::string names = "--" + std::string(slot.name);
+      if (!slot.alias.empty()) names += ",--" + std::string(slot.alias);
+      app.add_option(names, files[std::string(slot.name)], std::string(slot.help))->group(in);
+    }
     app.add_option("--certs,-c", certs_dir,
                    "Directory of certificates (ark/ask/asvk/vcek/vlek .pem or .der, as snpguest writes them)")
-        ->group(in);
-    app.add_option("--ark", ark, "ARK certificate")->group(in);
-    app.add_option("--ask,--asvk", ask, "ASK or ASVK certificate")->group(in);
-    app.add_option("--chain", chain,
-                   "PEM bundle of certificates (KDS cert_chain ASK+ARK, or VCEK+ASK+ARK: the VCEK is taken from it)")
-        ->group(in);
-    app.add_option(
-           "--crl", crl,
-           "AMD CRL (DER or PEM): /vcek/v1/{product}/crl for VCEK chains, /vlek/v1/{product}/crl for VLEK chains")
         ->group(in);
     app.add_flag("--no-builtin-chain", no_builtin, "Do not use the AMD chain built into this binary")->group(in);
     app.add_option("--product", product, "milan, genoa or turin (v2 reports carry no CPUID)")->group(in);
@@ -48,39 +45,50 @@ struct evidence_flags {
     app.add_flag("--strict", strict, "Non-zero reserved report bytes are an input error, not a warning")->group(in);
   }
 
+  [[nodiscard]] const std::string& file(std::string_view slot) const {
+    static const std::string none;
+    const auto it = files.find(slot);
+    return it == files.end() ? none : it->second;
+  }
+
   // Reads the evidence files into `rq` and sets its options; prints the refusal and returns its exit code.
   int fill(pipeline::request& rq, const char* prog) const {
     auto fail = [&](int rc, const std::string& what) {
       std::cerr << prog << ": " << what << "\n";
       return rc;
     };
-    if (!vcek.empty() && !vlek.empty()) return fail(usage, "give --vcek or --vlek, not both");
-    if (!now.empty()) {
-      auto t = utc::parse_explained(now);
-      if (!t.seconds) return fail(usage, "--now " + now + ": " + t.problem);
-      rq.now = t.seconds;
-    }
-    if (!product.empty()) {
-      rq.product = snp::product_from_name(product);
-      if (!rq.product) return fail(usage, "--product " + product + ": use milan, genoa or turin");
-    }
-    if (!offset.empty()) {
-      auto v = parse_uint(offset);
-      if (!v) return fail(usage, "--offset: " + number_syntax_problem(offset));
-      rq.offset = static_cast<std::size_t>(*v);
-    }
+    if (!file("vcek").empty() && !file("vlek").empty()) return fail(usage, "give --vcek or --vlek, not both");
+    for (const auto& [flag, text, set] :
+         {std::tuple{"--now", &now, &pipeline::set_now}, std::tuple{"--product", &product, &pipeline::set_product},
+          std::tuple{"--offset", &offset, &pipeline::set_offset}})
+      if (!text->empty())
+        if (auto problem = (*set)(rq, *text)) return fail(usage, std::string(flag) + " " + *problem);
     rq.strict = strict;
     rq.builtin_chain = !no_builtin;
-    using k = pipeline::evidence_kind;
-    const std::tuple<const std::string*, k, const char*> files[] = {
-        {&vcek, k::vcek, "--vcek"},    {&vlek, k::vlek, "--vlek"}, {&cert_table, k::cert_table, "--cert-table"},
-        {&chain, k::chain, "--chain"}, {&ark, k::chain, "--ark"},  {&ask, k::chain, "--ask"},
-        {&crl, k::crl, "--crl"}};
-    for (const auto& [path, kind, flag] : files) {
-      if (path->empty()) continue;
-      auto f = read_file(*path);
-      if (!f.data) return fail(bad_input, std::string(flag) + ": " + f.why);
-      rq.evidence.push_back({kind, {*path, std::move(*f.data)}, flag});
+    for (const auto& slot : pipeline::evidence_slots) {
+      const std::string &path = file(slot.name), flag = "--" + std::string(slot.name);
+      if (path.empty()) continue;
+      auto f = read_file(path);
+      if (!f.data) return fail(bad_input, flag + ": " + f.why);
+      rq.evidence.push_back({slot.kind, {path, std::move(*f.data)}, flag});
+    }
+    return certs_dir.empty() ? ok : add_certs_dir(rq, prog);
+  }
+
+  // --certs DIR: the certificates snpguest writes, in name order, each in the slot its name gives.
+  int add_certs_dir(pipeline::request& rq, const char* prog) const {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(certs_dir, ec))
+      return std::cerr << prog << ": --certs " << certs_dir << ": not a directory\n", static_cast<int>(usage);
+    std::vector<std::filesystem::path> paths;
+    for (const auto& entry : std::filesystem::directory_iterator(certs_dir, ec)) paths.push_back(entry.path());
+    std::sort(paths.begin(), paths.end());
+    for (const auto& path : paths) {
+      const auto kind = pipeline::certs_dir_kind(path.filename().string());
+      if (!kind) continue;
+      auto f = read_file(path.string());
+      if (!f.data) return std::cerr << prog << ": --certs: " << f.why << "\n", static_cast<int>(bad_input);
+      rq.evidence.push_back({*kind, {path.string(), std::move(*f.data)}, "--certs"});
     }
     return ok;
   }

@@ -66,3 +66,18 @@ want_rc = 0 if all(expected[i][1] for i in picks) else 1
 if p.returncode != want_rc:
     raise SystemExit(f"batch exit {p.returncode}, expected {want_rc}")
 print(f"{total} batch lines agree with single runs ({len(cases)} distinct cases); {p.stderr.strip()}")
+
+# Lines the batch cannot use are answered in place and the rest go on: a line of 3 MiB (kept to
+# 1 MiB in memory, the rest skipped), a line without "report", a line that is not JSON.
+hostile = [json.dumps(cases[0]), "x" * (3 << 20), json.dumps({"vcek": cases[0]["vcek"]}), "{not json",
+           json.dumps(cases[0])]
+p = subprocess.run([sevproof, "verify", "--batch", "-"], input="\n".join(hostile), capture_output=True, text=True)
+docs = [json.loads(line) for line in p.stdout.splitlines()]
+if [d["line"] for d in docs] != [1, 2, 3, 4, 5] or p.returncode != 1:
+    raise SystemExit(f"hostile lines: exit {p.returncode}, lines {[d.get('line') for d in docs]}")
+for n, want in [(2, "longer than 1 MiB"), (3, "report: missing"), (4, "not valid JSON")]:
+    if want not in json.dumps(docs[n - 1]):
+        raise SystemExit(f"hostile line {n}: {docs[n - 1]} does not say {want!r}")
+if docs[0]["verified"] != expected[0][1] or docs[4]["verified"] != expected[0][1]:
+    raise SystemExit("the good lines around the hostile ones changed their verdict")
+print("hostile lines answered in place: over-long, without report, not JSON")

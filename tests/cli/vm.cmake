@@ -81,7 +81,8 @@ cli_test("vm init --help teaches" 0 "Every file named is pinned" vm init --help)
 # vm verify on a real report: passes, and fails measurement, policy and HOST_DATA each once,
 # naming the file key (the unit tests break the key digests with reports of our own authority).
 vm_script("verify a real report, each check broken once" verify.cmake "-DWORK=${VMWORK}/verify" -DDIR=oak-genoa-v5)
-cli_test("vm verify refuses --certs (not yet)" 2 "--certs is not taken here yet" vm verify "${VMDATA}/unknown-key.toml" --report x --certs y)
+cli_test("verify --certs that is not a folder" 2 "--certs [^ ]*no-such-folder: not a directory"
+         verify --report "${TD}/reports/oak-genoa-v5/report.bin" --certs "${VMDATA}/no-such-folder")
 vm_script("id-block equals id-block for the same launch" idblock.cmake "-DWORK=${VMWORK}/idblock")
 cli_test("vm id-block of a SNPGuard file needs --id-key" 2 "names no ID key"
          vm id-block "${VMDATA}/snpguard-placeholders.toml")

@@ -3,6 +3,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/pipeline/evidence_inputs.hpp"
 #include "sevproof/pipeline/measure_launch.hpp"
 #include "support/testdata.hpp"
 
@@ -113,4 +114,27 @@ TEST_CASE("measure_launch: snp:svsm takes the SVSM image and VARS size through t
   rq.mode = "snp";
   rq.svsm = rq.vars = false;
   CHECK(pipeline::measure_launch(rq, files).failure == pipeline::measure_failure::usage);
+}
+
+TEST_CASE("evidence inputs: one table of slots and one reader per text, for the CLI, batch lines and the page",
+          "[pipeline]") {
+  CHECK(pipeline::evidence_slot_of("cert-table")->kind == pipeline::evidence_kind::cert_table);
+  CHECK(pipeline::evidence_slot_of("cert_table") == pipeline::evidence_slot_of("cert-table"));
+  CHECK(pipeline::evidence_slot_of("asvk") == pipeline::evidence_slot_of("ask"));
+  CHECK(pipeline::evidence_slot_of("measurement") == nullptr);
+  CHECK(pipeline::is_request_key("now"));
+  CHECK_FALSE(pipeline::is_request_key("min-tcb"));
+  pipeline::request rq;
+  CHECK_FALSE(pipeline::set_now(rq, "2026-01-02T03:04:05Z"));
+  CHECK(rq.now == 1767323045);
+  CHECK(pipeline::set_now(rq, "2026-13-01").value().find("2026-13-01") == 0);
+  CHECK_FALSE(pipeline::set_product(rq, "genoa"));
+  CHECK(pipeline::set_product(rq, "naples").value() == "naples: use milan, genoa or turin");
+  CHECK_FALSE(pipeline::set_offset(rq, "0x20"));
+  CHECK(rq.offset == 0x20);
+  CHECK(pipeline::set_offset(rq, "020"));  // a leading-zero decimal is refused, as everywhere
+  CHECK(pipeline::certs_dir_kind("vcek.pem") == pipeline::evidence_kind::vcek);
+  CHECK(pipeline::certs_dir_kind("ark.der") == pipeline::evidence_kind::chain);
+  CHECK_FALSE(pipeline::certs_dir_kind("README"));
+  CHECK_FALSE(pipeline::certs_dir_kind("vcek.txt"));
 }

@@ -64,3 +64,19 @@ write(policy "${m}" "${p2}" "${h}")
 check(policy 1 "P035 fail[^\n]*\n[^\n]*the launch policy is 0x00000000000[37]0000.*P035 FAIL  from [^\n]*: launch.policy \\(line 7\\)")
 write(hostdata "${m}" "${p}" "${h2}")
 check(hostdata 1 "P013 fail.*P013 FAIL  from [^\n]*: launch.host_data \\(line 8\\)")
+
+# --certs, read by the same evidence flags as `sevproof verify`: a folder as snpguest writes it
+# verifies; the same folder without the VCEK cannot (no signer: exit 1, not verified).
+file(MAKE_DIRECTORY "${WORK}/certs" "${WORK}/empty-certs")
+file(COPY_FILE "${C}" "${WORK}/certs/vcek.der")
+foreach(case "certs;0;VERIFIED: genuine" "empty-certs;1;NOT VERIFIED")
+  list(GET case 0 dir)
+  list(GET case 1 want)
+  list(GET case 2 regex)
+  execute_process(COMMAND "${SEVPROOF}" vm verify "${WORK}/good.toml" --report "${R}" --certs "${WORK}/${dir}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE o ERROR_VARIABLE e)
+  message("vm verify good --certs ${dir}: exit ${rc}\n${o}${e}")
+  if(NOT rc EQUAL want OR NOT "${o}${e}" MATCHES "${regex}")
+    message(FATAL_ERROR "--certs ${dir}: exit ${rc} (expected ${want}) or output not matching ${regex}")
+  endif()
+endforeach()
