@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "sevproof/core/base64.hpp"
@@ -28,6 +31,9 @@
 #include "sevproof/validate/option_text.hpp"
 #include "sevproof/validate/reference_values.hpp"
 #include "sevproof/version.hpp"
+#include "sevproof/workflows/openstack.hpp"
+#include "sevproof/workflows/vm_verify.hpp"
+#include "js_values.hpp"
 
 namespace {
 
@@ -35,17 +41,10 @@ using namespace sevproof;
 using emscripten::val;
 using json = nlohmann::ordered_json;
 
-bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
-bool present(const val& obj, const char* key) {
-  return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined();
-}
-std::string text_of(const val& obj, const char* key) {
-  return present(obj, key) ? obj[key].as<std::string>() : std::string();
-}
-
-std::string input_error(const std::string& input, const std::string& message) {
-  return json{{"error", {{"input", input}, {"message", message}}}}.dump();
-}
+using wasm::input_error;
+using wasm::present;
+using wasm::text_of;
+using wasm::to_bytes;
 
 // showReport(bytes, product) -> the report as `sevproof report show --json` prints it, or {error}
 std::string show_report(const val& report_js, const std::string& product) {
@@ -114,9 +113,88 @@ std::optional<std::string> expectations_of(const val& in, validate::options& out
 // Verified certificate links, remembered for the page's lifetime (the library's link cache, keyed by
 // certificate and issuer-key fingerprints): each report's own signature and bindings are always
 // checked afresh.
-verify::link_cache& page_links() {
-  static verify::link_cache links;
+// The chain's RSA-PSS questions WebCrypto answered (question identity -> valid): the link cache puts a link
+// to them first, and only a question with exactly this identity is answered; any other Botan verifies.
+std::map<std::string, bool>& webcrypto_pss_answers() {
+  static std::map<std::string, bool> answers;
+  return answers;
+}
+
+std::string pss_question_id(bytes_view spki, bytes_view tbs, bytes_view signature) {
+  crypto::sha256 h;
+  for (const bytes_view part : {spki, tbs}) {
+    const auto n = static_cast<std::uint32_t>(part.size());
+    const byte len[4] = {static_cast<byte>(n), static_cast<byte>(n >> 8), static_cast<byte>(n >> 16),
+                         static_cast<byte>(n >> 24)};
+    h.update(bytes_view(len, 4));
+    h.update(part);
+  }
+  h.update(signature);
+  return hex::encode(h.finish());
+}
+
+std::unique_ptr<verify::link_cache>& page_links_slot() {
+  static std::unique_ptr<verify::link_cache> links;
   return links;
+}
+
+verify::link_cache& page_links() {
+  auto& links = page_links_slot();
+  if (!links) {
+    links = std::make_unique<verify::link_cache>();
+    links->answer_rsa_pss_with([](bytes_view spki, bytes_view tbs, bytes_view signature) -> std::optional<bool> {
+      const auto& answers = webcrypto_pss_answers();
+      const auto it = answers.find(pss_question_id(spki, tbs, signature));
+      return it == answers.end() ? std::nullopt : std::optional<bool>(it->second);
+    });
+  }
+  return *links;
+}
+
+// forgetLinks(): the verified links and WebCrypto's answers are dropped, so that the next verification checks
+// every chain link again (the page does this when the user asks for the WebAssembly library only).
+void forget_links_js() {
+  page_links_slot().reset();
+  webcrypto_pss_answers().clear();
+}
+
+// answerRsaPss([{id, valid}]): WebCrypto's answers to the questions rsaPssQuestions / builtinChainQuestions named.
+void answer_rsa_pss_js(const val& answers) {
+  for (unsigned i = 0, n = answers["length"].as<unsigned>(); i < n; ++i) {
+    const val a = answers[i];
+    if (present(a, "id") && present(a, "valid"))
+      webcrypto_pss_answers()[a["id"].as<std::string>()] = a["valid"].as<bool>();
+  }
+}
+
+// One chain link's RSA-PSS question (AMD's parameters only) as the page puts it to WebCrypto, unless answered.
+void add_pss_question(const crypto::certificate& subject, const crypto::certificate& issuer, json& out) {
+  const auto q = subject.pss_sha384();
+  if (!q) return;
+  const bytes spki = issuer.spki_der();
+  auto id = pss_question_id(spki, q->tbs, q->signature);
+  if (webcrypto_pss_answers().count(id)) return;
+  for (const auto& e : out)
+    if (e["id"] == id) return;
+  out.push_back({{"id", std::move(id)},
+                 {"link", subject.subject_cn() + " by " + issuer.subject_cn()},
+                 {"spki", base64::encode(spki)},
+                 {"tbs", base64::encode(q->tbs)},
+                 {"signature", base64::encode(q->signature)}});
+}
+
+// The links verification will check, walking up by issuer name from `start` through `pool` to a self-signed root.
+void chain_questions(const crypto::certificate& start, const std::vector<const crypto::certificate*>& pool, json& out,
+                     int depth = 0) {
+  if (depth > 3) return;
+  for (const auto* issuer : pool) {
+    if (issuer->subject_cn() != start.issuer_cn()) continue;
+    add_pss_question(start, *issuer, out);
+    if (issuer->subject_cn() == issuer->issuer_cn())
+      add_pss_question(*issuer, *issuer, out);  // the root's self-signature
+    else
+      chain_questions(*issuer, pool, out, depth + 1);
+  }
 }
 
 // checkBuiltinChain(product or "" for all) -> [{product, link, valid, detail}]: each built-in ARK's self-signature and
@@ -151,6 +229,19 @@ std::string check_builtin_chain_js(const std::string& product) {
   return out.dump();
 }
 
+// builtinChainQuestions(product) -> [{id, link, spki, tbs, signature}]: the RSA-PSS questions checkBuiltinChain
+// will ask for the product's built-in ARK, ASK and ASVK, for the page to put to WebCrypto first.
+std::string builtin_chain_questions_js(const std::string& product) {
+  const auto trust = verify::trust_anchors::amd();
+  const auto want = snp::product_from_name(product);
+  std::vector<const crypto::certificate*> pool;
+  for (const auto& c : pipeline::builtin_chain())
+    if (const auto pin = trust.identify(c); pin && (!want || pin->product == *want)) pool.push_back(&c);
+  json out = json::array();
+  for (const auto* c : pool) chain_questions(*c, pool, out);
+  return out.dump();
+}
+
 // The identity of one ECDSA question (signer key, message, r, s): a WebCrypto answer is used only for
 // the exact question it was computed for.
 std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<const byte, 48> r,
@@ -167,9 +258,10 @@ std::string ecdsa_question_id(bytes_view spki, bytes_view message, std::span<con
   return hex::encode(h.finish());
 }
 
-// signatureInput(same request as verify) -> {id, spki, message, r, s} (base64): the report signature
-// question the library will ask in verify (the signer and bytes it will use), for the page to put
-// to WebCrypto first; {} when there is none (no signer, unreadable input: verify will say why).
+// signatureInput(same request as verify) -> {id, spki, message, r, s, links} (base64): the report signature
+// question the library will ask in verify (the signer and bytes it will use), and the RSA-PSS questions of the
+// chain links from the signer up to its ARK not yet answered ({id, link, spki, tbs, signature}), for the page to
+// put to WebCrypto first; {} when there is none (no signer, unreadable input: verify will say why).
 std::string signature_input_js(const val& in) {
   if (!present(in, "report")) return "{}";
   pipeline::request rq;
@@ -190,11 +282,18 @@ std::string signature_input_js(const val& in) {
   if (!ev.signer || !sig) return "{}";
   const bytes spki = ev.signer->spki_der();
   const auto message = ev.report.report.signed_bytes();
+  std::vector<const crypto::certificate*> pool;
+  for (const auto& c : ev.offered) pool.push_back(&c);
+  if (rq.builtin_chain)
+    for (const auto& c : pipeline::builtin_chain()) pool.push_back(&c);
+  json links = json::array();
+  chain_questions(*ev.signer, pool, links);
   return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)},
               {"spki", base64::encode(spki)},
               {"message", base64::encode(message)},
               {"r", base64::encode(sig->r_be)},
-              {"s", base64::encode(sig->s_be)}}
+              {"s", base64::encode(sig->s_be)},
+              {"links", links}}
       .dump();
 }
 
@@ -224,10 +323,114 @@ std::string verify_js(const val& in) {
   rq.report = {"report", to_bytes(in["report"])};
   request_evidence(in, rq);
   rq.ecdsa = webcrypto_answer(in);
-  const auto a = pipeline::appraise(rq, &page_links());
+  std::optional<workflows::vm::definition> vm;
+  if (present(in, "vm")) {
+    auto d = workflows::vm::parse(text_of(in["vm"], "text"), text_of(in["vm"], "name", "VM file"));
+    if (!d) return input_error("vm", d.err().to_string());
+    vm = std::move(d).value();
+    if (!rq.product && !vm->product.empty()) rq.product = snp::product_from_name(vm->product);
+  }
+  auto a = pipeline::appraise(rq, &page_links());
   if (a.input_error) return input_error(a.input_option, a.input_error->to_string());
+  if (vm) workflows::vm::complete(a, *vm);  // the launch checks of `sevproof vm verify` (P035, P036)
   const auto name = text_of(in, "reportName");
-  return pipeline::appraisal_json(a, name.empty() ? "report" : name).dump();
+  auto j = pipeline::appraisal_json(a, name.empty() ? "report" : name);
+  if (vm) {  // as `sevproof vm verify --json`: each failed check names the file key behind it
+    j["vm"] = vm->source;
+    const auto sources = workflows::vm::check_sources(*vm);
+    for (auto& c : j["checks"])
+      if (c["status"] == "fail")
+        if (auto it = sources.find(c["code"].get<std::string>()); it != sources.end()) c["vm_key"] = it->second;
+  }
+  return j.dump();
+}
+
+// The parsed definition as the measurement module takes it (measure_bindings.cpp, definition_of): the file
+// is parsed once, here, by the library's reader; that module runs vm::expected_measurement on these fields.
+json vm_definition_json(const workflows::vm::definition& d) {
+  auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  auto file = [](const std::optional<workflows::vm::file_ref>& f) -> json {
+    if (!f) return nullptr;
+    return {{"key", f->key},
+            {"line", f->line},
+            {"path", f->path},
+            {"resolved", f->resolved},
+            {"sha256", f->pin ? json(hex::encode(*f->pin)) : json(nullptr)}};
+  };
+  return {{"source", d.source},
+          {"origin", d.from == workflows::vm::origin::snpguard ? "SNPGuard" : "sevproof"},
+          {"mode", d.mode},
+          {"ovmf", file(d.ovmf)},
+          {"kernel", file(d.kernel)},
+          {"initrd", file(d.initrd)},
+          {"append", opt(d.append)},
+          {"vcpus", opt(d.vcpus)},
+          {"vcpu_family", opt(d.vcpu_family)},
+          {"vcpu_model", opt(d.vcpu_model)},
+          {"vcpu_stepping", opt(d.vcpu_stepping)},
+          {"vcpu_type", d.vcpu_type},
+          {"vcpu_sig", d.vcpu_sig},
+          {"vmm_type", d.vmm_type},
+          {"guest_features", d.guest_features},
+          {"fpu_init", d.fpu_init},
+          {"snp_ovmf_hash", d.snp_ovmf_hash},
+          {"lines", d.lines}};
+}
+
+// readVm(text, name) -> what a VM definition file (`sevproof vm`'s, TOML or JSON, or SNPGuard's) fixes:
+// {source, origin, product, expect (the reference values it implies, by option name), measurement_recorded,
+//  launch {...}, files [{key, path, name, sha256}]}, or {error}. The page fills its form from it and asks
+// for the files by these names; the measurement module checks their pins.
+std::string read_vm_js(const std::string& text, const std::string& name) {
+  namespace vm = workflows::vm;
+  auto d = vm::parse(text, name);
+  if (!d) return input_error("vm", d.err().to_string());
+  json files = json::array();
+  for (const auto* f : d->files())
+    files.push_back({{"key", f->key},
+                     {"where", d->where(f->key)},
+                     {"path", f->path},
+                     {"name", std::filesystem::path(f->path).filename().string()},
+                     {"sha256", f->pin ? json(hex::encode(*f->pin)) : json(nullptr)}});
+  auto opt = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+  json launch = {{"mode", d->mode},
+                 {"vcpus", opt(d->vcpus)},
+                 {"vcpu_type", d->vcpu_type},
+                 {"vcpu_sig", d->vcpu_sig},
+                 {"vmm_type", d->vmm_type},
+                 {"guest_features", d->guest_features},
+                 {"fpu_init", d->fpu_init},
+                 {"append", opt(d->append)},
+                 {"policy", d->policy ? json(hex::number(*d->policy)) : json(nullptr)},
+                 {"platform_info", d->platform_info ? json(hex::number(*d->platform_info)) : json(nullptr)}};
+  return json{{"source", d->source},
+              {"origin", d->from == vm::origin::snpguard ? "SNPGuard" : "sevproof"},
+              {"definition", vm_definition_json(*d)},
+              {"product", d->product},
+              {"expect", validate::to_json(vm::reference_values(*d, std::nullopt, {}))},
+              {"measurement_recorded", !d->expect.measurements.empty()},
+              {"launch", launch},
+              {"files", files}}
+      .dump();
+}
+
+// openstackCheck({flavor, image, node?, require?, rootDevice?}) -> `sevproof openstack check --json` plus its verdict
+// line
+// (`summary`, `launchable`), or {error}: would Nova boot this flavor and image as SEV, SEV-ES or SEV-SNP?
+std::string openstack_check_js(const val& in) {
+  namespace os = workflows::openstack;
+  for (const char* doc : {"flavor", "image"})
+    if (text_of(in, doc).empty()) return input_error(doc, std::string("no OpenStack ") + doc + " document was given");
+  const auto node = text_of(in, "node");
+  auto o = os::make_options(node.empty() ? std::vector<std::string>{} : std::vector<std::string>{node},
+                            text_of(in, "require"), text_of(in, "rootDevice", "/dev/vda"));
+  if (!o) return input_error(o.err().structure.substr(o.err().structure.find_first_not_of('-')), o.err().message);
+  auto r = os::check_documents(text_of(in, "flavor"), text_of(in, "image"), *o);
+  if (!r) return input_error(r.err().structure, r.err().to_string());
+  auto j = os::to_json(*r);
+  j["launchable"] = r->launchable();
+  j["summary"] = os::verdict_line(*r);
+  return j.dump();
 }
 
 // readReferenceValues(text, name) -> the reference values of a TOML or JSON file, by option name
@@ -253,8 +456,8 @@ std::string option_table_js() {
   return out.dump();
 }
 
-// What a dropped file is, judged by its content (never its name):
-// report | vcek | vlek | ark | ask | asvk | chain | crl | cert_table | json | unknown.
+// What a dropped file is, judged by its content (never its name): report | vcek | vlek | ark | ask | asvk |
+// chain | crl | cert_table | vm | openstack_flavor | openstack_image | reference_values | unknown.
 std::string certificate_kind(const crypto::certificate& c) {
   if (auto e = kds::read_amd_extensions(c)) {
     if (e->hwid) return "vcek";
@@ -267,6 +470,31 @@ std::string certificate_kind(const crypto::certificate& c) {
   if (cn.rfind("SEV-VLEK-", 0) == 0) return "asvk";
   if (cn.rfind("SEV-", 0) == 0) return "ask";
   return "certificate";
+}
+
+// A text document (TOML or JSON) by its top-level keys: a VM definition (sevproof's or SNPGuard's), an
+// OpenStack `flavor show` or `image show` document, or a reference-values file (every key an option name).
+// The reader that takes the document then says what is wrong with it, if anything.
+json classify_document(const bytes& d) {
+  namespace vm = workflows::vm;
+  if (d.empty() || d.size() > vm::max_text_size || std::find(d.begin(), d.end(), byte{0}) != d.end()) return nullptr;
+  const std::string_view text(reinterpret_cast<const char*>(d.data()), d.size());
+  auto doc = vm::read_document(text, "document");
+  if (!doc || doc->members.empty()) return nullptr;
+  auto has = [&](const char* k) { return doc->find(k) != nullptr; };
+  if (has("launch") || has("format") || has("vcpu_count") || has("ovmf_file") || has("host_cpu_family"))
+    return {{"kind", "vm"}, {"detail", has("format") || has("launch") ? "sevproof VM file" : "SNPGuard VM file"}};
+  if (has("vcpus") && (has("ram") || has("disk") || has("os-flavor-access:is_public")))
+    return {{"kind", "openstack_flavor"}, {"detail", "OpenStack flavor"}};
+  if (has("disk_format") || has("container_format"))
+    return {{"kind", "openstack_image"}, {"detail", "OpenStack image"}};
+  const bool options = std::all_of(doc->members.begin(), doc->members.end(), [](const auto& m) {
+    return std::any_of(std::begin(validate::option_table), std::end(validate::option_table),
+                       [&](const auto& spec) { return m.first == spec.name; });
+  });
+  if (options) return {{"kind", "reference_values"}, {"detail", std::to_string(doc->members.size()) + " keys"}};
+  if (text[text.find_first_not_of(" \t\r\n")] == '{') return {{"kind", "json"}, {"detail", "JSON"}};
+  return nullptr;
 }
 
 json classify(const bytes& d) {
@@ -287,11 +515,7 @@ json classify(const bytes& d) {
   if (auto t = snp::parse_cert_table(d))
     if (std::any_of(t->begin(), t->end(), [](const auto& e) { return e.role != snp::cert_role::unknown; }))
       return {{"kind", "cert_table"}, {"detail", std::to_string(t->size()) + " entries"}};
-  if (!d.empty() && (d[0] == '{' || d[0] == '[')) {
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_discarded())
-      return {{"kind", "json"}, {"detail", j.is_object() && j.contains("properties") ? "OpenStack" : "JSON"}};
-  }
+  if (auto doc = classify_document(d); !doc.is_null()) return doc;
   return {{"kind", "unknown"}, {"detail", std::to_string(d.size()) + " bytes"}};
 }
 
@@ -418,7 +642,12 @@ EMSCRIPTEN_BINDINGS(sevproof) {
   emscripten::function("verify", &verify_js);
   emscripten::function("signatureInput", &signature_input_js);
   emscripten::function("checkBuiltinChain", &check_builtin_chain_js);
+  emscripten::function("builtinChainQuestions", &builtin_chain_questions_js);
+  emscripten::function("answerRsaPss", &answer_rsa_pss_js);
+  emscripten::function("forgetLinks", &forget_links_js);
   emscripten::function("readReferenceValues", &read_reference_values_js);
+  emscripten::function("readVm", &read_vm_js);
+  emscripten::function("openstackCheck", &openstack_check_js);
   emscripten::function("optionTable", &option_table_js);
   emscripten::function("showReport", &show_report);
   emscripten::function("classify", &classify_js);

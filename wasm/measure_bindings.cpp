@@ -7,98 +7,251 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 
 #include "sevproof/core/base64.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/measure/request.hpp"
 #include "sevproof/version.hpp"
+#include "sevproof/workflows/explain.hpp"
+#include "sevproof/workflows/vm.hpp"
+#include "js_values.hpp"
 
 namespace {
 
 using namespace sevproof;
 using emscripten::val;
 using json = nlohmann::ordered_json;
-
-bytes to_bytes(const val& typed_array) { return emscripten::convertJSArrayToNumberVector<byte>(typed_array); }
-bool present(const val& obj, const char* key) {
-  return obj.hasOwnProperty(key) && !obj[key].isNull() && !obj[key].isUndefined();
-}
-
-std::string input_error(const std::string& input, const std::string& message) {
-  return json{{"error", {{"input", input}, {"message", message}}}}.dump();
-}
+using wasm::input_error;
+using wasm::present;
+using wasm::text_of;
+using wasm::to_bytes;
 
 // The form's fields as the library's measure::request (the CLI fills the same structure).
 measure::request request_of(const val& in) {
-  auto str = [&](const char* k, const char* fallback = "") {
-    return present(in, k) ? in[k].as<std::string>() : std::string(fallback);
-  };
   auto num = [&](const char* k) -> std::optional<long long> {
-    if (!present(in, k) || str(k).empty()) return std::nullopt;
-    const auto v = parse_uint(str(k), static_cast<std::uint64_t>(std::numeric_limits<long long>::max()));
+    if (text_of(in, k).empty()) return std::nullopt;
+    const auto v = parse_uint(text_of(in, k), static_cast<std::uint64_t>(std::numeric_limits<long long>::max()));
     return v ? std::optional<long long>(static_cast<long long>(*v))
              : std::optional<long long>(-1);  // -1: refused as out of range
   };
   measure::request r;
-  r.mode = str("mode", "snp");
+  r.mode = text_of(in, "mode", "snp");
   r.vcpus = num("vcpus");
-  r.vcpu_type = str("vcpuType");
-  r.vcpu_sig = str("vcpuSig");
+  r.vcpu_type = text_of(in, "vcpuType");
+  r.vcpu_sig = text_of(in, "vcpuSig");
   r.vcpu_family = num("vcpuFamily");
   r.vcpu_model = num("vcpuModel");
   r.vcpu_stepping = num("vcpuStepping");
-  r.vmm_type = str("vmmType", "QEMU");
-  r.guest_features = str("guestFeatures", "0x1");
-  r.snp_ovmf_hash = str("snpOvmfHash");
-  r.fpu_init = str("fpuInit", "modern");
+  r.vmm_type = text_of(in, "vmmType", "QEMU");
+  r.guest_features = text_of(in, "guestFeatures", "0x1");
+  r.snp_ovmf_hash = text_of(in, "snpOvmfHash");
+  r.fpu_init = text_of(in, "fpuInit", "modern");
   r.kernel = present(in, "kernelSha256");
   r.initrd = present(in, "initrdSha256");
-  r.append = present(in, "cmdline") && !str("cmdline").empty();
+  r.append = present(in, "cmdline") && !text_of(in, "cmdline").empty();
   return r;
 }
 
-bool digest_of(const val& in, const char* key, crypto::sha256_digest& out) {
-  auto b = hex::decode(present(in, key) ? in[key].as<std::string>() : std::string());
-  if (!b || b->size() != out.size()) return false;
+std::optional<crypto::sha256_digest> digest_of(const val& in, const char* key) {
+  auto b = hex::decode(text_of(in, key));
+  if (!b || b->size() != crypto::sha256_digest{}.size()) return std::nullopt;
+  crypto::sha256_digest out{};
   std::copy(b->begin(), b->end(), out.begin());
-  return true;
+  return out;
 }
 
-// measure({ovmf, mode, vcpus, vcpuType | vcpuSig | vcpuFamily+vcpuModel+vcpuStepping, vmmType,
-//          guestFeatures, snpOvmfHash, fpuInit, kernelSha256?, initrdSha256?, cmdline?})
-// -> {measurement, measurement_base64, inputs[]} or {error: {input, message}}. Kernel and initrd
-// arrive as SHA-256 digests: the worker hashes the files (Sha256 below, or WebCrypto).
-std::string measure_js(const val& in) {
+// The launch a request describes, as the library's explain takes it (and measure computes it): from
+// the form's fields, or from a VM definition file ({vm: {text, name}}) with its pins checked.
+struct launch {
+  measure::launch_inputs inputs;
+  measure::ovmf_image fw;
+  std::string ovmf_name = "OVMF";
+  std::optional<std::string> append;
+  bool initrd = false, signature_given = true;
+  std::optional<workflows::vm::definition> vm;
+};
+
+// The kernel and initrd digests the worker computed, checked against the kernel the launch names.
+std::optional<std::string> boot_hashes_of(const val& in, const std::optional<std::string>& append, launch& l) {
+  if (!present(in, "kernelSha256")) return std::nullopt;
+  measure::boot_hashes h;
+  const auto k = digest_of(in, "kernelSha256");
+  if (!k) return input_error("kernel", "kernel digest is not 64 hex digits");
+  h.kernel = *k;
+  if (present(in, "initrdSha256")) {
+    const auto i = digest_of(in, "initrdSha256");
+    if (!i) return input_error("initrd", "initrd digest is not 64 hex digits");
+    h.initrd = *i;
+  }
+  h.cmdline = measure::boot_hashes::cmdline_hash(append.value_or(""));
+  l.inputs.kernel = h;
+  return std::nullopt;
+}
+
+std::optional<std::string> form_launch(const val& in, launch& l) {
   const auto r = request_of(in);
   auto inputs = measure::to_inputs(r);
   if (!inputs) return input_error("options", inputs.err().message);
+  l.inputs = *inputs;
   if (!present(in, "ovmf")) return input_error("ovmf", "no OVMF firmware image was given");
   auto fw = measure::parse_ovmf(to_bytes(in["ovmf"]));
   if (!fw) return input_error("ovmf", fw.err().to_string());
-  if (r.kernel) {
-    measure::boot_hashes h;
-    if (!digest_of(in, "kernelSha256", h.kernel)) return input_error("kernel", "kernel digest is not 64 hex digits");
-    if (r.initrd && !digest_of(in, "initrdSha256", h.initrd))
-      return input_error("initrd", "initrd digest is not 64 hex digits");
-    h.cmdline =
-        measure::boot_hashes::cmdline_hash(present(in, "cmdline") ? in["cmdline"].as<std::string>() : std::string());
-    inputs->kernel = h;
+  l.fw = std::move(fw).value();
+  l.ovmf_name = text_of(in, "ovmfName", "OVMF");
+  if (present(in, "cmdline")) l.append = text_of(in, "cmdline");
+  l.initrd = r.initrd;
+  l.signature_given = !r.vcpu_type.empty() || !r.vcpu_sig.empty() || r.vcpu_family.has_value();
+  return boot_hashes_of(in, l.append, l);
+}
+
+// The VM definition the verifier module parsed (its readVm's `definition`): the file is read once, there,
+// by the library's reader (this module stays without the TOML and JSON readers); here the launch and the
+// files' pins are taken back into a vm::definition for vm::expected_measurement and explain.
+std::optional<workflows::vm::file_ref> file_of(const val& v, const char* key) {
+  if (!present(v, key)) return std::nullopt;
+  const val f = v[key];
+  workflows::vm::file_ref r{text_of(f, "key"), present(f, "line") ? f["line"].as<int>() : 0, text_of(f, "path"),
+                            text_of(f, "resolved"), std::nullopt};
+  if (const auto pin = hex::decode(text_of(f, "sha256")); pin && pin->size() == 32) {
+    r.pin.emplace();
+    std::copy(pin->begin(), pin->end(), r.pin->begin());
   }
+  return r;
+}
+
+workflows::vm::definition definition_of(const val& v) {
+  auto num = [&](const char* k) {
+    return present(v, k) ? std::optional<long long>(static_cast<long long>(v[k].as<double>())) : std::nullopt;
+  };
+  workflows::vm::definition d;
+  d.source = text_of(v, "source", "VM file");
+  d.from = text_of(v, "origin") == "SNPGuard" ? workflows::vm::origin::snpguard : workflows::vm::origin::native;
+  d.mode = text_of(v, "mode", "snp");
+  d.ovmf = file_of(v, "ovmf").value_or(workflows::vm::file_ref{});
+  d.kernel = file_of(v, "kernel");
+  d.initrd = file_of(v, "initrd");
+  if (present(v, "append")) d.append = text_of(v, "append");
+  d.vcpus = num("vcpus");
+  d.vcpu_family = num("vcpu_family");
+  d.vcpu_model = num("vcpu_model");
+  d.vcpu_stepping = num("vcpu_stepping");
+  d.vcpu_type = text_of(v, "vcpu_type");
+  d.vcpu_sig = text_of(v, "vcpu_sig");
+  d.vmm_type = text_of(v, "vmm_type", "QEMU");
+  d.guest_features = text_of(v, "guest_features", "0x1");
+  d.fpu_init = text_of(v, "fpu_init", "modern");
+  d.snp_ovmf_hash = text_of(v, "snp_ovmf_hash");
+  if (present(v, "lines")) {
+    const val keys = val::global("Object").call<val>("keys", v["lines"]);
+    for (unsigned i = 0, n = keys["length"].as<unsigned>(); i < n; ++i) {
+      const auto k = keys[i].as<std::string>();
+      d.lines[k] = v["lines"][k].as<int>();
+    }
+  }
+  return d;
+}
+
+// A VM definition's launch: the files' pins checked against what the user supplied (firmware bytes,
+// kernel and initrd digests), as `sevproof vm measure` checks them; a missing or mismatched file is
+// put on its field.
+std::optional<std::string> vm_launch(const val& in, launch& l) {
+  namespace vm = workflows::vm;
+  vm::definition d = definition_of(in["vm"]);
+  if (!present(in, "ovmf"))
+    return input_error("ovmf", d.where(d.ovmf.key) + ": " + d.ovmf.path + ": file not supplied");
+  vm::launch_files files{to_bytes(in["ovmf"]), digest_of(in, "kernelSha256"), digest_of(in, "initrdSha256")};
+  if (auto e = vm::check_pin(d, d.ovmf, crypto::sha256_of(files.ovmf))) return input_error("ovmf", e->to_string());
+  for (auto [ref, digest, slot] :
+       {std::tuple{&d.kernel, &files.kernel, "kernel"}, std::tuple{&d.initrd, &files.initrd, "initrd"}}) {
+    if (ref->has_value() && !digest->has_value())
+      return input_error(slot, d.where((*ref)->key) + ": " + (*ref)->path + ": file not supplied");
+    if (!ref->has_value() && digest->has_value())
+      return input_error(slot, d.source + " names no " + slot + ": remove this file");
+    if (*ref)
+      if (auto e = vm::check_pin(d, **ref, **digest)) return input_error(slot, e->to_string());
+  }
+  auto inputs = vm::launch_inputs_of(d);
+  if (!inputs) return input_error("vm", inputs.err().to_string());
+  l.inputs = *inputs;
+  auto fw = measure::parse_ovmf(std::move(files.ovmf));
+  if (!fw) return input_error("ovmf", d.where(d.ovmf.key) + ": " + d.ovmf.path + ": " + fw.err().to_string());
+  l.fw = std::move(fw).value();
+  l.ovmf_name = d.ovmf.path;
+  l.append = d.append;
+  l.initrd = d.initrd.has_value();
+  l.signature_given = !d.vcpu_type.empty() || !d.vcpu_sig.empty() || d.vcpu_family.has_value();
+  auto err = boot_hashes_of(in, d.append, l);
+  l.vm = std::move(d);
+  return err;
+}
+
+std::optional<std::string> launch_of(const val& in, launch& l) {
+  return present(in, "vm") ? vm_launch(in, l) : form_launch(in, l);
+}
+
+result<bytes> digest_of_launch(const launch& l, measure::trace* t) {
+  if (l.inputs.mode == measure::guest_mode::snp || l.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
+    auto x = measure::snp_launch_digest(l.fw, l.inputs, t);
+    if (!x) return x.err();
+    return bytes(x->begin(), x->end());
+  }
+  auto x = measure::sev_launch_digest(l.fw, l.inputs, t);
+  if (!x) return x.err();
+  return bytes(x->begin(), x->end());
+}
+
+// measure({ovmf, mode, vcpus, vcpuType | vcpuSig | vcpuFamily+vcpuModel+vcpuStepping, vmmType,
+//          guestFeatures, snpOvmfHash, fpuInit, kernelSha256?, initrdSha256?, cmdline?} or {vm: readVm's
+//          definition, ovmf, kernelSha256?, initrdSha256?}) -> {measurement, measurement_base64, inputs[]} or
+// {error: {input, message}}. Kernel and initrd arrive as SHA-256 digests: the worker hashes the files
+// (Sha256 below, or WebCrypto).
+std::string measure_js(const val& in) {
+  launch l;
+  if (auto err = launch_of(in, l)) return *err;
   measure::trace t;
-  bytes d;
-  if (inputs->mode == measure::guest_mode::snp || inputs->mode == measure::guest_mode::snp_ovmf_hash) {
-    auto x = measure::snp_launch_digest(*fw, *inputs, &t);
-    if (!x) return input_error("measurement", x.err().message);
-    d.assign(x->begin(), x->end());
-  } else {
-    auto x = measure::sev_launch_digest(*fw, *inputs, &t);
-    if (!x) return input_error("measurement", x.err().message);
-    d.assign(x->begin(), x->end());
+  // A VM file's digest is the library's vm::expected_measurement (as `sevproof vm measure`); the
+  // checks above only put a missing or mismatched file on its field first.
+  auto d = l.vm ? workflows::vm::expected_measurement(
+                      *l.vm, {to_bytes(in["ovmf"]), digest_of(in, "kernelSha256"), digest_of(in, "initrdSha256")}, &t)
+                : digest_of_launch(l, &t);
+  if (!d) return input_error(l.vm ? "vm" : "measurement", l.vm ? d.err().to_string() : d.err().message);
+  if (l.inputs.mode == measure::guest_mode::snp)
+    t.insert(t.begin(), "guest features " + hex::number(l.inputs.guest_features) + " = " +
+                            measure::feature_names(l.inputs.guest_features));
+  return json{{"measurement", hex::encode(*d)}, {"measurement_base64", base64::encode(*d)}, {"inputs", t}}.dump();
+}
+
+// explain(same request as measure, plus reported: the digest the report carries, hex) -> the library's
+// explanation (`sevproof explain --json` and the sentences its text prints), or {error}.
+std::string explain_js(const val& in) {
+  launch l;
+  if (auto err = launch_of(in, l)) return *err;
+  const auto reported = hex::decode(text_of(in, "reported"));
+  if (!reported) return input_error("reported", "the reported digest is not hex");
+  workflows::believed_launch b{l.inputs, &l.fw, l.ovmf_name, l.append, l.initrd, l.signature_given};
+  auto r = workflows::explain(b, *reported);
+  if (!r) return input_error("reported", r.err().message);
+  json list = json::array();
+  for (const auto& e : r->explanations) {
+    json changes = json::object();
+    for (const auto& c : e.changes) changes[c.flag] = c.value ? json(*c.value) : json(nullptr);
+    list.push_back({{"changes", changes},
+                    {"digest", hex::encode(e.digest)},
+                    {"sentence", e.sentence},
+                    {"same_digest", e.same_digest}});
   }
-  if (inputs->mode == measure::guest_mode::snp)
-    t.insert(t.begin(), "guest features " + hex::number(inputs->guest_features) + " = " +
-                            measure::feature_names(inputs->guest_features));
-  return json{{"measurement", hex::encode(d)}, {"measurement_base64", base64::encode(d)}, {"inputs", t}}.dump();
+  json searched = json::object();
+  for (const auto& [axis, n] : r->searched) searched[axis] = n;
+  return json{{"explained", r->explained},
+              {"headline", workflows::headline(*r)},
+              {"explanations", list},
+              {"searched", searched},
+              {"candidates", r->candidates},
+              {"reported", hex::encode(*reported)},
+              {"believed_digest", hex::encode(r->believed_digest)},
+              {"believed_error", r->believed_error}}
+      .dump();
 }
 
 std::string vcpu_types_js() {
@@ -126,6 +279,7 @@ std::string version() {
 
 EMSCRIPTEN_BINDINGS(sevproof_measure) {
   emscripten::function("measure", &measure_js);
+  emscripten::function("explain", &explain_js);
   emscripten::function("vcpuTypes", &vcpu_types_js);
   emscripten::function("version", &version);
   emscripten::class_<sha256_js>("Sha256")

@@ -8,6 +8,7 @@
   let core = null;
   let lastVerdict = null;
   let lastInputs = [];
+  let vmDoc = null;  // the VM definition file in use: {text, name, sha256, info (what the library read)}
 
   // ---- the verifier module: gzip-compressed wasm inlined in the page, compiled while it streams ----
   function packedBytes(id) {
@@ -107,7 +108,7 @@
       const li = el('li', { 'data-status': c.status, 'data-code': c.code });
       li.appendChild(el('span', { class: 'code' }, c.code + ' ' + c.status));
       li.appendChild(document.createTextNode(c.title));
-      li.appendChild(el('span', { class: 'detail' }, pageWords(c.message)));
+      li.appendChild(el('span', { class: 'detail' }, pageWords(c.message) + (c.vm_key ? ` (from the VM file: ${c.vm_key})` : '')));
       list.appendChild(li);
     }
   }
@@ -220,20 +221,77 @@
     }
   }
   // A reference-values file fills the form (the form is what is checked, and what the export records).
-  async function loadReferenceValues() {
-    const f = $('reference-values').files[0];
-    if (!f) return;
-    const r = JSON.parse(core.readReferenceValues(await f.text(), f.name));
-    if (r.error) { setStatus('error', 'Cannot use the reference values: ' + markError(r.error.input, r.error.message)); return; }
+  function fillExpectations(values) {
     for (const input of document.querySelectorAll('[data-expect]')) {
       if (input.type === 'checkbox') input.checked = false; else input.value = '';
     }
-    for (const [name, value] of Object.entries(r)) {
+    for (const [name, value] of Object.entries(values)) {
       const input = document.querySelector(`[data-expect="${CSS.escape(name)}"]`);
       if (!input) continue;
       if (input.type === 'checkbox') input.checked = value === true;
       else input.value = Array.isArray(value) ? value.join(', ') : String(value);
     }
+  }
+  async function loadReferenceValues() {
+    const f = $('reference-values').files[0];
+    if (!f) return;
+    const r = JSON.parse(core.readReferenceValues(await f.text(), f.name));
+    if (r.error) { setStatus('error', 'Cannot use the reference values: ' + markError(r.error.input, r.error.message)); return; }
+    fillExpectations(r);
+  }
+
+  // ---- a VM definition file (`sevproof vm`'s): its reference values, its launch, the files it names ----
+  function showVmFiles(info) {
+    const p = $('m-vm');
+    p.hidden = false;
+    p.replaceChildren(el('span', {}, `The launch of ${info.source} (${info.origin} VM file); choose the files it names, their SHA-256 pins are checked:`));
+    const list = el('ul', { id: 'vm-files' });
+    for (const f of info.files)
+      list.appendChild(el('li', { 'data-key': f.key }, `${f.where}: ${f.path}` + (f.sha256 ? ` (SHA-256 ${f.sha256})` : ' (not pinned)')));
+    p.appendChild(list);
+    const slot = { 'launch.ovmf': 'm-ovmf', ovmf_file: 'm-ovmf', 'launch.kernel': 'm-kernel', kernel_file: 'm-kernel',
+                   'launch.initrd': 'm-initrd', initrd_file: 'm-initrd' };
+    for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) $(id).closest('label').querySelector('small').textContent = 'not used by this VM file';
+    for (const f of info.files) if (slot[f.key]) $(slot[f.key]).closest('label').querySelector('small').textContent = `${f.name}, as ${f.key} names it`;
+  }
+  function showVmLaunch(l) {  // the launch, shown in the measurement form (the VM file is what is measured)
+    $('m-mode').value = l.mode;
+    $('m-vcpus').value = l.vcpus === null ? '' : String(l.vcpus);
+    if ([...$('m-vcpu-type').options].some((o) => o.value === l.vcpu_type)) $('m-vcpu-type').value = l.vcpu_type;
+    $('m-vmm').value = l.vmm_type;
+    $('m-features').value = l.guest_features;
+    $('m-cmdline').value = l.append === null ? '' : l.append;
+    for (const id of ['m-mode', 'm-vcpus', 'm-vcpu-type', 'm-vmm', 'm-features', 'm-cmdline']) $(id).disabled = true;
+  }
+  function forgetVm() {
+    vmDoc = null;
+    $('m-vm').hidden = true;
+    for (const id of ['m-mode', 'm-vcpus', 'm-vcpu-type', 'm-vmm', 'm-features', 'm-cmdline']) $(id).disabled = false;
+  }
+  async function loadVm() {
+    const out = $('vm-out');
+    const f = $('vm-file').files[0];
+    forgetVm();
+    if (!f) { out.dataset.state = 'idle'; out.textContent = ''; return; }
+    const text = await f.text();
+    const r = JSON.parse(core.readVm(text, f.name));
+    if (r.error) {
+      out.dataset.state = 'error';
+      out.textContent = '';
+      setStatus('error', 'Cannot use the VM file: ' + markError(r.error.input, r.error.message));
+      return;
+    }
+    const bytes = new TextEncoder().encode(text);
+    vmDoc = { text, name: f.name, sha256: core.sha256(bytes), bytes: bytes.length, info: r };
+    fillExpectations(r.expect);
+    showVmLaunch(r.launch);
+    showVmFiles(r);
+    out.dataset.state = 'loaded';
+    out.textContent = `${f.name}: ${Object.keys(r.expect).length} reference values filled in below` +
+      (r.launch.policy ? `; the report's POLICY must be the launch policy ${r.launch.policy} (P035)` : '') +
+      (r.launch.platform_info ? `, its PLATFORM_INFO exactly ${r.launch.platform_info} (P036)` : '') +
+      (r.measurement_recorded ? '; the measurement it records is expected'
+        : '; the expected measurement: compute it in "3. Expected measurement" from the files the VM file names') + '.';
   }
 
   const evidenceSlots = ['report', 'vcek', 'certTable', 'chain', 'crl'];
@@ -268,10 +326,26 @@
   // the answer only for that question (else Botan verifies). "WebAssembly library only" skips this.
   const b64bytes = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
   const keys = new Map();
+  const botanOnly = () => $('opt-botan-sig').checked || !(self.crypto && crypto.subtle);
+  // The chain links' RSA-PSS (SHA-384, salt 48) questions the library named: WebCrypto's answers go back to the
+  // library, which uses each only for exactly its question (and remembers the verified link); others Botan checks.
+  async function answerLinks(questions) {
+    const answers = [];
+    for (const q of questions) {
+      try {
+        const key = await crypto.subtle.importKey('spki', b64bytes(q.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']);
+        answers.push({ id: q.id, valid: await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, b64bytes(q.signature), b64bytes(q.tbs)) });
+      } catch (e) {
+        // a key WebCrypto does not take: the library verifies that link with Botan
+      }
+    }
+    if (answers.length) core.answerRsaPss(answers);
+  }
   async function webcryptoAnswer(request) {
-    if ($('opt-botan-sig').checked || !(self.crypto && crypto.subtle)) return;
+    if (botanOnly()) return;
     const q = JSON.parse(core.signatureInput(request));
     if (!q.id) return;
+    await answerLinks(q.links);
     try {
       let key = keys.get(q.spki);
       if (!key) {
@@ -301,6 +375,10 @@
     if (files.certTable[0]) request.certTable = files.certTable[0];
     if (files.crl[0]) request.crl = files.crl[0];
     joinedChain(files.chain, request);
+    if (vmDoc) {
+      request.vm = { text: vmDoc.text, name: vmDoc.name };
+      inputs.push({ field: labelOf($('vm-file')), name: vmDoc.name, bytes: vmDoc.bytes, sha256: vmDoc.sha256 });
+    }
     await webcryptoAnswer(request);
     let result;
     try {
@@ -346,17 +424,20 @@
 
   // ---- files placed by content, never by name ----
   const slotOfKind = { report: 'report', vcek: 'vcek', vlek: 'vcek', ark: 'chain', ask: 'chain', asvk: 'chain', chain: 'chain',
-                       certificate: 'chain', crl: 'crl', cert_table: 'certTable' };
+                       certificate: 'chain', crl: 'crl', cert_table: 'certTable', vm: 'vm-file', reference_values: 'reference-values',
+                       openstack_flavor: 'os-flavor', openstack_image: 'os-image' };
+  const documentSlots = ['vm-file', 'reference-values', 'os-flavor', 'os-image'];
   const kindWords = { report: 'attestation report', vcek: 'VCEK certificate', vlek: 'VLEK certificate', ark: 'ARK certificate',
                       ask: 'ASK certificate', asvk: 'ASVK certificate', chain: 'certificate bundle', certificate: 'certificate',
-                      crl: 'CRL', cert_table: 'certificate table', json: 'JSON file', unknown: 'unrecognized file' };
+                      crl: 'CRL', cert_table: 'certificate table', vm: 'VM definition file', reference_values: 'reference-values file',
+                      openstack_flavor: 'OpenStack flavor', openstack_image: 'OpenStack image', unknown: 'unrecognized file' };
   async function classify(file) {
     await coreReady;
     return JSON.parse(core.classify(new Uint8Array(await file.arrayBuffer())));
   }
   async function routeDrop(fileList) {
     const zone = $('dropzone');
-    const route = Object.fromEntries(evidenceSlots.map((id) => [id, new DataTransfer()]));
+    const route = Object.fromEntries(evidenceSlots.concat(documentSlots).map((id) => [id, new DataTransfer()]));
     const lines = [];
     for (const f of fileList) {
       const c = await classify(f);
@@ -369,6 +450,9 @@
     for (const [id, dt] of Object.entries(route)) if (dt.files.length) $(id).files = dt.files;
     clearVerdict();
     for (const id of evidenceSlots) checkSlot(id);
+    if (route['os-flavor'].files.length || route['os-image'].files.length) clearOpenstack();
+    if (route['reference-values'].files.length) await loadReferenceValues();
+    if (route['vm-file'].files.length) await loadVm();
     const list = el('ul', { id: 'drop-result' });
     list.append(...lines);
     zone.replaceChildren(el('span', {}, 'Placed by content; check the fields below, then Verify.'), list);
@@ -412,11 +496,18 @@
   function checkBuiltinChain(products) {  // one product per idle moment, so a Verify click never waits long
     if (products.length === 0) return;
     const idle = self.requestIdleCallback || ((f) => setTimeout(f, 0));
-    idle(() => {
+    idle(async () => {
+      if (!botanOnly()) await answerLinks(JSON.parse(core.builtinChainQuestions(products[0])));
       for (const l of JSON.parse(core.checkBuiltinChain(products[0])))
         $('builtin-links').appendChild(el('li', { 'data-status': l.valid ? 'pass' : 'fail' }, `${l.valid ? 'pass' : 'FAIL'}  ${l.link}: ${l.detail}`));
       checkBuiltinChain(products.slice(1));
     }, { timeout: 2000 });
+  }
+  // "WebAssembly library only": every link is checked again by Botan, the built-in ones at once.
+  function botanOnlyChanged() {
+    core.forgetLinks();
+    $('builtin-links').replaceChildren();
+    checkBuiltinChain(['genoa', 'milan', 'turin']);
   }
 
   // ---- tools: KDS URLs for the report, digest of a key file ----
@@ -470,8 +561,9 @@
     const ovmf = $('m-ovmf').files[0];
     if (!ovmf) { out.dataset.state = 'error'; out.textContent = 'Choose the OVMF firmware image first.'; return null; }
     const files = { ovmf, kernel: $('m-kernel').files[0], initrd: $('m-initrd').files[0] };
+    if (vmDoc) return { files, options: { vm: vmDoc.info.definition, ovmfName: ovmf.name }, botanOnly: $('opt-botan-only').checked };
     const options = { mode: $('m-mode').value, vcpus: $('m-vcpus').value.trim(), vcpuType: $('m-vcpu-type').value,
-                      vmmType: $('m-vmm').value, guestFeatures: $('m-features').value.trim() };
+                      vmmType: $('m-vmm').value, guestFeatures: $('m-features').value.trim(), ovmfName: ovmf.name };
     if ($('m-cmdline').value !== '') options.cmdline = $('m-cmdline').value;
     if (!files.kernel && (files.initrd || options.cmdline)) {
       out.dataset.state = 'error';
@@ -482,7 +574,12 @@
   }
 
   function showMeasurement(out, r) {
-    if (r.error) { out.dataset.state = 'error'; out.textContent = 'Cannot compute: ' + pageWords(r.error.message); return; }
+    if (r.error) {
+      out.dataset.state = 'error';
+      out.textContent = 'Cannot compute: ' + pageWords(r.error.message);
+      if (['ovmf', 'kernel', 'initrd', 'vm'].includes(r.error.input)) markError(r.error.input, r.error.message);
+      return;
+    }
     const field = $('expect-measurement');
     field.value = r.measurement;
     clearVerdict();  // the expectations changed
@@ -492,18 +589,56 @@
       const same = reported === r.measurement;
       out.dataset.state = same ? 'match' : 'mismatch';
       out.textContent = r.measurement + (same ? ' — equals the report\'s MEASUREMENT' : ' — differs from the report\'s MEASUREMENT ' + reported);
+      $('m-explain').hidden = same;  // which input explains the difference? (the library's search, in the worker)
     } else {
       out.dataset.state = 'done';
       out.textContent = r.measurement + ' (set as the expected measurement; press Verify to check the report)';
     }
     out.title = r.inputs.join('\n');
+    out.dataset.timing = JSON.stringify(r.timing);
+  }
+
+  // Kernel and initrd are hashed by WebCrypto (SHA-256) as soon as they are chosen, while the user fills in the
+  // rest; a digest belongs to the File object it was computed from (choosing again gives a new object). With
+  // "WebAssembly library only" ticked, the worker hashes them with Botan instead, when the measurement is asked.
+  const prehashed = new WeakMap();
+  const toHex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+  function prehash(file) {
+    if (!file || prehashed.has(file) || !(self.crypto && crypto.subtle)) return;
+    const digest = file.arrayBuffer().then((b) => crypto.subtle.digest('SHA-256', b)).then(toHex);
+    digest.catch(() => prehashed.delete(file));  // unreadable now: the worker reads it (and says why) when asked
+    prehashed.set(file, digest);
+  }
+  async function withPrehashed(req) {
+    if (req.botanOnly) return req;
+    for (const [slot, key] of [['kernel', 'kernelSha256'], ['initrd', 'initrdSha256']]) {
+      const f = req.files[slot];
+      if (!f || !prehashed.has(f)) continue;
+      try {
+        req.options[key] = await prehashed.get(f);
+        req.files[slot] = undefined;
+      } catch (e) {
+        // the worker hashes it
+      }
+    }
+    return req;
   }
 
   let lastReportMeasurement = null;
-  function computeMeasurement() {
+  let lastMeasureRequest = null;
+  function clearExplanation() {
+    $('m-explain').hidden = true;
+    $('m-explain-out').dataset.state = 'idle';
+    $('m-explain-out').replaceChildren();
+  }
+  async function computeMeasurement() {
     const out = $('m-result');
+    clearMarks();
+    clearExplanation();
     const req = measureRequest(out);
     if (!req) return;
+    const started = performance.now();
+    lastMeasureRequest = req;
     lastReportMeasurement = lastVerdict && lastVerdict.report && lastVerdict.report.measurement;
     const bar = $('m-progress');
     bar.hidden = false;
@@ -521,9 +656,78 @@
       }
       $('m-compute').disabled = false;
       bar.hidden = true;
+      if (e.data.result.timing) e.data.result.timing.click_to_digest_ms = Math.round(performance.now() - started);
       showMeasurement(out, e.data.result);
     };
-    w.postMessage(req);
+    w.postMessage(await withPrehashed(req));
+  }
+
+  // ---- explain the difference: the library's search over the inputs users get wrong (`sevproof explain`) ----
+  function showExplanation(out, r) {
+    out.replaceChildren();
+    if (r.error) { out.dataset.state = 'error'; out.textContent = 'Cannot explain: ' + pageWords(r.error.message); return; }
+    out.dataset.state = r.explained ? 'explained' : 'unexplained';
+    out.appendChild(el('p', { class: 'headline' }, r.headline));
+    for (const [i, e] of r.explanations.entries()) {
+      const p = el('p', { class: 'explanation' });
+      p.append(el('span', { class: 'sentence' }, (i === 0 ? '' : 'or: ') + e.sentence + '.'));
+      const changes = Object.entries(e.changes).map(([k, v]) => `${k} ${v === null ? '(remove)' : JSON.stringify(v)}`).join(', ');
+      if (changes) p.append(el('span', { class: 'detail' }, 'change: ' + changes));
+      for (const same of e.same_digest) p.append(el('span', { class: 'detail' }, '(the same digest: ' + same + ')'));
+      out.appendChild(p);
+    }
+    const searched = Object.entries(r.searched).filter(([, n]) => n > 0).map(([axis, n]) => `${axis} ${n}`).join(', ');
+    out.appendChild(el('p', { class: 'detail searched' },
+      `searched (values per axis, tried alone and in pairs): ${searched}; ${r.candidates} candidate launches compared`));
+  }
+  function explainDifference() {
+    const out = $('m-explain-out');
+    if (!lastMeasureRequest || !lastReportMeasurement) return;
+    out.dataset.state = 'working';
+    out.textContent = 'Searching the launch inputs (guest features, vCPUs, vCPU type, VMM, command line, initrd, kernel hashes, mode)…';
+    $('m-explain').disabled = true;
+    const w = measureWorker();
+    w.onmessage = (e) => {
+      if (e.data.progress) return;
+      $('m-explain').disabled = false;
+      showExplanation(out, e.data.result);
+    };
+    w.postMessage(Object.assign({}, lastMeasureRequest, { op: 'explain',
+      options: Object.assign({}, lastMeasureRequest.options, { reported: lastReportMeasurement }) }));
+  }
+
+  // ---- OpenStack: Nova's decision for a flavor and an image (`sevproof openstack check`) ----
+  function clearOpenstack() {
+    $('os-summary').dataset.state = 'idle';
+    for (const id of ['os-summary', 'os-findings', 'os-launch']) $(id).replaceChildren();
+  }
+  function launchText(l) {  // the launch shape, as the CLI's text shows it
+    if (!l) return '';
+    return `launch: <launchSecurity type='${l.launch_security}'> policy ${l.policy}, kernel hashes ${l.kernel_hashes ? 'yes' : 'no'}, ` +
+      `${l.vcpus} vCPUs, vCPU type ${l.vcpu_type === null ? '(the node decides)' : l.vcpu_type}` +
+      (l.machine_type ? `, machine type ${l.machine_type}` : '') + (l.cmdline !== null ? `\ncommand line "${l.cmdline}"` : '') +
+      (l.kernel_id ? `\nkernel_id ${l.kernel_id}` : '') + (l.ramdisk_id ? `\nramdisk_id ${l.ramdisk_id}` : '');
+  }
+  async function openstackCheck() {
+    clearOpenstack();
+    clearMarks();
+    const text = async (id) => ($(id).files[0] ? $(id).files[0].text() : '');
+    const r = JSON.parse(core.openstackCheck({ flavor: await text('os-flavor'), image: await text('os-image'),
+                                               node: $('os-node').value.trim(), require: $('os-require').value,
+                                               rootDevice: $('os-root-device').value.trim() || undefined }));
+    const summary = $('os-summary');
+    if (r.error) {
+      summary.dataset.state = 'error';
+      summary.textContent = 'Cannot check: ' + markError(r.error.input, r.error.message);
+      return;
+    }
+    summary.dataset.state = r.refused ? 'refused' : r.launchable ? (r.model ? 'launchable' : 'not_encrypted') : 'not_required';
+    summary.dataset.model = r.model || '';
+    summary.textContent = r.summary;
+    for (const f of r.findings)
+      $('os-findings').appendChild(el('li', { 'data-code': f.code, 'data-severity': f.severity }, `${f.code} ${f.severity.padEnd(8)}${f.message}`));
+    $('os-launch').textContent = launchText(r.launch);
+    window.sevproofPage.lastOpenstack = r;
   }
 
   // ---- wiring ----
@@ -533,11 +737,24 @@
       clearVerdict();
       if (e.target.type === 'file' && evidenceSlots.includes(e.target.id)) checkSlot(e.target.id);
       if (e.target.id === 'reference-values') loadReferenceValues();
+      if (e.target.id === 'vm-file') loadVm();
     });
   }
-  for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) $(id).addEventListener('change', measureWorker);  // compile while the user fills the form
+  $('openstack').addEventListener('input', clearOpenstack);
+  $('openstack').addEventListener('change', clearOpenstack);
+  $('m-explain').addEventListener('click', explainDifference);
+  $('measure').addEventListener('input', (e) => { if (e.target.type !== 'file') clearExplanation(); });  // the launch changed
+  $('opt-botan-sig').addEventListener('change', () => { if (core) botanOnlyChanged(); });
+  $('os-check').addEventListener('click', () => { openstackCheck(); });
+  for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) {
+    $(id).addEventListener('change', () => {  // compile the measurement module and hash while the user fills the form
+      clearExplanation();
+      measureWorker();
+      if (id !== 'm-ovmf') prehash($(id).files[0]);
+    });
+  }  // compile while the user fills the form
   $('verify').addEventListener('click', () => { verify(); });
-  $('m-compute').addEventListener('click', computeMeasurement);
+  $('m-compute').addEventListener('click', () => { computeMeasurement(); });
   $('export-json').addEventListener('click', exportJson);
   $('print').addEventListener('click', () => window.print());
   $('kds-show').addEventListener('click', () => { kdsUrls(); });
@@ -555,7 +772,7 @@
       if (t === 'EPYC-Milan') o.selected = true;
       $('m-vcpu-type').appendChild(o);
     }
-    for (const id of ['verify', 'm-compute', 'kds-show', 'key-show', 'id-check']) $(id).disabled = false;
+    for (const id of ['verify', 'm-compute', 'kds-show', 'key-show', 'id-check', 'os-check']) $(id).disabled = false;
     setStatus('ready', 'Ready. Choose the files and press Verify.');
     setTimeout(() => { showRoots(); checkBuiltinChain(['genoa', 'milan', 'turin']); }, 0);
   }, (e) => setStatus('error', 'The verifier failed to load: ' + e));

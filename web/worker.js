@@ -48,22 +48,28 @@
 
   self.onmessage = async (e) => {
     if (e.data.init) { load(e.data.init); return; }
-    const { files, options, botanOnly } = e.data;
+    const { files, options, botanOnly, op } = e.data;  // op: 'measure' (default) or 'explain'
     const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
     try {
+      const t0 = performance.now();
       const core = await ready;
+      const compiled = performance.now();
       const webCrypto = !botanOnly && self.crypto && self.crypto.subtle;
       const hash = (f, label) => (webCrypto ? hashWithWebCrypto(f, label, post) : hashWithBotan(core, f, label, post));
       const req = Object.assign({}, options);
-      const [kernel, initrd, ovmf] = await Promise.all([
-        files.kernel ? hash(files.kernel, 'kernel') : null,
-        files.initrd ? hash(files.initrd, 'initrd') : null,
+      const [kernel, initrd, ovmf] = await Promise.all([  // the page may have hashed them already (WebCrypto)
+        options.kernelSha256 || (files.kernel ? hash(files.kernel, 'kernel') : null),
+        options.initrdSha256 || (files.initrd ? hash(files.initrd, 'initrd') : null),
         files.ovmf.arrayBuffer()]);
       if (kernel) req.kernelSha256 = kernel;
       if (initrd) req.initrdSha256 = initrd;
       req.ovmf = new Uint8Array(ovmf);
-      const result = JSON.parse(core.measure(req));
-      result.hashing = webCrypto ? 'WebCrypto' : 'WebAssembly (Botan)';
+      const hashed = performance.now();
+      const result = JSON.parse(op === 'explain' ? core.explain(req) : core.measure(req));
+      result.op = op || 'measure';
+      result.timing = { wait_for_module_ms: Math.round(compiled - t0), read_and_hash_ms: Math.round(hashed - compiled),
+                        library_ms: Math.round(performance.now() - hashed) };
+      result.hashing = webCrypto || options.kernelSha256 ? 'WebCrypto' : 'WebAssembly (Botan)';
       if (kernel) result.kernel_sha256 = kernel;
       if (initrd) result.initrd_sha256 = initrd;
       self.postMessage({ result });

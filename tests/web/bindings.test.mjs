@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireTestdata, td, flipBit, makeIdBlock } from './common.mjs';
+import { requireTestdata, td, flipBit, makeIdBlock, vmFile } from './common.mjs';
 
 requireTestdata();
 const createSevproof = createRequire(import.meta.url)(process.env.SEVPROOF_CORE_JS);
@@ -258,4 +258,180 @@ test('the built-in chain is checked once per load: every ARK self-signed, every 
   assert.equal(links.length, 9);
   assert.ok(links.every((l) => l.valid), JSON.stringify(links.filter((l) => !l.valid)));
   assert.deepEqual([...new Set(links.map((l) => l.product))], ['Milan', 'Genoa', 'Turin']);
+});
+
+// ---- OpenStack check: every hand-written case of the CLI's table, through the page's binding ----
+const openstackDir = join(process.env.SEVPROOF_SOURCE_DIR, 'tests/data/openstack');
+const openstackText = (name) => readFileSync(join(openstackDir, name), 'utf8');
+const openstackCases = JSON.parse(openstackText('cases.json'));
+test(`openstackCheck gives the CLI's model, refusal, findings and launch shape on all ${openstackCases.length} cases`, () => {
+  for (const c of openstackCases) {
+    const r = JSON.parse(core.openstackCheck({ flavor: openstackText(c.flavor), image: openstackText(c.image),
+                                               node: c.node || '', require: c.require || '', rootDevice: c.root_device }));
+    assert.equal(r.error, undefined, c.name);
+    assert.equal(r.model, c.model, c.name);
+    assert.equal(r.refused, c.refused, c.name);
+    assert.equal(r.launchable, c.exit === 0, c.name);
+    assert.deepEqual(r.findings.map((f) => f.code), c.codes, c.name);
+    if (c.launch === null) assert.equal(r.launch, null, c.name);
+    else for (const [k, v] of Object.entries(c.launch)) assert.deepEqual(r.launch[k], v, `${c.name}: launch.${k}`);
+    assert.match(r.summary, /^(LAUNCHABLE as|REFUSED:|NOT ENCRYPTED:|NOT AS REQUIRED:)/, c.name);
+  }
+});
+
+test('openstackCheck refuses every bad document and bad option, naming the input', () => {
+  const flavor = openstackText('flavor-snp.json');
+  const image = openstackText('image-snp-kernel.json');
+  for (const bad of readdirSync(join(openstackDir, 'bad'))) {
+    const text = readFileSync(join(openstackDir, 'bad', bad), 'utf8');
+    const asImage = JSON.parse(core.openstackCheck({ flavor, image: text }));
+    const asFlavor = JSON.parse(core.openstackCheck({ flavor: text, image }));
+    assert.ok(asImage.error || asFlavor.error, bad);
+    if (bad.startsWith('image-')) assert.equal(asImage.error.input, 'image', bad);
+    if (bad.startsWith('flavor-')) assert.equal(asFlavor.error.input, 'flavor', bad);
+  }
+  assert.match(JSON.parse(core.openstackCheck({ flavor, image: openstackText('bad/image-bad-properties.json') })).error.message,
+               /^image: properties/);
+  assert.equal(JSON.parse(core.openstackCheck({ flavor, image, require: 'sev-snpx' })).error.input, 'require');
+  assert.equal(JSON.parse(core.openstackCheck({ flavor, image, node: 'cpu_model' })).error.input, 'node');
+  assert.equal(JSON.parse(core.openstackCheck({ flavor, image: '' })).error.input, 'image');
+  assert.equal(JSON.parse(core.openstackCheck({ flavor, image, rootDevice: '/dev/vda; rm' })).error.input, 'root-device');
+});
+
+test('classify: VM files, OpenStack documents and reference values by their keys, not their names', () => {
+  const kind = (text) => JSON.parse(core.classify(new TextEncoder().encode(text))).kind;
+  assert.equal(kind(openstackText('flavor-snp.json')), 'openstack_flavor');
+  assert.equal(kind(openstackText('image-snp-kernel.json')), 'openstack_image');
+  assert.equal(kind(openstackText('bad/image-bad-properties.json')), 'openstack_image');  // its reader says what is wrong
+  assert.equal(kind('format = 1\n[launch]\nmode = "snp"\novmf = "OVMF.fd"\n'), 'vm');
+  assert.equal(kind('{"format": 1, "launch": {"mode": "snp", "ovmf": "OVMF.fd"}}'), 'vm');
+  assert.equal(kind('vcpu_count = 2\novmf_file = "OVMF.fd"\n'), 'vm');
+  assert.equal(kind('vmpl = 0\nmeasurement = ["00"]\n'), 'reference_values');
+  assert.equal(kind('{"vmpl": 0}'), 'reference_values');
+  assert.equal(kind('title = "a TOML file of something else"\n'), 'unknown');
+  assert.equal(kind('{"name": "a JSON file of something else"}'), 'json');  // "not used by this page"
+});
+
+// ---- the VM definition file: reference values and launch (verifier), pins and digest (measurement module) ----
+const sha256hex = (b) => createHash('sha256').update(b).digest('hex');
+const M07 = 'ac72d4805af472137a1f02fa66f2615c460c0b0c295d35418ebf09cd9bf8227e4dedb4be7fa1584f7f697790383c7d3b';
+
+test('readVm: the reference values and launch a VM file fixes; a bad file names its key and line', () => {
+  const r = JSON.parse(core.readVm(vmFile(), 'guest.toml'));
+  assert.deepEqual(r.expect, { vmpl: '0', smt: 'allow' });
+  assert.equal(r.measurement_recorded, false);
+  assert.equal(r.launch.vcpus, 2);
+  assert.equal(r.launch.policy, '0x30000');
+  assert.deepEqual(r.files.map((f) => [f.key, f.name]), [['launch.ovmf', 'OVMF.amdsev.fd'], ['launch.kernel', 'kernel-a.bin'],
+                                                          ['launch.initrd', 'initrd-a.bin']]);
+  assert.equal(r.files[0].sha256, sha256hex(td('ovmf/OVMF.amdsev.fd')));
+  const bad = JSON.parse(core.readVm(vmFile().replace('vcpus = 2', 'vcpus = "two"'), 'guest.toml'));
+  assert.match(bad.error.message, /line 8: launch\.vcpus: expected an integer, found a string/);
+  const unknown = readFileSync(join(process.env.SEVPROOF_SOURCE_DIR, 'tests/data/vm/unknown-key.toml'), 'utf8');
+  assert.match(JSON.parse(core.readVm(unknown, 'unknown-key.toml')).error.message, /unknown key/);
+});
+
+test('the VM file verifies the report as `vm verify`: launch policy P035, each failed check named by its key', () => {
+  const req = { report: td('reports/automata-milan-v2/report.bin'), vcek: td('reports/automata-milan-v2/vcek.der') };
+  const good = verify({ ...req, vm: { text: vmFile(), name: 'guest.toml' } });
+  assert.equal(status(good, 'P035'), 'pass');
+  assert.equal(good.vm, 'guest.toml');
+  const other = verify({ ...req, vm: { text: vmFile({ policy: '0x70000' }), name: 'guest.toml' } });
+  assert.equal(status(other, 'P035'), 'fail');
+  assert.equal(other.outcome, 'policy_failed');
+  assert.match(other.checks.find((c) => c.code === 'P035').vm_key, /^launch\.policy \(line 11\)$/);
+});
+
+test('measure with a VM file: its pins checked, then m07; a file that is not the pinned one is refused', () => {
+  const kernel = sha256hex(td('measure/kernel-a.bin'));
+  const initrd = sha256hex(td('measure/initrd-a.bin'));
+  const definition = (text) => JSON.parse(core.readVm(text, 'guest.toml')).definition;  // read once, by the verifier module
+  const req = { vm: definition(vmFile()), ovmf: td('ovmf/OVMF.amdsev.fd'), kernelSha256: kernel, initrdSha256: initrd };
+  assert.equal(JSON.parse(measureCore.measure(req)).measurement, M07);
+  const swapped = JSON.parse(measureCore.measure({ ...req, kernelSha256: initrd, initrdSha256: kernel }));
+  assert.equal(swapped.error.input, 'kernel');
+  assert.match(swapped.error.message, new RegExp(`launch\\.kernel \\(line 5\\): kernel-a\\.bin has SHA-256 ${initrd}, but the file pins ${kernel}`));
+  const badPin = JSON.parse(measureCore.measure({ ...req, vm: definition(vmFile({ kernelPin: '00'.repeat(32) })) }));
+  assert.equal(badPin.error.input, 'kernel');
+  assert.equal(JSON.parse(measureCore.measure({ ...req, ovmf: td('ovmf/OVMF_CODE.fd') })).error.input, 'ovmf');
+  assert.match(JSON.parse(measureCore.measure({ ...req, initrdSha256: undefined })).error.message, /launch\.initrd.*file not supplied/);
+});
+
+// ---- explain: which input makes the reported digest differ (the library's search, in the measurement module) ----
+const vector = (id) => readFileSync(join(process.env.SEVPROOF_TESTDATA_DIR, 'measure/vectors.tsv'), 'utf8')
+  .split('\n').find((l) => l.startsWith(id + '\t')).split('\t')[2];
+test('explain: m02 believed, m03 reported: guest features 0x21; a digest nothing explains is not explained', () => {
+  const believed = { ovmf: td('ovmf/OVMF_CODE.fd'), ovmfName: 'OVMF_CODE.fd', mode: 'snp', vcpus: '4', vcpuType: 'EPYC-Milan', guestFeatures: '0x1' };
+  const r = JSON.parse(measureCore.explain({ ...believed, reported: vector('m03') }));
+  assert.equal(r.explained, true, JSON.stringify(r));
+  assert.deepEqual(r.explanations[0].changes, { 'guest-features': '0x21' });
+  assert.match(r.explanations[0].sentence, /guest features 0x21/);
+  assert.match(r.headline, /^EXPLAINED \(1 input differ\)/);
+  assert.equal(r.believed_digest, vector('m02'));
+  const none = JSON.parse(measureCore.explain({ ...believed, reported: 'ab'.repeat(48) }));
+  assert.equal(none.explained, false);
+  assert.match(none.headline, /^NOT EXPLAINED/);
+  assert.ok(none.searched.vcpus >= 511 && none.searched['guest-features'] > 0 && none.candidates > 1000, JSON.stringify(none.searched));
+  assert.equal(JSON.parse(measureCore.explain({ ...believed, reported: 'ab'.repeat(20) })).error.input, 'reported');
+});
+
+// ---- the chain's RSA-PSS links by WebCrypto (the page's default) and by Botan (the reference) agree ----
+async function answerLinks(questions) {
+  const answers = [];
+  for (const q of questions) {
+    const key = await crypto.subtle.importKey('spki', b64(q.spki), { name: 'RSA-PSS', hash: 'SHA-384' }, false, ['verify']);
+    answers.push({ id: q.id, valid: await crypto.subtle.verify({ name: 'RSA-PSS', saltLength: 48 }, key, b64(q.signature), b64(q.tbs)) });
+  }
+  core.answerRsaPss(answers);
+  return answers;
+}
+const byWebCrypto = (r) => r.checks.filter((c) => /RSA-PSS SHA-384.*\(WebCrypto\)|WebCrypto\)$/.test(c.message) && c.code !== 'V016');
+test(`chain links: WebCrypto RSA-PSS and Botan give the same checks on every real report and certificate (${signed.length} pairs)`, async () => {
+  let answered = 0;
+  let used = 0;
+  for (const [report, cert] of signed) {
+    for (const vcek of [td(cert), flipBit(td(cert), td(cert).length - 2)]) {  // and with the certificate's signature broken
+      const req = { report: td(report), vcek, now: '2025-06-01' };
+      core.forgetLinks();
+      const botan = verify(req);
+      core.forgetLinks();
+      const q = JSON.parse(core.signatureInput(req));
+      answered += q.id ? (await answerLinks(q.links)).length : 0;
+      const web = verify(req);
+      if (botan.error) { assert.deepEqual(web.error, botan.error); continue; }
+      assert.equal(statuses(web), statuses(botan), `${report} + ${cert}`);
+      used += byWebCrypto(web).length;
+    }
+  }
+  core.forgetLinks();
+  assert.ok(answered >= 60 && used >= 60, `${answered} questions answered, ${used} checks decided by WebCrypto`);
+});
+
+test('a WebCrypto link answer counts only for its question; a "no" fails the link; the built-in links too', async () => {
+  const req = { report: td('reports/routex-genoa-v3/report.bin'), vcek: td('reports/routex-genoa-v3/vcek.der') };
+  core.forgetLinks();
+  const q = JSON.parse(core.signatureInput(req));
+  assert.deepEqual(q.links.map((l) => l.link), ['SEV-VCEK by SEV-Genoa', 'SEV-Genoa by ARK-Genoa', 'ARK-Genoa by ARK-Genoa']);
+  // a "valid" answer for the genuine VCEK does not vouch for a VCEK with another signature
+  core.answerRsaPss(q.links.map((l) => ({ id: l.id, valid: true })));
+  const vcek = req.vcek;
+  const forged = verify({ ...req, vcek: flipBit(vcek, vcek.length - 2) });
+  assert.equal(forged.genuine, false);
+  assert.equal(byWebCrypto(forged).filter((c) => c.status === 'fail').length, 0);  // Botan decided the forged link
+  // the browser's "no" for the genuine VCEK link is what the library reports
+  core.forgetLinks();
+  core.answerRsaPss([{ id: q.links[0].id, valid: false }]);
+  const no = verify(req);
+  assert.equal(no.genuine, false);
+  assert.match(no.checks.find((c) => c.status === 'fail').message, /does not verify with SEV-Genoa's key \(RSA-PSS SHA-384, WebCrypto\)/);
+  // the built-in chain's questions, answered by WebCrypto, give the same links as Botan's
+  core.forgetLinks();
+  const botanLinks = JSON.parse(core.checkBuiltinChain(''));
+  core.forgetLinks();
+  assert.equal((await answerLinks(JSON.parse(core.builtinChainQuestions('')))).length, 9);
+  const webLinks = JSON.parse(core.checkBuiltinChain(''));
+  assert.deepEqual(webLinks.map((l) => [l.link, l.valid]), botanLinks.map((l) => [l.link, l.valid]));
+  assert.ok(webLinks.every((l) => /\(WebCrypto\)/.test(l.detail)), JSON.stringify(webLinks));
+  assert.ok(botanLinks.every((l) => !/WebCrypto/.test(l.detail)));
+  core.forgetLinks();
 });

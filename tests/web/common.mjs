@@ -1,5 +1,6 @@
 // Shared helpers of the JavaScript tests: where things are, and a visible skip when the shared
 // real data is absent (exit code 77, which ctest reports as "Skipped").
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -42,4 +43,18 @@ export async function makeIdBlock(keyPem, ld, policy) {
   auth.set(le(Buffer.from(jwk.x, 'base64url')), 0x240 + 0x04);          // ID_KEY.QX
   auth.set(le(Buffer.from(jwk.y, 'base64url')), 0x240 + 0x4C);          // ID_KEY.QY
   return { block, auth };
+}
+
+// A VM definition file (`sevproof vm`'s format 1) for measure vector m07: the AmdSev OVMF, kernel-a and
+// initrd-a pinned by their SHA-256 (computed here by Node), 2 EPYC-Genoa vCPUs, guest features 0x21.
+// `kernelPin` replaces the kernel's pin (a file that is not the pinned one must be refused); `policy` the
+// launch policy (line 11).
+export function vmFile({ kernelPin, policy } = {}) {
+  const pin = (rel) => createHash('sha256').update(td(rel)).digest('hex');
+  return `format = 1\n[launch]\nmode = "snp"\n` +
+    `ovmf = { path = "firmware/OVMF.amdsev.fd", sha256 = "${pin('ovmf/OVMF.amdsev.fd')}" }\n` +
+    `kernel = { path = "kernel-a.bin", sha256 = "${kernelPin || pin('measure/kernel-a.bin')}" }\n` +
+    `initrd = { path = "initrd-a.bin", sha256 = "${pin('measure/initrd-a.bin')}" }\n` +
+    `append = "console=ttyS0 root=/dev/vda1"\nvcpus = 2\nvcpu_type = "EPYC-Genoa"\nguest_features = "0x21"\n` +
+    `policy = "${policy || '0x30000'}"\n[expect]\nvmpl = 0\nsmt = "allow"\n`;
 }

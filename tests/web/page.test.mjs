@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { requireTestdata, td, tdPath, flipBit, makeIdBlock } from './common.mjs';
+import { requireTestdata, td, tdPath, flipBit, makeIdBlock, vmFile } from './common.mjs';
 
 requireTestdata();
 const pageUrl = pathToFileURL(process.env.SEVPROOF_HTML).href;
@@ -137,16 +137,23 @@ for (const [dir, product, measurement] of [
   });
 }
 
-test('the report signature: WebCrypto by default, Botan when the page is told so; the same verdict', async () => {
+test('the report signature and the chain links: WebCrypto by default, Botan when the page is told so; the same verdict', async () => {
   const { page, errors } = await openPage();
   const v016 = () => page.textContent('#checks li[data-code="V016"] .detail');
+  const v005 = () => page.textContent('#checks li[data-code="V005"] .detail');  // the VCEK's RSA-PSS link to the ASK
   const web = await verifyOnPage(page, MILAN);
   assert.equal(web.state, 'verified', web.text);
   assert.match(await v016(), /\(WebCrypto\)/);
+  assert.match(await v005(), /RSA-PSS SHA-384\) verifies \(WebCrypto\)/);
+  await page.waitForFunction(() => document.querySelectorAll('#builtin-links li').length === 9);
+  assert.equal(await page.locator('#builtin-links li', { hasText: '(WebCrypto)' }).count(), 9);
   await page.check('#opt-botan-sig');
   const botan = await verifyOnPage(page, {});
   assert.equal(botan.state, 'verified', botan.text);
   assert.doesNotMatch(await v016(), /WebCrypto/);
+  assert.doesNotMatch(await v005(), /WebCrypto/);  // the links verified before were forgotten: Botan checked them again
+  await page.waitForFunction(() => document.querySelectorAll('#builtin-links li').length === 9);
+  assert.equal(await page.locator('#builtin-links li', { hasText: 'WebCrypto' }).count(), 0);
   assert.deepEqual(botan.checks, web.checks);
   // twin: a tampered report fails on both paths
   const bad = await verifyOnPage(page, { report: flipBit(td(MILAN.report), 0x90) });
@@ -443,6 +450,14 @@ test('the expected measurement is computed in the browser (vector m07), WebCrypt
   const botan = await computeM07(page, true);
   assert.match(botan.text, new RegExp('^' + M07), botan.text);
   assert.equal(botan.hashing, 'WebAssembly (Botan)');
+  // twin: another kernel chosen after the first was hashed (as soon as it was chosen) gives another digest
+  await page.uncheck('#opt-botan-only');
+  await page.setInputFiles('#m-kernel', tdPath('measure/initrd-a.bin'));
+  await page.click('#m-compute');
+  await page.waitForSelector('#m-result:is([data-state="done"], [data-state="error"])', { timeout: 60000 });
+  assert.match(await page.textContent('#m-result'), /^[0-9a-f]{96}/);
+  assert.doesNotMatch(await page.textContent('#m-result'), new RegExp('^' + M07));
+  await page.setInputFiles('#m-kernel', tdPath('measure/kernel-a.bin'));
   // twin: another command line gives another digest on both paths
   await page.fill('#m-cmdline', 'console=ttyS1');
   await page.click('#m-compute');
@@ -472,6 +487,162 @@ test("inconsistent measurement inputs get the library's refusal", async () => {
   await page.click('#m-compute');
   await page.waitForSelector('#m-result[data-state="error"]', { timeout: 60000 });
   assert.match(await page.textContent('#m-result'), /OVMF\.amdsev\.fd/);
+  await page.close();
+});
+
+// ---- the VM definition file: reference values, launch and pinned files; OpenStack; explain ----
+const textFile = (name, text) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+const osFile = (name) => readFileSync(join(process.env.SEVPROOF_SOURCE_DIR, 'tests/data/openstack', name));
+const measured = '#m-result:is([data-state="done"], [data-state="error"], [data-state="match"], [data-state="mismatch"])';
+
+test('dropped VM file and OpenStack documents are routed by content, whatever their names', async () => {
+  const { page, errors } = await openPage();
+  await drop(page, [['image.json', Buffer.from(vmFile())], ['vm.toml', osFile('flavor-snp.json')],
+                    ['flavor.json', osFile('image-snp-kernel.json')], ['guest_report.bin', td(MILAN.report)],
+                    ['refvals.json', Buffer.from(`measurement = ["${M_MILAN}"]\n`)]]);
+  assert.deepEqual(await chosen(page, 'vm-file'), ['image.json']);
+  assert.deepEqual(await chosen(page, 'os-flavor'), ['vm.toml']);
+  assert.deepEqual(await chosen(page, 'os-image'), ['flavor.json']);
+  assert.deepEqual(await chosen(page, 'reference-values'), ['refvals.json']);
+  assert.deepEqual(await chosen(page, 'report'), ['guest_report.bin']);
+  assert.match(await page.textContent('#drop-result'), /image\.json: VM definition file .*→ "VM definition file"/);
+  await page.waitForSelector('#vm-out[data-state="loaded"]');
+  await page.screenshot({ path: join(shots, 'drop-documents.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a VM file fills the expectations and the launch; its pinned files give m07, and verification checks its policy', async () => {
+  const { page, errors } = await openPage();
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile()));
+  await page.waitForSelector('#vm-out[data-state="loaded"]');
+  assert.equal(await page.inputValue('[data-expect="vmpl"]'), '0');
+  assert.equal(await page.inputValue('[data-expect="smt"]'), 'allow');
+  assert.equal(await page.inputValue('#m-vcpus'), '2');
+  assert.equal(await page.inputValue('#m-vcpu-type'), 'EPYC-Genoa');
+  assert.match(await page.textContent('#m-vm'), /launch\.kernel \(line 5\): kernel-a\.bin \(SHA-256 [0-9a-f]{64}\)/);
+  await page.setInputFiles('#m-ovmf', tdPath('ovmf/OVMF.amdsev.fd'));
+  await page.setInputFiles('#m-kernel', tdPath('measure/kernel-a.bin'));
+  await page.setInputFiles('#m-initrd', tdPath('measure/initrd-a.bin'));
+  await page.click('#m-compute');
+  await page.waitForSelector(measured, { timeout: 60000 });
+  assert.match(await page.textContent('#m-result'), new RegExp('^' + M07), await page.textContent('#m-result'));
+  assert.equal(await page.inputValue('#expect-measurement'), M07);
+  await page.screenshot({ path: join(shots, 'vm-measured.png'), fullPage: true });
+  // verification against the VM file: the report's POLICY is the launch policy (P035), as `vm verify`
+  const r = await verifyOnPage(page, MILAN);
+  assert.equal(r.checks.P035, 'pass', r.text);
+  assert.equal(r.checks.P018, 'fail');  // this Milan guest was not launched from m07's files
+  assert.match(await page.textContent('#checks li[data-code="P018"] .detail'), /from the VM file: the digest recomputed from \[launch\]/);
+  // twin: another launch policy fails P035, named by its key and line
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile({ policy: '0x70000' })));
+  await page.waitForSelector('#vm-out[data-state="loaded"]');
+  const other = await verifyOnPage(page, {});
+  assert.equal(other.checks.P035, 'fail');
+  assert.match(await page.textContent('#checks li[data-code="P035"] .detail'), /launch policy is 0x0*70000 \(from the VM file: launch\.policy \(line 11\)\)/);
+  await page.screenshot({ path: join(shots, 'vm-policy-failed.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a VM file whose pin does not match the chosen kernel is refused, on the kernel field, with both digests', async () => {
+  const { page } = await openPage();
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile({ kernelPin: 'ab'.repeat(32) })));
+  await page.waitForSelector('#vm-out[data-state="loaded"]');
+  await page.setInputFiles('#m-ovmf', tdPath('ovmf/OVMF.amdsev.fd'));
+  await page.setInputFiles('#m-kernel', tdPath('measure/kernel-a.bin'));
+  await page.setInputFiles('#m-initrd', tdPath('measure/initrd-a.bin'));
+  await page.click('#m-compute');
+  await page.waitForSelector(measured, { timeout: 60000 });
+  assert.equal(await page.getAttribute('#m-result', 'data-state'), 'error');
+  const kernel = sha256(td('measure/kernel-a.bin'));
+  assert.match(await page.textContent('#m-result'),
+               new RegExp(`launch\\.kernel \\(line 5\\): kernel-a\\.bin has SHA-256 ${kernel}, but the file pins ${'ab'.repeat(32)}`));
+  assert.equal(await page.getAttribute('#m-kernel', 'aria-invalid'), 'true');
+  assert.notEqual(await page.inputValue('#expect-measurement'), M07);
+  await page.screenshot({ path: join(shots, 'vm-pin-refused.png'), fullPage: true });
+  // and a VM file the library cannot read is marked on its field, naming key and line
+  await page.setInputFiles('#vm-file', textFile('bad.toml', vmFile().replace('vcpus = 2', 'vcpus = "two"')));
+  await page.waitForSelector('#error-vm');
+  assert.match(await page.textContent('#error-vm'), /bad\.toml: line 8: launch\.vcpus: expected an integer, found a string/);
+  await page.close();
+});
+
+const osCase = (name) => JSON.parse(osFile('cases.json')).find((c) => c.name.startsWith(name));
+test('OpenStack check: Nova\'s model, findings and launch as `openstack check --json`; a bad image property is marked', async () => {
+  const { page, errors } = await openPage();
+  const c = osCase('SNP direct boot');
+  await page.setInputFiles('#os-flavor', { name: 'f.json', mimeType: 'application/json', buffer: osFile(c.flavor) });
+  await page.setInputFiles('#os-image', { name: 'i.json', mimeType: 'application/json', buffer: osFile(c.image) });
+  await page.click('#os-check');
+  await page.waitForSelector('#os-summary:not([data-state="idle"])');
+  assert.equal(await page.getAttribute('#os-summary', 'data-state'), 'launchable', await page.textContent('#os-summary'));
+  assert.equal(await page.textContent('#os-summary'), 'LAUNCHABLE as amd-sev-snp');
+  assert.deepEqual(await page.$$eval('#os-findings li', (l) => l.map((x) => x.dataset.code)), c.codes);
+  assert.match(await page.textContent('#os-launch'), /policy 0x00030000, kernel hashes yes, 4 vCPUs/);
+  assert.match(await page.textContent('#os-launch'), new RegExp(`command line "${c.launch.cmdline}"`));
+  await page.screenshot({ path: join(shots, 'openstack-launchable.png'), fullPage: true });
+  // required model: the same pair is not what a sev-es requirement asks for
+  await page.selectOption('#os-require', 'sev-es');
+  assert.equal(await page.getAttribute('#os-summary', 'data-state'), 'idle');  // a change clears the answer
+  await page.click('#os-check');
+  await page.waitForSelector('#os-summary:not([data-state="idle"])');
+  assert.equal(await page.getAttribute('#os-summary', 'data-state'), 'not_required');
+  assert.match(await page.textContent('#os-summary'), /^NOT AS REQUIRED: Nova would boot it with amd-sev-snp, not amd-sev-es/);
+  // twin: an image whose properties string is broken
+  await page.setInputFiles('#os-image', { name: 'i.json', mimeType: 'application/json', buffer: osFile('bad/image-bad-properties.json') });
+  await page.click('#os-check');
+  await page.waitForSelector('#os-summary[data-state="error"]');
+  assert.equal(await page.getAttribute('#os-image', 'aria-invalid'), 'true');
+  assert.match(await page.textContent('#error-image'), /^image: properties/);
+  assert.equal(await page.locator('#os-findings li').count(), 0);
+  await page.screenshot({ path: join(shots, 'openstack-bad-image.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// A report whose MEASUREMENT is the given digest (the signature no longer matches: NOT VERIFIED, but its
+// fields are shown, and the page compares them with a computed measurement).
+const reportWithMeasurement = (hex) => { const r = new Uint8Array(td(MILAN.report)); r.set(Buffer.from(hex, 'hex'), 0x90); return r; };
+const vector = (id) => readFileSync(tdPath('measure/vectors.tsv'), 'utf8').split('\n').find((l) => l.startsWith(id + '\t')).split('\t')[2];
+async function explainAgainst(page, reported) {
+  const r = await verifyOnPage(page, { report: reportWithMeasurement(reported) });
+  assert.equal(await r.field('measurement'), reported);
+  await page.setInputFiles('#m-ovmf', tdPath('ovmf/OVMF_CODE.fd'));  // m02: 4 EPYC-Milan vCPUs, guest features 0x1
+  await page.fill('#m-vcpus', '4');
+  await page.selectOption('#m-vcpu-type', 'EPYC-Milan');
+  await page.fill('#m-features', '0x1');
+  await page.click('#m-compute');
+  await page.waitForSelector(measured, { timeout: 60000 });
+  assert.equal(await page.getAttribute('#m-result', 'data-state'), 'mismatch', await page.textContent('#m-result'));
+  assert.match(await page.textContent('#m-result'), new RegExp('^' + vector('m02')));
+  await page.click('#m-explain');
+  await page.waitForSelector('#m-explain-out:is([data-state="explained"], [data-state="unexplained"], [data-state="error"])', { timeout: 120000 });
+  return { state: await page.getAttribute('#m-explain-out', 'data-state'), text: await page.textContent('#m-explain-out') };
+}
+
+test('explain the difference: a report launched with guest features 0x21 is explained by the library\'s search', async () => {
+  const { page, errors } = await openPage();
+  const e = await explainAgainst(page, vector('m03'));
+  assert.equal(e.state, 'explained', e.text);
+  assert.match(e.text, /^EXPLAINED \(1 input differ\):/);
+  assert.match(await page.textContent('#m-explain-out .sentence'), /guest features 0x21/);
+  assert.match(e.text, /change: guest-features "0x21"/);
+  assert.match(e.text, /searched \(values per axis, tried alone and in pairs\): guest-features \d+, vcpus 511, /);
+  await page.screenshot({ path: join(shots, 'explained.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('explain the difference: a digest nothing explains says so, with what was searched', async () => {
+  const { page, errors } = await openPage();
+  const e = await explainAgainst(page, 'ab'.repeat(48));
+  assert.equal(e.state, 'unexplained', e.text);
+  assert.match(e.text, /^NOT EXPLAINED: no single input change and no pair of changes gives the reported digest\./);
+  assert.match(e.text, /vcpus 511, vcpu-type \d+, .*; \d+ candidate launches compared/);
+  assert.equal(await page.locator('#m-explain-out .sentence').count(), 0);
+  await page.screenshot({ path: join(shots, 'not-explained.png'), fullPage: true });
+  assert.deepEqual(errors, []);
   await page.close();
 });
 

@@ -23,6 +23,7 @@
 #include <botan/pem.h>
 #include <botan/pkcs8.h>
 #include <botan/pkix_types.h>
+#include <botan/pss_params.h>
 #include <botan/rsa.h>
 #include <botan/stream_cipher.h>
 #include <botan/x509_ca.h>

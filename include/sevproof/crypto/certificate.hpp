@@ -159,6 +159,14 @@ class certificate {
   // Does `issuer`'s public key verify this certificate's signature? (RSA-PSS for AMD's chain.)
   [[nodiscard]] signature_check signed_by(const certificate& issuer) const;
 
+  // The question this certificate's signature asks when it is RSASSA-PSS with SHA-384, MGF1 SHA-384, a
+  // 48-byte salt and trailer 1 (AMD's chain): the signed TBSCertificate bytes and the signature, for another
+  // implementation to answer (the web page's WebCrypto); nullopt for any other algorithm or parameters.
+  struct pss_sha384_question {
+    bytes tbs, signature;
+  };
+  [[nodiscard]] std::optional<pss_sha384_question> pss_sha384() const;
+
   [[nodiscard]] const Botan::X509_Certificate& botan() const { return *c_; }
 
  private:
@@ -194,6 +202,22 @@ inline std::string certificate::fingerprint() const { return hex::encode(crypto:
 
 inline signature_check certificate::signed_by(const certificate& issuer) const {
   return detail::x509_signed_by(*c_, issuer, "signature");
+}
+
+inline std::optional<certificate::pss_sha384_question> certificate::pss_sha384() const {
+  try {
+    const auto& alg = c_->signature_algorithm();
+    if (alg.oid() != Botan::OID::from_string("1.2.840.113549.1.1.10")) return std::nullopt;  // id-RSASSA-PSS
+    const Botan::PSS_Params p(alg.parameters());
+    if (p.hash_function() != "SHA-384" || p.mgf_function() != "MGF1" ||
+        p.mgf_hash_algid().oid().to_formatted_string() != "SHA-384" || p.salt_length() != 48 || p.trailer_field() != 1)
+      return std::nullopt;
+    const auto& tbs = c_->tbs_data();
+    const auto& sig = c_->signature();
+    return pss_sha384_question{bytes(tbs.begin(), tbs.end()), bytes(sig.begin(), sig.end())};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace sevproof::crypto

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,11 @@ struct verify_options {
   ecdsa_verifier ecdsa;                 // V016 by another ECDSA implementation (the page's WebCrypto); empty: Botan
 };
 
+// Another RSASSA-PSS (SHA-384, MGF1 SHA-384, salt 48) implementation the caller trusts as much as Botan (the
+// web page: the browser's WebCrypto). Given the issuer's SubjectPublicKeyInfo, the signed TBSCertificate
+// bytes and the signature, it answers valid / not valid for exactly these inputs, or nothing: then Botan verifies.
+using rsa_pss_verifier = std::function<std::optional<bool>(bytes_view spki_der, bytes_view tbs, bytes_view signature)>;
+
 // Verified certificate links (issuer key, certificate) remembered by fingerprint, so a fleet of
 // reports (batch, the page) pays the RSA work once per certificate. Only chain links are cached:
 // each report's signature and bindings are always checked afresh. Thread-safe.
@@ -59,17 +65,25 @@ class link_cache {
  public:
   crypto::signature_check signed_by(const crypto::certificate& subject, const crypto::certificate& issuer) {
     const std::string key = subject.fingerprint() + "/" + spki_fingerprint(issuer);
+    rsa_pss_verifier other;
     {
       std::lock_guard lock(m_);
       if (auto it = links_.find(key); it != links_.end()) {
         ++hits_;
         return it->second;
       }
+      other = rsa_pss_;
     }
-    auto s = subject.signed_by(issuer);
+    auto s = answered(other, subject, issuer);
+    if (!s) s = subject.signed_by(issuer);
     std::lock_guard lock(m_);
-    links_.emplace(key, s);
-    return s;
+    links_.emplace(key, *s);
+    return *s;
+  }
+  // Links not yet cached are put to `other` first (AMD's RSA-PSS only); unanswered ones Botan verifies.
+  void answer_rsa_pss_with(rsa_pss_verifier other) {
+    std::lock_guard lock(m_);
+    rsa_pss_ = std::move(other);
   }
   [[nodiscard]] std::size_t hits() const {
     std::lock_guard lock(m_);
@@ -77,9 +91,23 @@ class link_cache {
   }
 
  private:
+  static std::optional<crypto::signature_check> answered(const rsa_pss_verifier& other,
+                                                         const crypto::certificate& subject,
+                                                         const crypto::certificate& issuer) {
+    if (!other) return std::nullopt;
+    const auto q = subject.pss_sha384();
+    if (!q) return std::nullopt;
+    const auto valid = other(issuer.spki_der(), q->tbs, q->signature);
+    if (!valid) return std::nullopt;
+    if (*valid) return crypto::signature_check{true, "signature (RSA-PSS SHA-384) verifies (WebCrypto)"};
+    return crypto::signature_check{
+        false, "signature does not verify with " + issuer.subject_cn() + "'s key (RSA-PSS SHA-384, WebCrypto)"};
+  }
+
   mutable std::mutex m_;
   std::map<std::string, crypto::signature_check> links_;
   std::size_t hits_ = 0;
+  rsa_pss_verifier rsa_pss_;
 };
 
 namespace detail {

@@ -625,6 +625,17 @@ inline explanation_report searcher::finish() {
 
 }  // namespace detail_explain
 
+// The answer in one line, as `sevproof explain` prints it above the explanations (the page shows it too).
+inline std::string headline(const explanation_report& r) {
+  if (r.explained && r.explanations.front().changes.empty())
+    return "The believed launch already gives the reported digest: nothing to explain.";
+  if (r.explained) {
+    const auto n = r.explanations.front().changes.size();
+    return "EXPLAINED (" + std::to_string(n) + " input" + (n == 1 ? "" : "s") + " differ):";
+  }
+  return "NOT EXPLAINED: no single input change and no pair of changes gives the reported digest.";
+}
+
 // Searches the inputs of `believed` (each axis alone, and every pair) for the smallest change that
 // gives `reported` (48 bytes: SNP; 32: SEV or SEV-ES). Refuses (error) a digest of another length or
 // a believed launch without firmware; a launch the believed inputs cannot measure is still searched.

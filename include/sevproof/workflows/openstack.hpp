@@ -487,6 +487,16 @@ inline nlohmann::ordered_json to_json(const check_result& r) {
           {"launch", launch}};
 }
 
+// The verdict in one line, as `sevproof openstack check` ends its text (and the page shows it).
+inline std::string verdict_line(const check_result& r) {
+  const std::string got = r.resolved ? std::string(model_name(*r.resolved)) : "no encryption";
+  if (r.refused) return "REFUSED: Nova would not boot this flavor with this image";
+  if (!r.launchable())
+    return "NOT AS REQUIRED: Nova would boot it with " + got + ", not " + std::string(model_name(*r.required));
+  if (!r.resolved) return "NOT ENCRYPTED: Nova boots it as an ordinary guest";
+  return "LAUNCHABLE as " + got;
+}
+
 // For the page (and any caller holding the two texts): parse both documents and check them. Errors name
 // the document ("flavor" or "image") and the problem.
 inline result<check_result> check_documents(std::string_view flavor_json, std::string_view image_json,
