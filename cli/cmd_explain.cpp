@@ -66,13 +66,9 @@ void print_text(const workflows::explanation_report& r, const std::string& repor
     std::cout << "believed launch  " << hex::encode(r.believed_digest) << "\n";
   else
     std::cout << "believed launch  cannot be measured: " << r.believed_error << "\n";
-  if (r.explained && r.explanations.front().changes.empty()) {
-    std::cout << "\nThe believed launch already gives the reported digest: nothing to explain.\n";
-    return;
-  }
+  std::cout << "\n" << workflows::headline(r) << "\n";  // the library's words, as the page shows them
+  if (r.explained && r.explanations.front().changes.empty()) return;
   if (r.explained) {
-    std::cout << "\nEXPLAINED (" << r.explanations.front().changes.size() << " input"
-              << (r.explanations.front().changes.size() == 1 ? "" : "s") << " differ):\n";
     for (std::size_t i = 0; i < r.explanations.size(); ++i) {
       const auto& e = r.explanations[i];
       std::cout << (i == 0 ? "  " : "  or: ") << e.sentence << ".\n";
@@ -81,7 +77,6 @@ void print_text(const workflows::explanation_report& r, const std::string& repor
     }
   } else {
     std::cout
-        << "\nNOT EXPLAINED: no single input change and no pair of changes gives the reported digest.\n"
         << "  The firmware build, a kernel/initrd file, or an input outside these axes differs (or the digest is\n"
         << "  not from this kind of launch). Offer more firmware with --ovmf-candidates DIR.\n";
   }

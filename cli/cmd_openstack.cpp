@@ -74,16 +74,7 @@ void print_text(const openstack_options& o, const os::check_result& r) {
               << l.vcpu_type.value_or("(the node decides)") << "\n";
     if (l.cmdline) std::cout << "          command line \"" << *l.cmdline << "\"\n";
   }
-  std::cout << "\n";
-  const std::string got = r.resolved ? std::string(os::model_name(*r.resolved)) : "no encryption";
-  if (r.refused)
-    std::cout << "REFUSED: Nova would not boot this flavor with this image\n";
-  else if (!r.launchable())
-    std::cout << "NOT AS REQUIRED: Nova would boot it with " << got << ", not " << os::model_name(*r.required) << "\n";
-  else if (!r.resolved)
-    std::cout << "NOT ENCRYPTED: Nova boots it as an ordinary guest\n";
-  else
-    std::cout << "LAUNCHABLE as " << got << "\n";
+  std::cout << "\n" << os::verdict_line(r) << "\n";  // the library's words, as the page shows them
 }
 
 // A path as the VM file should hold it: relative to the file's folder.

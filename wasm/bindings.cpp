@@ -28,6 +28,7 @@
 #include "sevproof/measure/vcpu.hpp"
 #include "sevproof/snp/cert_table.hpp"
 #include "sevproof/pipeline/appraise.hpp"
+#include "sevproof/pipeline/evidence_inputs.hpp"
 #include "sevproof/validate/option_text.hpp"
 #include "sevproof/validate/reference_values.hpp"
 #include "sevproof/version.hpp"
@@ -55,35 +56,30 @@ std::string show_report(const val& report_js, const std::string& product) {
   return format::report_json(*pr).dump();
 }
 
-// The verification options of the form: time, product, report offset, strictness, built-in chain.
+// The verification options of the form: time, product, report offset (read by the library's
+// pipeline::set_now/set_product/set_offset, as the CLI's flags and batch lines), strictness, built-in chain.
 std::optional<std::string> request_options(const val& in, pipeline::request& rq) {
-  if (const auto now = text_of(in, "now"); !now.empty()) {
-    auto t = utc::parse_explained(now);
-    if (!t.seconds) return input_error("now", now + ": " + t.problem);
-    rq.now = t.seconds;
-  }
-  if (const auto p = text_of(in, "product"); !p.empty()) {
-    rq.product = snp::product_from_name(p);
-    if (!rq.product) return input_error("product", p + ": use milan, genoa or turin");
-  }
-  if (const auto off = text_of(in, "offset"); !off.empty()) {
-    auto v = parse_uint(off);
-    if (!v) return input_error("offset", off + ": " + number_syntax_problem(off));
-    rq.offset = static_cast<std::size_t>(*v);
-  }
+  for (const auto& [key, set] : {std::pair{"now", &pipeline::set_now}, std::pair{"product", &pipeline::set_product},
+                                 std::pair{"offset", &pipeline::set_offset}})
+    if (const auto text = text_of(in, key); !text.empty())
+      if (auto problem = (*set)(rq, text)) return input_error(key, *problem);
   rq.strict = present(in, "strict") && in["strict"].as<bool>();
   rq.builtin_chain = !present(in, "builtin") || in["builtin"].as<bool>();
   return std::nullopt;
 }
 
-// The evidence slots of the form, as the pipeline's evidence items (the slot names the input).
+// The evidence slots of the form: the library's table (pipeline::evidence_slots), each slot under its
+// name in camel case ("cert-table" is certTable), the slot naming the input.
 void request_evidence(const val& in, pipeline::request& rq) {
-  using k = pipeline::evidence_kind;
-  const std::pair<const char*, k> slots[] = {{"vcek", k::vcek},   {"certTable", k::cert_table},
-                                             {"chain", k::chain}, {"ark", k::chain},
-                                             {"ask", k::chain},   {"crl", k::crl}};
-  for (const auto& [slot, kind] : slots)
-    if (present(in, slot)) rq.evidence.push_back({kind, {slot, to_bytes(in[slot])}, slot});
+  for (const auto& slot : pipeline::evidence_slots) {
+    std::string key;
+    for (std::size_t i = 0; i < slot.name.size(); ++i)
+      if (slot.name[i] == '-' && i + 1 < slot.name.size())
+        key += static_cast<char>(std::toupper(static_cast<unsigned char>(slot.name[++i])));
+      else
+        key += slot.name[i];
+    if (present(in, key.c_str())) rq.evidence.push_back({slot.kind, {key, to_bytes(in[key])}, key});
+  }
 }
 
 // Reference values by their option names, through the library's option table (as the CLI's flags).

@@ -12,6 +12,7 @@
 #include "sevproof/core/base64.hpp"
 #include "sevproof/crypto/botan.hpp"
 #include "sevproof/measure/request.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 #include "sevproof/version.hpp"
 #include "sevproof/workflows/explain.hpp"
 #include "sevproof/workflows/vm.hpp"
@@ -72,37 +73,33 @@ struct launch {
   std::optional<workflows::vm::definition> vm;
 };
 
-// The kernel and initrd digests the worker computed, checked against the kernel the launch names.
-std::optional<std::string> boot_hashes_of(const val& in, const std::optional<std::string>& append, launch& l) {
-  if (!present(in, "kernelSha256")) return std::nullopt;
-  measure::boot_hashes h;
-  const auto k = digest_of(in, "kernelSha256");
-  if (!k) return input_error("kernel", "kernel digest is not 64 hex digits");
-  h.kernel = *k;
-  if (present(in, "initrdSha256")) {
-    const auto i = digest_of(in, "initrdSha256");
-    if (!i) return input_error("initrd", "initrd digest is not 64 hex digits");
-    h.initrd = *i;
-  }
-  h.cmdline = measure::boot_hashes::cmdline_hash(append.value_or(""));
-  l.inputs.kernel = h;
-  return std::nullopt;
-}
-
-std::optional<std::string> form_launch(const val& in, launch& l) {
+// The form's launch through the library's one measurement pipeline (pipeline::measure_launch, as
+// `sevproof measure`): the digest in `m`, and the inputs and firmware explain searches around (a
+// launch whose digest is refused still has them).
+std::optional<std::string> form_launch(const val& in, launch& l, pipeline::measurement& m) {
   const auto r = request_of(in);
-  auto inputs = measure::to_inputs(r);
-  if (!inputs) return input_error("options", inputs.err().message);
-  l.inputs = *inputs;
+  if (auto checked = pipeline::check_request(r); !checked) return input_error("options", checked.err().message);
   if (!present(in, "ovmf")) return input_error("ovmf", "no OVMF firmware image was given");
-  auto fw = measure::parse_ovmf(to_bytes(in["ovmf"]));
-  if (!fw) return input_error("ovmf", fw.err().to_string());
-  l.fw = std::move(fw).value();
-  l.ovmf_name = text_of(in, "ovmfName", "OVMF");
-  if (present(in, "cmdline")) l.append = text_of(in, "cmdline");
+  pipeline::launch_files f;
+  f.ovmf = to_bytes(in["ovmf"]);
+  f.ovmf_name = text_of(in, "ovmfName", "OVMF");
+  if (present(in, "cmdline")) f.append = text_of(in, "cmdline");
+  for (auto [key, slot, out] :
+       {std::tuple{"kernelSha256", "kernel", &f.kernel}, std::tuple{"initrdSha256", "initrd", &f.initrd}}) {
+    if (!present(in, key)) continue;
+    *out = digest_of(in, key);
+    if (!*out) return input_error(slot, std::string(slot) + " digest is not 64 hex digits");
+  }
+  m = pipeline::measure_launch(r, f);
+  if (m.failure == pipeline::measure_failure::usage) return input_error("options", m.why->message);
+  if (m.failure == pipeline::measure_failure::input) return input_error("ovmf", m.why->to_string());
+  l.inputs = m.inputs;
+  l.fw = *m.firmware;
+  l.ovmf_name = f.ovmf_name;
+  l.append = f.append;
   l.initrd = r.initrd;
   l.signature_given = !r.vcpu_type.empty() || !r.vcpu_sig.empty() || r.vcpu_family.has_value();
-  return boot_hashes_of(in, l.append, l);
+  return std::nullopt;
 }
 
 // The VM definition the verifier module parsed (its readVm's `definition`): the file is read once, there,
@@ -171,34 +168,20 @@ std::optional<std::string> vm_launch(const val& in, launch& l) {
     if (*ref)
       if (auto e = vm::check_pin(d, **ref, **digest)) return input_error(slot, e->to_string());
   }
-  auto inputs = vm::launch_inputs_of(d);
-  if (!inputs) return input_error("vm", inputs.err().to_string());
-  l.inputs = *inputs;
-  auto fw = measure::parse_ovmf(std::move(files.ovmf));
-  if (!fw) return input_error("ovmf", d.where(d.ovmf.key) + ": " + d.ovmf.path + ": " + fw.err().to_string());
-  l.fw = std::move(fw).value();
+  auto launch = vm::launch_of(d, std::move(files));  // through pipeline::measure_launch
+  if (!launch) return input_error("vm", launch.err().to_string());
+  l.inputs = std::move(launch->inputs);
+  l.fw = std::move(launch->fw);
   l.ovmf_name = d.ovmf.path;
   l.append = d.append;
   l.initrd = d.initrd.has_value();
   l.signature_given = !d.vcpu_type.empty() || !d.vcpu_sig.empty() || d.vcpu_family.has_value();
-  auto err = boot_hashes_of(in, d.append, l);
   l.vm = std::move(d);
-  return err;
+  return std::nullopt;
 }
 
-std::optional<std::string> launch_of(const val& in, launch& l) {
-  return present(in, "vm") ? vm_launch(in, l) : form_launch(in, l);
-}
-
-result<bytes> digest_of_launch(const launch& l, measure::trace* t) {
-  if (l.inputs.mode == measure::guest_mode::snp || l.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
-    auto x = measure::snp_launch_digest(l.fw, l.inputs, t);
-    if (!x) return x.err();
-    return bytes(x->begin(), x->end());
-  }
-  auto x = measure::sev_launch_digest(l.fw, l.inputs, t);
-  if (!x) return x.err();
-  return bytes(x->begin(), x->end());
+std::optional<std::string> launch_of(const val& in, launch& l, pipeline::measurement& m) {
+  return present(in, "vm") ? vm_launch(in, l) : form_launch(in, l, m);
 }
 
 // measure({ovmf, mode, vcpus, vcpuType | vcpuSig | vcpuFamily+vcpuModel+vcpuStepping, vmmType,
@@ -208,25 +191,31 @@ result<bytes> digest_of_launch(const launch& l, measure::trace* t) {
 // (Sha256 below, or WebCrypto).
 std::string measure_js(const val& in) {
   launch l;
-  if (auto err = launch_of(in, l)) return *err;
-  measure::trace t;
-  // A VM file's digest is the library's vm::expected_measurement (as `sevproof vm measure`); the
-  // checks above only put a missing or mismatched file on its field first.
-  auto d = l.vm ? workflows::vm::expected_measurement(
-                      *l.vm, {to_bytes(in["ovmf"]), digest_of(in, "kernelSha256"), digest_of(in, "initrdSha256")}, &t)
-                : digest_of_launch(l, &t);
-  if (!d) return input_error(l.vm ? "vm" : "measurement", l.vm ? d.err().to_string() : d.err().message);
-  if (l.inputs.mode == measure::guest_mode::snp)
-    t.insert(t.begin(), "guest features " + hex::number(l.inputs.guest_features) + " = " +
-                            measure::feature_names(l.inputs.guest_features));
-  return json{{"measurement", hex::encode(*d)}, {"measurement_base64", base64::encode(*d)}, {"inputs", t}}.dump();
+  pipeline::measurement m;
+  if (auto err = launch_of(in, l, m)) return *err;
+  // Both ways end in pipeline::measure_launch: the form's above, a VM file's through the library's
+  // vm::expected_measurement (as `sevproof vm measure`; the checks above only put a missing or
+  // mismatched file on its field first).
+  if (l.vm) {
+    m.trace.clear();
+    auto d = workflows::vm::expected_measurement(
+        *l.vm, {to_bytes(in["ovmf"]), digest_of(in, "kernelSha256"), digest_of(in, "initrdSha256")}, &m.trace);
+    if (!d) return input_error("vm", d.err().to_string());
+    m.digest = *d;
+  } else if (m.failure == pipeline::measure_failure::refused) {
+    return input_error("measurement", m.why->message);
+  }
+  return json{
+      {"measurement", hex::encode(m.digest)}, {"measurement_base64", base64::encode(m.digest)}, {"inputs", m.trace}}
+      .dump();
 }
 
 // explain(same request as measure, plus reported: the digest the report carries, hex) -> the library's
 // explanation (`sevproof explain --json` and the sentences its text prints), or {error}.
 std::string explain_js(const val& in) {
   launch l;
-  if (auto err = launch_of(in, l)) return *err;
+  pipeline::measurement m;
+  if (auto err = launch_of(in, l, m)) return *err;
   const auto reported = hex::decode(text_of(in, "reported"));
   if (!reported) return input_error("reported", "the reported digest is not hex");
   workflows::believed_launch b{l.inputs, &l.fw, l.ovmf_name, l.append, l.initrd, l.signature_given};
