@@ -203,7 +203,7 @@ std::string check_builtin_chain_js(const std::string& product) {
     if (!product.empty() && snp::product_from_name(product) != p) continue;
     const crypto::certificate* ark = nullptr;
     std::vector<const crypto::certificate*> inter;
-    for (const auto& c : pipeline::builtin_chain()) {
+    for (const auto& c : pipeline::builtin_chain_of(p)) {
       const auto pin = trust.identify(c);
       if (!pin || pin->product != p) continue;
       if (pin->role == verify::ca_role::ark)
@@ -231,7 +231,7 @@ std::string builtin_chain_questions_js(const std::string& product) {
   const auto trust = verify::trust_anchors::amd();
   const auto want = snp::product_from_name(product);
   std::vector<const crypto::certificate*> pool;
-  for (const auto& c : pipeline::builtin_chain())
+  for (const auto& c : want ? pipeline::builtin_chain_of(*want) : pipeline::builtin_chain())
     if (const auto pin = trust.identify(c); pin && (!want || pin->product == *want)) pool.push_back(&c);
   json out = json::array();
   for (const auto* c : pool) chain_questions(*c, pool, out);

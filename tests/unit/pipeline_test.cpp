@@ -138,3 +138,16 @@ TEST_CASE("evidence inputs: one table of slots and one reader per text, for the 
   CHECK_FALSE(pipeline::certs_dir_kind("README"));
   CHECK_FALSE(pipeline::certs_dir_kind("vcek.txt"));
 }
+
+TEST_CASE("built-in chain: parsed per product when first needed; all of it is the three products' certificates",
+          "[pipeline]") {
+  std::size_t total = 0;
+  for (const auto p : pipeline::builtin_products) {
+    const auto& certs = pipeline::builtin_chain_of(p);
+    CHECK(certs.size() == 3);  // ARK, ASK, ASVK
+    for (const auto& c : certs) CHECK(c.subject_cn().find(std::string(snp::product_name(p))) != std::string::npos);
+    CHECK(&pipeline::builtin_chain_of(p) == &certs);  // parsed once
+    total += certs.size();
+  }
+  CHECK(pipeline::builtin_chain().size() == total);
+}

@@ -9,6 +9,8 @@
 // call appraise(); none of them repeats a step. Rendering: appraisal_json / appraisal_text.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <optional>
 #include <string>
 #include <utility>
@@ -90,6 +92,22 @@ inline std::optional<error> add_evidence(verify::evidence_builder& eb, const evi
   return error{"evidence", "", std::nullopt, "unknown kind"};
 }
 
+// The built-in certificates of every product the evidence names (the report's CPUID, the issuer of
+// the VCEK/VLEK given); all of them when it names none. A contradiction between the two is still
+// judged by the V checks, with both products' chains at hand.
+inline void offer_builtin(verify::evidence_builder& eb) {
+  const auto& ev = eb.peek();
+  std::array<bool, builtin_products.size()> named{};
+  if (ev.report.prod_source == snp::product_source::cpuid && ev.report.prod)
+    named.at(static_cast<std::size_t>(*ev.report.prod)) = true;
+  if (ev.signer)
+    if (const auto p = verify::detail::product_from_issuer(ev.signer->issuer_cn()))
+      named.at(static_cast<std::size_t>(*p)) = true;
+  const bool any = std::find(named.begin(), named.end(), true) != named.end();
+  for (const auto p : builtin_products)
+    if (!any || named.at(static_cast<std::size_t>(p))) eb.builtin_certificates(builtin_chain_of(p));
+}
+
 inline bool expectations_given(const verdict& v) {
   for (const auto& c : v.checks)
     if (c.requested && c.code[0] == 'P' && c.code != checks::policy_debug.code &&
@@ -137,7 +155,7 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
       a.input_option = it.option;
       return a;
     }
-  if (rq.builtin_chain) eb.builtin_certificates(builtin_chain());
+  if (rq.builtin_chain) detail::offer_builtin(eb);
   verify::evidence ev = eb.take();
 
   verify::verify_options vo;
