@@ -539,7 +539,7 @@ test('a VM file fills the expectations and the launch; its pinned files give m07
   await page.waitForSelector('#vm-out[data-state="loaded"]');
   const other = await verifyOnPage(page, {});
   assert.equal(other.checks.P035, 'fail');
-  assert.match(await page.textContent('#checks li[data-code="P035"] .detail'), /launch policy is 0x0*70000 \(from the VM file: launch\.policy \(line 11\)\)/);
+  assert.match(await page.textContent('#checks li[data-code="P035"] .detail'), /launch policy is 0x0*70000: MIGRATE_MA \(report 0, launch 1\) \(from the VM file: launch\.policy \(line 11\)\)/);
   await page.screenshot({ path: join(shots, 'vm-policy-failed.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
