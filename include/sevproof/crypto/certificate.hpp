@@ -128,7 +128,7 @@ class certificate {
   [[nodiscard]] bytes serial() const { return c_->serial_number(); }
   [[nodiscard]] std::int64_t not_before() const { return detail::to_unix(c_->not_before()); }
   [[nodiscard]] std::int64_t not_after() const { return detail::to_unix(c_->not_after()); }
-  [[nodiscard]] bytes der() const { return c_->BER_encode(); }
+  [[nodiscard]] const bytes& der() const { return f_->der; }
   [[nodiscard]] bytes spki_der() const { return c_->subject_public_key_info(); }
   [[nodiscard]] std::string key_algorithm() const { return c_->subject_public_key_algo().oid().to_formatted_string(); }
   [[nodiscard]] bool is_self_issued() const { return c_->is_self_signed(); }
@@ -147,12 +147,8 @@ class certificate {
 
   // The contents of extnValue (inside its OCTET STRING) for `oid` (dotted form), if present.
   [[nodiscard]] std::optional<bytes> extension_value(std::string_view oid) const {
-    try {
-      const auto wanted = Botan::OID::from_string(oid);
-      for (const auto& [o, value] : c_->v3_extensions().extensions_raw())
-        if (o == wanted) return bytes(value.first.begin(), value.first.end());
-    } catch (const std::exception&) {
-    }
+    for (const auto& [o, value] : f_->extensions)
+      if (o == oid) return value;
     return std::nullopt;
   }
 
@@ -170,7 +166,21 @@ class certificate {
   [[nodiscard]] const Botan::X509_Certificate& botan() const { return *c_; }
 
  private:
-  explicit certificate(std::shared_ptr<const Botan::X509_Certificate> c) : c_(std::move(c)) {}
+  // What every check asks of a certificate, worked out once when it is read (a fleet's VCEK is asked
+  // for its fingerprint and its AMD extensions many times per report); immutable, shared by copies.
+  struct facts {
+    bytes der;                                              // Botan's encoding of what it read
+    std::string fingerprint;                                // SHA-256 of der, hex
+    std::vector<std::pair<std::string, bytes>> extensions;  // dotted OID -> extnValue contents
+  };
+  explicit certificate(std::shared_ptr<const Botan::X509_Certificate> c) : c_(std::move(c)) {
+    auto f = std::make_shared<facts>();
+    f->der = c_->BER_encode();
+    f->fingerprint = hex::encode(crypto::sha256_of(f->der));
+    for (const auto& [o, value] : c_->v3_extensions().extensions_raw())
+      f->extensions.emplace_back(o.to_string(), bytes(value.first.begin(), value.first.end()));
+    f_ = std::move(f);
+  }
 
   static std::string first_attr(const Botan::X509_DN& dn, const char* name) {
     auto v = dn.get_attribute(name);
@@ -178,6 +188,7 @@ class certificate {
   }
 
   std::shared_ptr<const Botan::X509_Certificate> c_;
+  std::shared_ptr<const facts> f_;
 };
 
 namespace detail {
@@ -198,7 +209,7 @@ inline signature_check x509_signed_by(const Botan::X509_Object& object, const ce
 
 }  // namespace detail
 
-inline std::string certificate::fingerprint() const { return hex::encode(crypto::sha256_of(der())); }
+inline std::string certificate::fingerprint() const { return f_->fingerprint; }
 
 inline signature_check certificate::signed_by(const certificate& issuer) const {
   return detail::x509_signed_by(*c_, issuer, "signature");
