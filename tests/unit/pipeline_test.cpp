@@ -151,3 +151,20 @@ TEST_CASE("built-in chain: parsed per product when first needed; all of it is th
   }
   CHECK(pipeline::builtin_chain().size() == total);
 }
+
+TEST_CASE("link cache: a certificate file seen before is parsed once; what cannot be parsed is refused each time",
+          "[pipeline]") {
+  REQUIRE_TESTDATA();
+  verify::link_cache cache;
+  const auto vcek = testdata::read("reports/oak-genoa-v5/vcek.der");
+  const auto a = cache.parsed(vcek), b = cache.parsed(vcek);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK(&a->der() == &b->der());  // the same parsed certificate
+  auto changed = vcek;
+  changed[changed.size() / 2] ^= 1;  // other bytes: parsed on their own, never the cached one
+  const auto c = cache.parsed(changed);
+  CHECK((!c.ok() || c->fingerprint() != a->fingerprint()));
+  CHECK_FALSE(cache.parsed(bytes{0x30, 0x03, 1, 2, 3}).ok());
+  CHECK_FALSE(cache.parsed(bytes{0x30, 0x03, 1, 2, 3}).ok());
+}

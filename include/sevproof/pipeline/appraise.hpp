@@ -148,7 +148,7 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
     a.input_option = rq.report.name;
     return a;
   }
-  verify::evidence_builder eb(std::move(pr).value());
+  verify::evidence_builder eb(std::move(pr).value(), cache);
   for (const auto& it : rq.evidence)
     if (auto err = detail::add_evidence(eb, it)) {
       a.input_error = *err;

@@ -18,12 +18,14 @@ namespace sevproof::verify {
 
 class evidence_builder {
  public:
-  explicit evidence_builder(snp::parsed_report report) : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}} {}
+  // `cache` (optional): a VCEK/VLEK file seen before is taken from it instead of parsed again.
+  explicit evidence_builder(snp::parsed_report report, link_cache* cache = nullptr)
+      : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}}, cache_(cache) {}
 
   // The VCEK or VLEK (DER or PEM). A second, different signer is refused: which one would be meant?
   // An ARK, ASK or ASVK given here is named as such.
   std::optional<error> signer(bytes_view data, std::string_view source) {
-    auto c = crypto::certificate::load(data);
+    auto c = cache_ != nullptr ? cache_->parsed(data) : crypto::certificate::load(data);
     if (!c) return named(c.err(), source);
     if (auto what = ca_name(*c); !what.empty())
       return error{std::string(source), "", std::nullopt,
@@ -122,6 +124,7 @@ class evidence_builder {
     return e;
   }
   evidence ev_;
+  link_cache* cache_ = nullptr;
 };
 
 }  // namespace sevproof::verify

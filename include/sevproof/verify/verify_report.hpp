@@ -63,6 +63,24 @@ using rsa_pss_verifier = std::function<std::optional<bool>(bytes_view spki_der, 
 // each report's signature and bindings are always checked afresh. Thread-safe.
 class link_cache {
  public:
+  // A certificate file read before (a fleet's VCEK on every batch line): parsed once. Keyed by the
+  // SHA-256 of the bytes as given, so only identical input is reused; at most `max_parsed` kept (the
+  // whole set is dropped when full: memory stays flat over any number of distinct VCEKs).
+  static constexpr std::size_t max_parsed = 512;
+  result<crypto::certificate> parsed(bytes_view data) {
+    const auto key = crypto::sha256_of(data);
+    {
+      std::lock_guard lock(m_);
+      if (auto it = parsed_.find(key); it != parsed_.end()) return it->second;
+    }
+    auto c = crypto::certificate::load(data);
+    if (!c) return c;
+    std::lock_guard lock(m_);
+    if (parsed_.size() >= max_parsed) parsed_.clear();
+    parsed_.emplace(key, *c);
+    return c;
+  }
+
   crypto::signature_check signed_by(const crypto::certificate& subject, const crypto::certificate& issuer) {
     const std::string key = subject.fingerprint() + "/" + spki_fingerprint(issuer);
     rsa_pss_verifier other;
@@ -106,6 +124,7 @@ class link_cache {
 
   mutable std::mutex m_;
   std::map<std::string, crypto::signature_check> links_;
+  std::map<crypto::sha256_digest, crypto::certificate> parsed_;
   std::size_t hits_ = 0;
   rsa_pss_verifier rsa_pss_;
 };
