@@ -41,6 +41,15 @@ inline std::optional<std::string> read_input(const std::string& path, const std:
   return std::nullopt;
 }
 
+// A line's keys are JSON spellings ("cert_table"): the library's slots and request keys, taken
+// only as written with '_' (a "cert-table" key is a reference value, refused as unknown).
+inline const pipeline::evidence_slot* line_slot(const std::string& key) {
+  return key.find('-') == std::string::npos ? pipeline::evidence_slot_of(key) : nullptr;
+}
+inline bool is_line_request_key(const std::string& key) {
+  return key.find('-') == std::string::npos && pipeline::is_request_key(key);
+}
+
 // One input line -> a request (evidence read, reference values merged over the defaults).
 inline void prepare(line_job& job, const std::string& text, const pipeline::request& defaults,
                     const validate::options& expect) {
@@ -61,7 +70,7 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
   try {
     for (const auto& [key, value] : j.items()) {
       if (key == "report") continue;
-      if (const auto* slot = pipeline::evidence_slot_of(key); slot != nullptr && key.find('-') == std::string::npos) {
+      if (const auto* slot = line_slot(key)) {
         if (!value.is_string() || value.get<std::string>().empty())
           throw validate::option_error(key + ": expected a file path");
         if (auto err = read_input(value.get<std::string>(), key, rq, slot->kind)) throw validate::option_error(*err);
@@ -78,8 +87,7 @@ inline void prepare(line_job& job, const std::string& text, const pipeline::requ
     }
     if (has_ref) {
       nlohmann::json ref = j;
-      for (auto it = ref.begin(); it != ref.end();)
-        it = pipeline::is_request_key(it.key()) && it.key().find('-') == std::string::npos ? ref.erase(it) : ++it;
+      for (auto it = ref.begin(); it != ref.end();) it = is_line_request_key(it.key()) ? ref.erase(it) : ++it;
       validate::apply_json(ref, text, "line " + std::to_string(job.number), lineref);
     }
   } catch (const validate::option_error& e) {
