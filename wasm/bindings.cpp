@@ -278,10 +278,11 @@ std::string signature_input_js(const val& in) {
   if (!ev.signer || !sig) return "{}";
   const bytes spki = ev.signer->spki_der();
   const auto message = ev.report.report.signed_bytes();
+  // The same certificates verify will offer: the built-in chain of the products the evidence names only
+  // (the first verification of a page parses two built-in certificates, not nine).
+  if (rq.builtin_chain) pipeline::detail::offer_builtin(eb);
   std::vector<const crypto::certificate*> pool;
-  for (const auto& c : ev.offered) pool.push_back(&c);
-  if (rq.builtin_chain)
-    for (const auto& c : pipeline::builtin_chain()) pool.push_back(&c);
+  for (const auto& c : eb.peek().offered) pool.push_back(&c);
   json links = json::array();
   chain_questions(*ev.signer, pool, links);
   return json{{"id", ecdsa_question_id(spki, message, sig->r_be, sig->s_be)},

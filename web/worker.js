@@ -20,6 +20,9 @@
         instantiate(packed, imports).then((r) => receive(r.instance, r.module));
         return {};
       },
+    }).then((core) => {
+      core.warmUp();  // the engine's hot code runs once while the user still chooses files
+      return core;
     });
     return ready;
   }

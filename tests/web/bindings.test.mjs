@@ -167,6 +167,22 @@ test('measurement module: vector m07 with the kernel and initrd hashed by Botan 
   assert.match(JSON.parse(measureCore.measure({ ...req, vcpus: '2x' })).error.message, /vcpus/);
 });
 
+test('measurement module: the worker\'s warm-up is the launch digest of 64 zero NORMAL pages, recomputed here', () => {
+  // PAGE_INFO (0x70 bytes): DIGEST_CUR, CONTENTS = SHA-384(page), LENGTH 0x70, PAGE_TYPE 1 (NORMAL), GPA; LD = SHA-384(PAGE_INFO)
+  const contents = createHash('sha384').update(Buffer.alloc(4096)).digest();
+  let ld = Buffer.alloc(48);
+  for (let i = 0; i < 64; i++) {
+    const info = Buffer.alloc(0x70);
+    ld.copy(info, 0);
+    contents.copy(info, 0x30);
+    info.writeUInt16LE(0x70, 0x60);
+    info[0x62] = 1;
+    info.writeBigUInt64LE(BigInt(i * 4096), 0x68);
+    ld = createHash('sha384').update(info).digest();
+  }
+  assert.equal(measureCore.warmUp(), ld.toString('hex'));
+});
+
 test('id-block check: an ID block signed by its ID key is accepted; a changed byte, LD or policy is refused', async () => {
   const key = readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/id-key-sec1.pem'));
   const ld = Buffer.from('7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb', 'hex');
