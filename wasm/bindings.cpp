@@ -308,8 +308,31 @@ verify::ecdsa_verifier webcrypto_answer(const val& in) {
   };
 }
 
+// The ID and author keys a VM file's [id_block] names are trusted as `sevproof vm verify` trusts them: the page
+// hands over the files ({files: {"id_block.id_key": bytes, ...}}), their pins are checked and their digests
+// expected in ID_KEY_DIGEST / AUTHOR_KEY_DIGEST. A key the file names but the page did not give is an input
+// error naming the key, never a check quietly left out.
+std::optional<std::string> vm_key_digests(const workflows::vm::definition& d, const val& vm_in, validate::options& o) {
+  if (!d.id_block) return std::nullopt;
+  const bool given = present(vm_in, "files");
+  for (auto [ref, list] : {std::pair{&d.id_block->id_key, &o.trusted_id_keys},
+                           std::pair{&d.id_block->author_key, &o.trusted_author_keys}}) {
+    if (!*ref) continue;
+    const auto& f = **ref;
+    if (!given || !present(vm_in["files"], f.key.c_str()))
+      return input_error("vm", d.where(f.key) + ": choose the key file it names (" + f.path + ")");
+    const bytes data = to_bytes(vm_in["files"][f.key]);
+    if (auto e = workflows::vm::check_pin(d, f, crypto::sha256_of(data))) return input_error("vm", e->to_string());
+    auto k = workflows::vm::key_file_digest(d, f, data);
+    if (!k) return input_error("vm", k.err().to_string());
+    list->emplace_back(k->begin(), k->end());
+  }
+  return std::nullopt;
+}
+
 // verify({report, reportName?, vcek?, certTable?, ark?, ask?, chain?, crl?, now?, product?, offset?, strict?,
-//         builtin?, expect?}) -> the library's verdict JSON (`sevproof verify --json`) or {error: {input, message}}.
+//         builtin?, expect?, vm? {text, name, files? {"id_block.id_key": bytes, ...}}})
+//   -> the library's verdict JSON (`sevproof verify --json`) or {error: {input, message}}.
 // Verified certificate links are remembered for the page's lifetime: the built-in chain is checked
 // once per page load; each report's signature and bindings are always checked afresh.
 std::string verify_js(const val& in) {
@@ -326,6 +349,7 @@ std::string verify_js(const val& in) {
     if (!d) return input_error("vm", d.err().to_string());
     vm = std::move(d).value();
     if (!rq.product && !vm->product.empty()) rq.product = snp::product_from_name(vm->product);
+    if (auto err = vm_key_digests(*vm, in["vm"], rq.expect)) return *err;
   }
   auto a = pipeline::appraise(rq, &page_links());
   if (a.input_error) return input_error(a.input_option, a.input_error->to_string());

@@ -246,8 +246,15 @@
     p.hidden = false;
     p.replaceChildren(el('span', {}, `The launch of ${info.source} (${info.origin} VM file); choose the files it names, their SHA-256 pins are checked:`));
     const list = el('ul', { id: 'vm-files' });
-    for (const f of info.files)
-      list.appendChild(el('li', { 'data-key': f.key }, `${f.where}: ${f.path}` + (f.sha256 ? ` (SHA-256 ${f.sha256})` : ' (not pinned)')));
+    for (const f of info.files) {
+      const li = el('li', { 'data-key': f.key }, `${f.where}: ${f.path}` + (f.sha256 ? ` (SHA-256 ${f.sha256})` : ' (not pinned)'));
+      if (f.key.startsWith('id_block.')) {  // the keys whose digests the report must carry: asked for here, checked on Verify
+        const input = el('input', { type: 'file', 'data-vm-key': f.key, 'aria-label': `${f.key}: ${f.name}` });
+        input.addEventListener('change', clearVerdict);
+        li.append(' ', input);
+      }
+      list.appendChild(li);
+    }
     p.appendChild(list);
     const slot = { 'launch.ovmf': 'm-ovmf', ovmf_file: 'm-ovmf', 'launch.kernel': 'm-kernel', kernel_file: 'm-kernel',
                    'launch.initrd': 'm-initrd', initrd_file: 'm-initrd' };
@@ -376,8 +383,15 @@
     if (files.crl[0]) request.crl = files.crl[0];
     joinedChain(files.chain, request);
     if (vmDoc) {
-      request.vm = { text: vmDoc.text, name: vmDoc.name };
+      request.vm = { text: vmDoc.text, name: vmDoc.name, files: {} };
       inputs.push({ field: labelOf($('vm-file')), name: vmDoc.name, bytes: vmDoc.bytes, sha256: vmDoc.sha256 });
+      for (const input of document.querySelectorAll('#vm-files input[data-vm-key]')) {
+        const f = input.files[0];
+        if (!f) continue;  // the library names the key file still missing
+        const bytes = new Uint8Array(await f.arrayBuffer());
+        request.vm.files[input.dataset.vmKey] = bytes;
+        inputs.push({ field: input.dataset.vmKey, name: f.name, bytes: bytes.length, sha256: core.sha256(bytes) });
+      }
     }
     await webcryptoAnswer(request);
     let result;

@@ -183,6 +183,31 @@ test('measurement module: the worker\'s warm-up is the launch digest of 64 zero 
   assert.equal(measureCore.warmUp(), ld.toString('hex'));
 });
 
+test('verify with a VM file whose [id_block] names keys: each key file asked for, its pin checked, its digest expected', () => {
+  const key = new Uint8Array(readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/id-key-sec1.pem')));
+  const pin = createHash('sha256').update(key).digest('hex');
+  const text = (p) => `format = 1\n[launch]\nmode = "snp"\novmf = "OVMF.fd"\nvcpus = 1\nvcpu_type = "EPYC-Genoa"\n` +
+    `[id_block]\nid_key = { path = "id.pem", sha256 = "${p}" }\n[expect]\nmeasurement = ["${'00'.repeat(48)}"]\n`;
+  const req = (files) => ({ report: td('reports/routex-genoa-v3/report.bin'), vcek: td('reports/routex-genoa-v3/vcek.der'),
+                            vm: { text: text(pin), name: 'vm.toml', files } });
+  // not given: refused, naming the key (before, the page verified without ID_KEY_DIGEST, weaker than the CLI)
+  const missing = verify(req({}));
+  assert.equal(missing.error.input, 'vm');
+  assert.match(missing.error.message, /id_block\.id_key \(line 8\): choose the key file it names \(id\.pem\)/);
+  assert.equal(verify({ ...req({}), vm: { text: text(pin), name: 'vm.toml' } }).error.input, 'vm');
+  // another file than the pinned one: refused with both digests
+  const other = verify(req({ 'id_block.id_key': key.slice(0, key.length - 1) }));
+  assert.match(other.error.message, new RegExp(`but the file pins ${pin}`));
+  // given: ID_KEY_DIGEST must be this key's digest (the report, launched without an ID block, carries zeros)
+  const r = verify(req({ 'id_block.id_key': key }));
+  const p030 = r.checks.find((c) => c.code === 'P030');
+  assert.equal(p030.status, 'fail');
+  assert.equal(p030.vm_key, 'id_block.id_key (line 8)');
+  assert.ok(p030.message.includes(JSON.parse(core.keyDigest(key)).sha384), p030.message);
+  assert.equal(r.verified, false);
+  assert.equal(r.genuine, true);
+});
+
 test('id-block check: an ID block signed by its ID key is accepted; a changed byte, LD or policy is refused', async () => {
   const key = readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/id-key-sec1.pem'));
   const ld = Buffer.from('7e996af8e2ea5fc179b61993b0f37f419d9f8826dac2e2aa2919799b621e3078e8d66769a80397af82051f0ab18a45bb', 'hex');

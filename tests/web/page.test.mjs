@@ -568,6 +568,25 @@ test('a VM file whose pin does not match the chosen kernel is refused, on the ke
   await page.close();
 });
 
+test('a VM file naming an ID key asks for the key file: without it Verify names the key, with it ID_KEY_DIGEST is checked', async () => {
+  const { page, errors } = await openPage();
+  const keyPath = join(process.env.SEVPROOF_SOURCE_DIR, 'tests/data/idblock/id-key-sec1.pem');
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile().replace('[expect]', '[id_block]\nid_key = "id-key.pem"\n[expect]')));
+  await page.waitForSelector('#vm-out[data-state="loaded"]');
+  const keyInput = '#vm-files input[data-vm-key="id_block.id_key"]';
+  await page.waitForSelector(keyInput, { state: 'attached' });
+  const missing = await verifyOnPage(page, MILAN);
+  assert.equal(missing.state, 'error');
+  assert.match(missing.text, /id_block\.id_key \(line 13\): choose the key file it names \(id-key\.pem\)/);
+  await page.setInputFiles(keyInput, keyPath);
+  assert.equal(await page.getAttribute('#status', 'data-state'), 'stale');  // a new input clears the verdict
+  const r = await verifyOnPage(page, {});
+  assert.equal(r.checks.P030, 'fail', r.text);  // this guest was launched without that ID key
+  assert.match(await page.textContent('#checks li[data-code="P030"] .detail'), /from the VM file: id_block\.id_key \(line 13\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 const osCase = (name) => JSON.parse(osFile('cases.json')).find((c) => c.name.startsWith(name));
 test('OpenStack check: Nova\'s model, findings and launch as `openstack check --json`; a bad image property is marked', async () => {
   const { page, errors } = await openPage();
