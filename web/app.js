@@ -653,6 +653,9 @@
     return req;
   }
 
+  const fileIds = new WeakMap();  // the worker's name for a chosen File (it gets a copy per message)
+  let nextFileId = 1;
+  const fileId = (f) => { if (!fileIds.has(f)) fileIds.set(f, nextFileId++); return fileIds.get(f); };
   let lastReportMeasurement = null;
   let firstChosen = null;  // when the first measurement file of this computation was chosen
   let lastMeasureRequest = null;
@@ -695,7 +698,9 @@
       firstChosen = null;
       showMeasurement(out, e.data.result);
     };
-    w.postMessage(await withPrehashed(req));
+    const message = await withPrehashed(req);
+    message.ovmfId = fileId(req.files.ovmf);
+    w.postMessage(message);
   }
 
   // ---- explain the difference: the library's search over the inputs users get wrong (`sevproof explain`) ----
@@ -786,8 +791,9 @@
     $(id).addEventListener('change', () => {  // compile the measurement module and hash while the user fills the form
       firstChosen = firstChosen || performance.now();
       clearExplanation();
-      measureWorker();
+      const w = measureWorker();
       if (id !== 'm-ovmf') prehash($(id).files[0]);
+      else if ($(id).files[0]) w.postMessage({ prepareFirmware: $(id).files[0], id: fileId($(id).files[0]) });
     });
   }  // compile while the user fills the form
   $('verify').addEventListener('click', () => { verify(); });

@@ -49,8 +49,33 @@
     return toHex(digest);
   }
 
+  // The firmware's part of an SNP launch digest depends on the OVMF image alone: it is computed (by the library,
+  // as `measure --mode snp:ovmf-hash`) as soon as the image is chosen, and the measurement is then seeded with it
+  // (as `--snp-ovmf-hash` does), the same digest in a fraction of the time after the click. Keyed by the id the
+  // page gave the File it chose (a new choice is a new File and a new id; a File posted twice arrives here as two
+  // objects, so the object itself cannot be the key). Only the latest image is kept.
+  const firmware = new Map();
+  function prepareFirmware(file, id) {
+    if (firmware.has(id)) return;
+    firmware.clear();
+    firmware.set(id, (async () => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const r = JSON.parse((await ready).measure({ ovmf: bytes, mode: 'snp:ovmf-hash' }));
+      return { bytes, seed: r.error ? null : r.measurement };
+    })().catch(() => null));
+  }
+  async function preparedFirmware(id, options, op) {
+    if (id === undefined || !firmware.has(id)) return null;
+    const p = await firmware.get(id);
+    if (!p) return null;
+    // only for the plain SNP form: a VM file, explain and a given --snp-ovmf-hash take the image as it is
+    const seeded = op !== 'explain' && !options.vm && options.mode === 'snp' && !options.snpOvmfHash && p.seed;
+    return { bytes: p.bytes, seed: seeded ? p.seed : null };
+  }
+
   self.onmessage = async (e) => {
     if (e.data.init) { load(e.data.init); return; }
+    if (e.data.prepareFirmware) { prepareFirmware(e.data.prepareFirmware, e.data.id); return; }
     const { files, options, botanOnly, op } = e.data;  // op: 'measure' (default) or 'explain'
     const post = (label, done, total) => self.postMessage({ progress: { label, done, total } });
     try {
@@ -60,16 +85,19 @@
       const webCrypto = !botanOnly && self.crypto && self.crypto.subtle;
       const hash = (f, label) => (webCrypto ? hashWithWebCrypto(f, label, post) : hashWithBotan(core, f, label, post));
       const req = Object.assign({}, options);
-      const [kernel, initrd, ovmf] = await Promise.all([  // the page may have hashed them already (WebCrypto)
+      const [kernel, initrd, prepared] = await Promise.all([  // the page may have hashed them already (WebCrypto)
         options.kernelSha256 || (files.kernel ? hash(files.kernel, 'kernel') : null),
         options.initrdSha256 || (files.initrd ? hash(files.initrd, 'initrd') : null),
-        files.ovmf.arrayBuffer()]);
+        preparedFirmware(e.data.ovmfId, options, op)]);
       if (kernel) req.kernelSha256 = kernel;
       if (initrd) req.initrdSha256 = initrd;
-      req.ovmf = new Uint8Array(ovmf);
+      req.ovmf = prepared ? prepared.bytes : new Uint8Array(await files.ovmf.arrayBuffer());
+      if (prepared && prepared.seed) req.snpOvmfHash = prepared.seed;
       const hashed = performance.now();
       const result = JSON.parse(op === 'explain' ? core.explain(req) : core.measure(req));
       result.op = op || 'measure';
+      if (req.snpOvmfHash && !options.snpOvmfHash && result.inputs)
+        result.inputs.push('the firmware digest above was computed by the library from the chosen OVMF image when it was chosen');
       result.timing = { wait_for_module_ms: Math.round(compiled - t0), read_and_hash_ms: Math.round(hashed - compiled),
                         library_ms: Math.round(performance.now() - hashed) };
       result.hashing = webCrypto || options.kernelSha256 ? 'WebCrypto' : 'WebAssembly (Botan)';

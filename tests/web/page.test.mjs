@@ -446,6 +446,9 @@ test('the expected measurement is computed in the browser (vector m07), WebCrypt
   assert.match(web.text, new RegExp('^' + M07), web.text);
   assert.equal(web.hashing, 'WebCrypto');
   assert.equal(await page.inputValue('#expect-measurement'), M07);
+  // the firmware's part was computed when the OVMF image was chosen, and seeded the digest: still m07
+  assert.match(await page.getAttribute('#m-result', 'title'), /firmware: seeded with the precomputed OVMF digest [0-9a-f]{96}/);
+  assert.match(await page.getAttribute('#m-result', 'title'), /computed by the library from the chosen OVMF image when it was chosen/);
   await page.screenshot({ path: join(shots, 'measurement.png'), fullPage: true });
   const botan = await computeM07(page, true);
   assert.match(botan.text, new RegExp('^' + M07), botan.text);
@@ -458,6 +461,12 @@ test('the expected measurement is computed in the browser (vector m07), WebCrypt
   assert.match(await page.textContent('#m-result'), /^[0-9a-f]{96}/);
   assert.doesNotMatch(await page.textContent('#m-result'), new RegExp('^' + M07));
   await page.setInputFiles('#m-kernel', tdPath('measure/kernel-a.bin'));
+  // twin: another firmware chosen is the one measured (a Debian OVMF without a kernel hashes table: refused)
+  await page.setInputFiles('#m-ovmf', tdPath('ovmf/OVMF-trixie.fd'));
+  await page.click('#m-compute');
+  await page.waitForSelector('#m-result:is([data-state="done"], [data-state="error"])', { timeout: 60000 });
+  assert.match(await page.textContent('#m-result'), /has no SNP_KERNEL_HASHES section/);
+  await page.setInputFiles('#m-ovmf', tdPath('ovmf/OVMF.amdsev.fd'));
   // twin: another command line gives another digest on both paths
   await page.fill('#m-cmdline', 'console=ttyS1');
   await page.click('#m-compute');
