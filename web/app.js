@@ -657,7 +657,7 @@
   let nextFileId = 1;
   const fileId = (f) => { if (!fileIds.has(f)) fileIds.set(f, nextFileId++); return fileIds.get(f); };
   let lastReportMeasurement = null;
-  let firstChosen = null;  // when the first measurement file of this computation was chosen
+  let firstChosen = null, lastChosen = null;  // when the first and the last measurement file of this computation were chosen
   let lastMeasureRequest = null;
   function clearExplanation() {
     $('m-explain').hidden = true;
@@ -694,8 +694,9 @@
         // the page's whole work: from the first measurement file chosen (reading, hashing and compiling start
         // then) to the digest, the gaps while the user chooses the other files included
         if (firstChosen) e.data.result.timing.chosen_to_digest_ms = Math.round(performance.now() - firstChosen);
+        if (lastChosen) e.data.result.timing.last_chosen_to_digest_ms = Math.round(performance.now() - lastChosen);
       }
-      firstChosen = null;
+      firstChosen = lastChosen = null;
       showMeasurement(out, e.data.result);
     };
     const message = await withPrehashed(req);
@@ -790,6 +791,7 @@
   for (const id of ['m-ovmf', 'm-kernel', 'm-initrd']) {
     $(id).addEventListener('change', () => {  // compile the measurement module and hash while the user fills the form
       firstChosen = firstChosen || performance.now();
+      lastChosen = performance.now();
       clearExplanation();
       const w = measureWorker();
       if (id !== 'm-ovmf') prehash($(id).files[0]);
