@@ -45,6 +45,9 @@ cli_test("explain --vm: a firmware that does not match its pin" 3 "launch.ovmf[^
 cli_test("vm verify: MEASUREMENT mismatch explained by the VM file's launch" 1
          "P018 fail.*P018 FAIL  from [^\n]*m02.toml: the digest recomputed from \\[launch\\][^\n]*\n  P018 why:  the guest was launched with guest features 0x21[^\n]*\n *measure with: --guest-features=0x21"
          vm verify "${XW}/m02.toml" ${XR})
+cli_test("vm verify --no-explain: the failed MEASUREMENT is not searched (twin)" 1
+         "P018 FAIL  from [^\n]*m02.toml: the digest recomputed from \\[launch\\][^\n]*\n$"
+         vm verify "${XW}/m02.toml" ${XR} --no-explain)
 cli_test("vm verify: --json carries the explanation on P018" 1
          "\"code\": \"P018\",[^}]*\"explanation\": {\n[ ]*\"explained\": true,"
          vm verify "${XW}/m02.toml" ${XR} --json)
