@@ -185,7 +185,11 @@ void add_measure_flags(CLI::App& app, const std::shared_ptr<measure_cli>& o, boo
   app.add_option("--vcpu-family", o->vcpu_family, "vCPU family (with --vcpu-model and --vcpu-stepping)")->group(g);
   app.add_option("--vcpu-model", o->vcpu_model, "vCPU model")->group(g);
   app.add_option("--vcpu-stepping", o->vcpu_stepping, "vCPU stepping")->group(g);
-  app.add_option("--vmm-type", o->vmm_type, "VMM: QEMU (default), ec2, gce")->capture_default_str()->group(g);
+  app.add_option("--vmm-type", o->vmm_type,
+                 "VMM: QEMU (default), ec2, gce; ec2-legacy for EC2 guests launched before sev-snp-measure 0.0.13's "
+                 "EC2 update (VMSA RDX 0)")
+      ->capture_default_str()
+      ->group(g);
   auto* ovmf = app.add_option("--ovmf", o->ovmf, "OVMF firmware image")->group(g);
   app.add_option("--kernel", o->kernel, "Kernel for measured direct boot (hashed streaming)")->group(g);
   app.add_option("--initrd", o->initrd, "Initrd (with --kernel)")->group(g);

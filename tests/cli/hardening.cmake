@@ -7,6 +7,12 @@ cli_test("hardening: --min-tcb judges REPORTED_TCB (ucode 115 < 206)" 1 "P023 fa
          verify ${MILAN_ARGS} --min-tcb bl=3,tee=0,snp=8,ucode=206)
 cli_test("hardening: --min-tcb at the certified TCB passes" 0 "P023 pass.*VERIFIED"
          verify ${MILAN_ARGS} --min-tcb bl=3,tee=0,snp=8,ucode=115)
+# One floor for a Milan + Turin fleet: FMC (Turin's) at 0 is met by a layout without it, above 0 is not.
+cli_test("min-tcb: fmc=0 is met by a Milan report (no FMC in its layout)" 0 "P023 pass.*VERIFIED"
+         verify ${MILAN_ARGS} --min-tcb fmc=0,bl=3,tee=0,snp=8,ucode=115)
+cli_test("min-tcb: fmc=1 cannot be met by a Milan report (twin)" 1
+         "P023 fail[^\n]*\n[^\n]*fmc absent in this layout \\(a minimum above 0 cannot be met\\)"
+         verify ${MILAN_ARGS} --min-tcb fmc=1,bl=3,tee=0,snp=8,ucode=115)
 cli_test("hardening: --min-current-tcb keeps the CURRENT_TCB floor" 0 "P021 pass.*VERIFIED"
          verify ${MILAN_ARGS} --min-current-tcb ucode=206)
 cli_test("hardening: V018 REPORTED_TCB not above CURRENT_TCB" 0 "V018 pass[^\n]*\n[^\n]*microcode 115[^\n]*microcode 206"

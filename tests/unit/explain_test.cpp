@@ -273,6 +273,25 @@ TEST_CASE("explain: changes made here are found and named", "[explain][real]") {
     r = workflows::explain(l.belief(), digest_of(l.image, g), quick());
     CHECK(first_changes(*r) == M{{"guest-features", "0x221"}, {"vmm-type", "gce"}});
   }
+  SECTION("EC2's two VMSA generations: believed ec2, launched by an older EC2 host (RDX 0), and back") {
+    l.in.vmm = vmm_type::ec2;
+    auto old = l.in;
+    old.vmm = vmm_type::ec2_legacy;
+    auto r = workflows::explain(l.belief(), digest_of(l.image, old), quick());
+    REQUIRE(r.ok());
+    CHECK(first_changes(*r) == M{{"vmm-type", "ec2-legacy"}});
+    CHECK(r->explanations.front().sentence.find("RDX 0, not 0x600") != std::string::npos);
+    auto back = l;
+    back.in.vmm = vmm_type::ec2_legacy;
+    r = workflows::explain(back.belief(), digest_of(l.image, l.in), quick());
+    REQUIRE(r.ok());
+    CHECK(first_changes(*r) == M{{"vmm-type", "ec2"}});
+    // a QEMU belief does not try the old EC2 generation (the search stays as it was for QEMU users)
+    milan_launch q;
+    r = workflows::explain(q.belief(), digest_of(l.image, old), quick());
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->explained);
+  }
   SECTION("the mode: a 32-byte digest of an SEV-ES launch with 2 vCPUs") {
     changed.mode = guest_mode::seves;
     changed.vcpus = 2;

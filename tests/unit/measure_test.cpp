@@ -210,3 +210,77 @@ TEST_CASE("hostile firmware images are refused, never crash", "[measure][hostile
     SUCCEED("no crash on random images");
   }
 }
+
+namespace {
+// An OVMF image with only what an SNP digest seeded with the firmware's own digest reads: the footer
+// table (SEV metadata offset, SEV-ES reset block) and the SEV metadata sections.
+bytes firmware_with(std::uint32_t ap_reset_eip, const std::vector<metadata_section>& sections) {
+  bytes img(4u << 20, 0);
+  const std::size_t meta = img.size() - 0x1000;
+  const byte asev[4] = {'A', 'S', 'E', 'V'};
+  std::copy(asev, asev + 4, img.begin() + static_cast<std::ptrdiff_t>(meta));
+  store_le<std::uint32_t>(img, meta + 4, static_cast<std::uint32_t>(16 + 12 * sections.size()));
+  store_le<std::uint32_t>(img, meta + 8, 1);
+  store_le<std::uint32_t>(img, meta + 12, static_cast<std::uint32_t>(sections.size()));
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    store_le<std::uint32_t>(img, meta + 16 + 12 * i, sections[i].gpa);
+    store_le<std::uint32_t>(img, meta + 20 + 12 * i, sections[i].size);
+    store_le<std::uint32_t>(img, meta + 24 + 12 * i, static_cast<std::uint32_t>(sections[i].type));
+  }
+  // footer table, read backwards from 32 bytes before the end: [metadata entry][reset entry][footer]
+  std::size_t end = img.size() - 32;
+  auto entry = [&](const guid& id, std::uint32_t value) {
+    end -= 22;
+    store_le<std::uint32_t>(img, end, value);
+    store_le<std::uint16_t>(img, end + 4, 22);
+    const auto g = id.efi_bytes();
+    std::copy(g.begin(), g.end(), img.begin() + static_cast<std::ptrdiff_t>(end + 6));
+  };
+  const std::size_t footer = end - 18;
+  store_le<std::uint16_t>(img, footer, 18 + 2 * 22);
+  const auto f = ovmf_guid::footer.efi_bytes();
+  std::copy(f.begin(), f.end(), img.begin() + static_cast<std::ptrdiff_t>(footer + 2));
+  end = footer;
+  entry(ovmf_guid::sev_es_reset_block, ap_reset_eip);
+  entry(ovmf_guid::sev_metadata, 0x1000);
+  return img;
+}
+}  // namespace
+
+TEST_CASE("EC2 before sev-snp-measure 0.0.13 (VMSA RDX 0): a real 2023 EC2 report's MEASUREMENT", "[measure][real]") {
+  REQUIRE_TESTDATA();
+  // The AWS firmware's SEV metadata and AP reset address and its digest (`snp:ovmf-hash`), as published with
+  // sev-snp-measure-go's EC2 test; the launch: 2 vCPUs, guest features 0x1. The report is a real EC2 guest's.
+  const auto report = testdata::read("reports/constellation-aws-milan-v2-vlek-b/report.bin");
+  const bytes reported(report.begin() + 0x90, report.begin() + 0x90 + 48);
+  auto img = parse_ovmf(firmware_with(0x80b004, {{0x800000, 0x9000, section_type::sec_mem},
+                                                 {0x80a000, 0x3000, section_type::sec_mem},
+                                                 {0x80d000, 0x1000, section_type::secrets},
+                                                 {0x80e000, 0x1000, section_type::cpuid},
+                                                 {0x80f000, 0x11000, section_type::sec_mem}}));
+  REQUIRE(img.ok());
+  REQUIRE(img->ap_reset_eip() == 0x80b004u);
+  launch_inputs in;
+  in.mode = guest_mode::snp;
+  in.vcpus = 2;
+  in.guest_features = 0x1;
+  const auto seed =
+      *hex::decode("2027a27bb9f7acfd280e4c7bd68a73973b94bf0756e5b282e004b9395f597b8d0eb4defa7d8f6549375aa4d2b146f0f3");
+  in.ovmf_seed.emplace();
+  std::copy(seed.begin(), seed.end(), in.ovmf_seed->begin());
+  in.vmm = vmm_type::ec2_legacy;
+  const auto legacy = snp_launch_digest(*img, in);
+  REQUIRE(legacy.ok());
+  CHECK(hex::encode(*legacy) == hex::encode(reported));
+  // twin: today's EC2 VMSA (RDX 0x600, sev-snp-measure 0.0.13) cannot give this report's digest
+  in.vmm = vmm_type::ec2;
+  const auto current = snp_launch_digest(*img, in);
+  REQUIRE(current.ok());
+  CHECK(hex::encode(*current) != hex::encode(reported));
+  // and the two EC2 VMSAs differ in RDX only
+  const auto a = build_vmsa({0xFFFFFFF0u, 0, 1, vmm_type::ec2, fpu_init::modern});
+  const auto b = build_vmsa({0xFFFFFFF0u, 0, 1, vmm_type::ec2_legacy, fpu_init::modern});
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) differing += a[i] != b[i];
+  CHECK(differing == 1);  // RDX 0x600 little-endian: 00 06
+}

@@ -170,3 +170,30 @@ TEST_CASE("link cache: a certificate file seen before is parsed once; what canno
   CHECK_FALSE(cache.parsed(bytes{0x30, 0x03, 1, 2, 3}).ok());
   CHECK_FALSE(cache.parsed(bytes{0x30, 0x03, 1, 2, 3}).ok());
 }
+
+TEST_CASE("a certificate table without a VCEK/VLEK entry says so, naming the GUIDs it did not know", "[pipeline]") {
+  REQUIRE_TESTDATA();
+  const std::string dir = "reports/constellation-aws-milan-v2-vlek-certtable/";
+  pipeline::request rq;
+  rq.report = {"report.bin", testdata::read(dir + "report.bin")};
+  rq.now = utc::parse("2023-10-01T00:00:00Z").value();
+  auto table = testdata::read(dir + "certs.bin");
+  rq.evidence.push_back({pipeline::evidence_kind::cert_table, {"certs.bin", table}, "cert-table"});
+  const auto good = pipeline::appraise(rq);
+  REQUIRE(good.checks.find("V016")->result == status::pass);  // the real table carries the VLEK
+  // the same table with every GUID written in the other (little-endian) byte order: nothing is AMD's
+  for (std::size_t at = 0; at + 24 <= table.size() && !all_zero(subview(table, at, 24)); at += 24) {
+    std::reverse(table.begin() + static_cast<std::ptrdiff_t>(at), table.begin() + static_cast<std::ptrdiff_t>(at + 4));
+    std::reverse(table.begin() + static_cast<std::ptrdiff_t>(at + 4),
+                 table.begin() + static_cast<std::ptrdiff_t>(at + 6));
+    std::reverse(table.begin() + static_cast<std::ptrdiff_t>(at + 6),
+                 table.begin() + static_cast<std::ptrdiff_t>(at + 8));
+  }
+  rq.evidence.back().file.data = table;
+  const auto bad = pipeline::appraise(rq);
+  const auto* v016 = bad.checks.find("V016");
+  CHECK(v016->result == status::skipped);
+  CHECK(v016->sentence.find("certs.bin has no VCEK or VLEK entry") != std::string::npos);
+  CHECK(v016->sentence.find("GUIDs not AMD's: c24b07a8-5aa2-3e48-aae6-39c045a0b8a1") != std::string::npos);
+  CHECK(bad.result == pipeline::outcome::not_verified);
+}

@@ -2,7 +2,9 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/base64.hpp"
 #include "sevproof/snp/report.hpp"
+#include "sevproof/snp/report_reader.hpp"
 #include "sevproof/snp/signature.hpp"
 #include "support/testdata.hpp"
 
@@ -68,4 +70,41 @@ TEST_CASE("hostile report bytes are refused with field and offset", "[snp][hosti
     REQUIRE(r.ok());
     CHECK_FALSE(snp::read_signature(*r).ok());
   }
+}
+
+TEST_CASE("Azure HCL reports: base64url text is read; a TDX guest's HCL report is named as such", "[snp][real]") {
+  REQUIRE_TESTDATA();
+  using namespace sevproof;
+  const auto hcl = testdata::read("reports/trustee-azure-milan-v2-hcl/hcl-report.bin");
+  const auto raw = testdata::read("reports/trustee-azure-milan-v2-hcl/report.bin");
+  // Azure's attestation JSON carries the HCL report in the URL-safe alphabet
+  auto url = base64::encode(hcl);
+  for (auto& c : url) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  REQUIRE(url.find_first_of("-_") != std::string::npos);  // this report needs the alphabet's difference
+  const bytes text(url.begin(), url.end());
+  auto r = snp::read_report(text);
+  REQUIRE(r.ok());
+  CHECK(r->encoding == "base64url");
+  CHECK(r->source == snp::container::azure_hcl);
+  CHECK(equal_bytes(r->report.raw(), raw));
+  // twin: both alphabets mixed in one text is neither
+  auto mixed = text;
+  const auto dash = url.find('-'), under = url.find('_');
+  if (dash != std::string::npos) mixed[dash] = '+';
+  if (under != std::string::npos) mixed[under] = '/';
+  if (dash != std::string::npos && under != std::string::npos) {
+    auto m = snp::read_report(mixed);
+    REQUIRE_FALSE(m.ok());
+    CHECK(m.err().message.find("neither valid hex nor valid base64") != std::string::npos);
+  }
+  // the runtime data header after the hardware report says which TEE made it: 4 is TDX
+  auto tdx = hcl;
+  REQUIRE(load_le<std::uint32_t>(tdx, 0x4C8) == 2);
+  store_le<std::uint32_t>(tdx, 0x4C8, 4);
+  auto t = snp::read_report(tdx);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.err().field == "REPORT_TYPE");
+  CHECK(t.err().offset == 0x4C8u);
+  CHECK(t.err().message.find("TDX") != std::string::npos);
+  CHECK(snp::read_report(hcl).ok());  // twin: type 2, the SNP report itself
 }

@@ -1,4 +1,5 @@
-// Strict base64 (RFC 4648, standard alphabet, '=' padding optional, whitespace ignored).
+// Strict base64 (RFC 4648, standard alphabet, '=' padding optional, whitespace ignored), and its URL-safe
+// alphabet ('-' and '_' for '+' and '/', as Azure's attestation JSON carries reports) as a separate decoder.
 #pragma once
 
 #include <optional>
@@ -9,16 +10,17 @@
 
 namespace sevproof::base64 {
 
-constexpr int value_of(char c) {
+constexpr int value_of(char c, bool url = false) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
+  if (c == (url ? '-' : '+')) return 62;
+  if (c == (url ? '_' : '/')) return 63;
   return -1;
 }
 
-inline std::optional<bytes> decode(std::string_view s) {
+namespace detail {
+inline std::optional<bytes> decode_with(std::string_view s, bool url) {
   bytes out;
   out.reserve(s.size() * 3 / 4);
   std::uint32_t acc = 0;
@@ -31,7 +33,7 @@ inline std::optional<bytes> decode(std::string_view s) {
       continue;
     }
     if (padding != 0) return std::nullopt;  // data after padding
-    int v = value_of(c);
+    int v = value_of(c, url);
     if (v < 0) return std::nullopt;
     acc = (acc << 6) | static_cast<std::uint32_t>(v);
     nbits += 6;
@@ -44,6 +46,11 @@ inline std::optional<bytes> decode(std::string_view s) {
   if (padding > 2 || nbits >= 6 || acc != 0) return std::nullopt;  // leftover bits must be zero
   return out;
 }
+}  // namespace detail
+
+inline std::optional<bytes> decode(std::string_view s) { return detail::decode_with(s, false); }
+// The URL-safe alphabet only (a text mixing both alphabets is refused by both decoders).
+inline std::optional<bytes> decode_url(std::string_view s) { return detail::decode_with(s, true); }
 
 inline std::string encode(bytes_view b) {
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -59,7 +59,8 @@ inline void trace_vmsas(trace* t, const launch_inputs& in, std::uint32_t ap_eip,
       "VMSAs: " + std::to_string(in.vcpus) + " (BSP eip 0xfffffff0" +
       (in.vcpus > 1 ? ", " + std::to_string(in.vcpus - 1) + " AP(s) eip " + hex::number(ap_eip) : std::string()) +
       "), VMM " + std::string(vmm_name(in.vmm)) + ", vCPU signature " +
-      (in.vmm == vmm_type::qemu ? hex::number(in.vcpu_signature) : std::string("0x600 (fixed for this VMM)")) +
+      (in.vmm == vmm_type::qemu ? hex::number(in.vcpu_signature)
+                                : "not used (RDX " + hex::number(reset_rdx(in.vmm, 0)) + ", fixed for this VMM)") +
       ", SEV_FEATURES " + hex::number(features) + ", FPU init " +
       (in.vmm != vmm_type::qemu     ? std::string("zero (this VMM)")
        : in.fpu == fpu_init::modern ? "MXCSR 0x1f80 / FCW 0x037f"
@@ -114,7 +115,7 @@ inline std::optional<error> snp_section(gctx& g, const ovmf_image& fw, const lau
       how = "one SECRETS page";
       break;
     case section_type::cpuid:
-      if (in.vmm == vmm_type::ec2) {
+      if (is_ec2(in.vmm)) {
         deferred_cpuid.push_back(s);
         how = "CPUID page deferred to the end (ec2)";
       } else {

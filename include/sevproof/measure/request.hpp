@@ -91,10 +91,14 @@ inline result<launch_inputs> to_inputs(const request& r) {
     in.vmm = vmm_type::qemu;
   else if (r.vmm_type == "ec2")
     in.vmm = vmm_type::ec2;
+  else if (r.vmm_type == "ec2-legacy")
+    in.vmm = vmm_type::ec2_legacy;
   else if (r.vmm_type == "gce")
     in.vmm = vmm_type::gce;
   else
-    return usage("unknown --vmm-type '" + r.vmm_type + "': use QEMU, ec2 or gce (case matters, as in sev-snp-measure)");
+    return usage("unknown --vmm-type '" + r.vmm_type +
+                 "': use QEMU, ec2, gce (case matters, as in sev-snp-measure) or ec2-legacy (EC2 before "
+                 "sev-snp-measure 0.0.13: VMSA RDX 0)");
   if (r.fpu_init == "modern")
     in.fpu = fpu_init::modern;
   else if (r.fpu_init == "zero")

@@ -53,10 +53,18 @@ static_assert(layout::offset_of(vmsa_layout, "SEV_FEATURES") == 0x3B0 &&
               layout::offset_of(vmsa_layout, "RDX") == 0x310);
 static_assert(layout::offset_of(vmsa_layout, "G_PAT") == 0x268 && layout::offset_of(vmsa_layout, "X87_FCW") == 0x410);
 
-enum class vmm_type : std::uint8_t { qemu, ec2, gce };
+// ec2_legacy: EC2 as sev-snp-measure up to 0.0.12 computes it, RDX 0 at reset; 0.0.13 (May 2026) put
+// 0x600 there for EC2 (`ec2`). Reports of EC2 guests launched before that change carry the old digest
+// (a real 2023 EC2 report in the test data does), so both are measurable and `explain` tries both.
+enum class vmm_type : std::uint8_t { qemu, ec2, gce, ec2_legacy };
 
 constexpr std::string_view vmm_name(vmm_type v) {
-  return v == vmm_type::qemu ? "QEMU" : v == vmm_type::ec2 ? "ec2" : "gce";
+  return v == vmm_type::qemu ? "QEMU" : v == vmm_type::ec2 ? "ec2" : v == vmm_type::gce ? "gce" : "ec2-legacy";
+}
+constexpr bool is_ec2(vmm_type v) { return v == vmm_type::ec2 || v == vmm_type::ec2_legacy; }
+// RDX at reset: the vCPU signature under QEMU; fixed by the other VMMs.
+constexpr std::uint64_t reset_rdx(vmm_type v, std::uint32_t signature) {
+  return v == vmm_type::qemu ? signature : v == vmm_type::ec2_legacy ? 0 : 0x600;
 }
 
 // How the host initialised the x87/SSE state in the VMSA: newer kernels (and sev-snp-measure) set
@@ -104,9 +112,9 @@ constexpr std::array<byte, 0x1000> build_vmsa(const vcpu_start& s) {
   using detail::put_segment;
   std::array<byte, 0x1000> v{};
   const bool bsp = s.eip == 0xFFFFFFF0;
-  const std::uint16_t cs_attrib = s.vmm == vmm_type::ec2 && bsp ? 0x009A : 0x009B;
-  const std::uint16_t ss_attrib = s.vmm == vmm_type::ec2 ? 0x0092 : 0x0093;
-  const std::uint16_t tr_attrib = s.vmm == vmm_type::ec2 ? 0x0083 : 0x008B;
+  const std::uint16_t cs_attrib = is_ec2(s.vmm) && bsp ? 0x009A : 0x009B;
+  const std::uint16_t ss_attrib = is_ec2(s.vmm) ? 0x0092 : 0x0093;
+  const std::uint16_t tr_attrib = is_ec2(s.vmm) ? 0x0083 : 0x008B;
   put_segment<"ES">(v, 0, 0x0093, 0xFFFF, 0);
   put_segment<"DS">(v, 0, 0x0093, 0xFFFF, 0);
   put_segment<"FS">(v, 0, 0x0093, 0xFFFF, 0);
@@ -125,7 +133,7 @@ constexpr std::array<byte, 0x1000> build_vmsa(const vcpu_start& s) {
   put<"RFLAGS">(v, 0x2);
   put<"RIP">(v, s.eip & 0xFFFF);
   put<"G_PAT">(v, s.vmm == vmm_type::gce ? 0x00070106ull : 0x0007040600070406ull);
-  put<"RDX">(v, s.vmm == vmm_type::qemu ? s.signature : 0x600);
+  put<"RDX">(v, reset_rdx(s.vmm, s.signature));
   put<"SEV_FEATURES">(v, s.sev_features);
   put<"XCR0">(v, 0x1);
   const bool fpu = s.vmm == vmm_type::qemu && s.fpu == fpu_init::modern;

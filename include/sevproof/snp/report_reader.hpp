@@ -53,7 +53,7 @@ enum class product_source : std::uint8_t { cpuid, given, certificate, assumed };
 struct parsed_report {
   snp::report report;
   container source = container::raw;
-  std::string encoding = "binary";  // "binary", "hex" or "base64"
+  std::string encoding = "binary";  // "binary", "hex", "base64" or "base64url"
   std::optional<product> prod;      // known product, if any
   product_source prod_source = product_source::assumed;
   tcb_layout layout = tcb_layout::milan_genoa;
@@ -120,6 +120,9 @@ inline std::vector<error> lint(const report& r) {
 
 namespace detail {
 
+// In an Azure HCL report: the runtime data header follows the 1184-byte hardware report at 0x20.
+inline constexpr std::size_t hcl_report_type_at = 0x20 + report_size + 8;
+
 // Text (hex, base64) decoded and the container (raw, MSG_REPORT_RSP, Azure HCL, offset) removed:
 // the 1184 report bytes, left in `body` (which may point into `decoded`).
 inline std::optional<error> unwrap(bytes_view data, const read_options& opt, parsed_report& out, bytes& decoded,
@@ -132,8 +135,12 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
     } else if (auto b = base64::decode(text)) {
       decoded = std::move(*b);
       out.encoding = "base64";
+    } else if (auto u = base64::decode_url(text)) {
+      decoded = std::move(*u);
+      out.encoding = "base64url";
     } else {
-      return error{"report", "encoding", std::nullopt, "is text but neither valid hex nor valid base64"};
+      return error{"report", "encoding", std::nullopt,
+                   "is text but neither valid hex nor valid base64 (standard or URL-safe alphabet)"};
     }
     data = decoded;
   }
@@ -150,6 +157,15 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
     out.source = container::raw;
   } else if (data.size() >= 0x20 + report_size && data[0] == 'H' && data[1] == 'C' && data[2] == 'L' &&
              data[3] == 'A') {
+    // after the hardware report, the runtime data header: its REPORT_TYPE (0x4C8) is 2 for SEV-SNP, 4 for TDX
+    if (data.size() >= hcl_report_type_at + 4) {
+      const auto type = load_le<std::uint32_t>(data, hcl_report_type_at);
+      if (type != 2)
+        return error{"Azure HCL report", "REPORT_TYPE", hcl_report_type_at,
+                     "is " + std::to_string(type) +
+                         (type == 4 ? " (TDX): this is an Intel TDX guest's report, not an SEV-SNP one (2)"
+                                    : "; an SEV-SNP report's is 2")};
+    }
     body = data.subspan(0x20, report_size);
     out.source = container::azure_hcl;
   } else if (data.size() >= 0x20 + report_size && load_le<std::uint32_t>(data, 4) == report_size) {

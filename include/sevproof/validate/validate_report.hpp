@@ -42,8 +42,10 @@ inline void check_tcb_min(verdict& v, const checks::check_info& info, const char
   std::string low;
   auto cmp = [&](const char* n, std::optional<std::uint8_t> have, const std::optional<std::uint8_t>& want) {
     if (!want) return;
-    if (!have)
-      low += (low.empty() ? "" : ", ") + std::string(n) + " absent in this layout";
+    // a component the layout lacks (FMC before Turin) meets a minimum of 0 (one floor for a mixed fleet) and
+    // nothing above it
+    if (!have && *want != 0)
+      low += (low.empty() ? "" : ", ") + std::string(n) + " absent in this layout (a minimum above 0 cannot be met)";
     else if (*have < *want)
       low += (low.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(*have) + " < " + std::to_string(*want);
   };

@@ -58,6 +58,19 @@ class evidence_builder {
   std::optional<error> cert_table(bytes_view data, std::string_view source) {
     auto t = snp::parse_cert_table(data);
     if (!t) return named(t.err(), source);
+    std::string unknown;
+    bool leaf = false;
+    for (const auto& e : *t) {
+      if (e.role == snp::cert_role::unknown) unknown += (unknown.empty() ? "" : ", ") + e.id.to_string();
+      leaf = leaf || e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek;
+    }
+    if (!leaf && !ev_.signer)
+      ev_.no_signer_why =
+          std::string(source) + " has no VCEK or VLEK entry (" + std::to_string(t->size()) + " entries" +
+          (unknown.empty()
+               ? std::string()
+               : "; GUIDs not AMD's: " + unknown + " (AMD's VCEK GUID is 63da758d-e664-4564-adc5-f4b93be8accd)") +
+          ")";
     for (const auto& e : *t) {
       const std::string what = std::string(source) + " " + std::string(snp::role_name(e.role)) + " entry";
       if (e.role == snp::cert_role::unknown) continue;  // e.g. go-sev-guest's private extra entry

@@ -44,6 +44,9 @@ struct evidence {
   // Subject CNs of the chain certificates the user gave (not the built-in ones): a user's ARK or
   // ASK of another product is refused rather than silently replaced by the built-in chain.
   std::vector<std::string> user_chain;
+  // Why there is no signer when evidence was given that could have carried one (a certificate table with no
+  // VCEK/VLEK entry): said in the skipped checks instead of "no VCEK or VLEK was given".
+  std::string no_signer_why;
 };
 
 struct verify_options {
@@ -494,10 +497,10 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
           &checks::ark_validity, &checks::ask_validity, &checks::leaf_validity, &checks::crl_signed,
           &checks::crl_current, &checks::ask_not_revoked, &checks::signer_type, &checks::product_consistent,
           &checks::tcb_matches, &checks::chip_matches, &checks::tcb_not_above_current})
-      v.add(*c, status::skipped, "no VCEK or VLEK was given");
-    v.add(
-        checks::report_signature, status::skipped,
-        "no VCEK or VLEK was given: the report cannot be verified (fetch it with the URL `sevproof kds-urls` prints)");
+      v.add(*c, status::skipped, ev.no_signer_why.empty() ? "no VCEK or VLEK was given" : ev.no_signer_why);
+    v.add(checks::report_signature, status::skipped,
+          (ev.no_signer_why.empty() ? std::string("no VCEK or VLEK was given") : ev.no_signer_why) +
+              ": the report cannot be verified (fetch the VCEK with the URL `sevproof kds-urls` prints)");
   } else {
     const auto prod = check_product(ev, opt, v);
     const auto ch = check_chain(ev, trust, prod, opt, v, cache);

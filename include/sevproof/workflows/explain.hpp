@@ -321,16 +321,17 @@ inline std::vector<base_config> searcher::bases() {
   std::vector<base_config> out;
   for (const auto mode : modes())
     for (int ovmf = -1; ovmf < static_cast<int>(o_.ovmf_candidates.size()); ++ovmf)
-      for (const auto vmm : {vmm_type::qemu, vmm_type::ec2, vmm_type::gce})
+      for (const auto vmm : {vmm_type::qemu, vmm_type::ec2, vmm_type::gce, vmm_type::ec2_legacy})
         for (const bool kernel : {true, false})
           for (const bool initrd : {true, false})
             for (const auto& append : appends) {
               base_config c{mode, ovmf, vmm, kernel, initrd, append, 0, {}};
-              if (ovmf >= 0 && same[static_cast<std::size_t>(ovmf)]) continue;  // the same firmware again
-              if (kernel && !had_kernel) continue;                              // no kernel to add
-              if ((!kernel || !b_.initrd) && initrd) continue;                  // nothing to remove, or irrelevant
-              if (!kernel && append != b_.append) continue;                     // irrelevant without a kernel
-              if (mode == guest_mode::sev && vmm != x.vmm) continue;            // SEV measures no VMSA
+              if (ovmf >= 0 && same[static_cast<std::size_t>(ovmf)]) continue;       // the same firmware again
+              if (kernel && !had_kernel) continue;                                   // no kernel to add
+              if ((!kernel || !b_.initrd) && initrd) continue;                       // nothing to remove, or irrelevant
+              if (!kernel && append != b_.append) continue;                          // irrelevant without a kernel
+              if (mode == guest_mode::sev && vmm != x.vmm) continue;                 // SEV measures no VMSA
+              if (vmm == vmm_type::ec2_legacy && !measure::is_ec2(x.vmm)) continue;  // EC2's own generations
               c.changed[ax_mode] = mode != x.mode;
               c.changed[ax_ovmf] = ovmf >= 0;
               c.changed[ax_vmm] = vmm != x.vmm;
@@ -506,6 +507,11 @@ inline std::string searcher::words(unsigned axis, const change& c, const base_co
              ": QEMU's -cpu model, or the host CPU with host passthrough";
     }
     case ax_vmm:
+      if (v == "ec2-legacy" && x.vmm == vmm_type::ec2)
+        return "the guest was launched by an older EC2 host: its VMSAs have RDX 0, not 0x600 (EC2 as sev-snp-measure "
+               "modelled it before 0.0.13): use --vmm-type ec2-legacy";
+      if (v == "ec2" && x.vmm == vmm_type::ec2_legacy)
+        return "the guest was launched on a current EC2 host (VMSA RDX 0x600, not 0): use --vmm-type ec2";
       return "the VMM was " + v + ", not " + std::string(measure::vmm_name(x.vmm)) +
              " (its VMSA and page rules differ)";
     case ax_fpu:
