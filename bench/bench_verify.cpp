@@ -41,7 +41,9 @@ void verify_full_cold(benchmark::State& st) {
     verify::evidence ev{snp::read_report(report_bytes).value(),
                         crypto::certificate::load(vcek_bytes).value(),
                         {crypto::certificate::load(ark_bytes).value(), crypto::certificate::load(ask_bytes).value()},
-                        crypto::crl::load(crl_bytes).value()};
+                        crypto::crl::load(crl_bytes).value(),
+                        {},
+                        {}};
     verify::verify_options o;
     o.now = utc::parse("2026-07-01").value();
     auto v = verify::verify_report(ev, verify::trust_anchors::amd(), o);
@@ -55,7 +57,9 @@ void verify_full_warm(benchmark::State& st) {
   verify::evidence ev{snp::read_report(report_bytes).value(),
                       crypto::certificate::load(vcek_bytes).value(),
                       {crypto::certificate::load(ark_bytes).value(), crypto::certificate::load(ask_bytes).value()},
-                      crypto::crl::load(crl_bytes).value()};
+                      crypto::crl::load(crl_bytes).value(),
+                      {},
+                      {}};
   verify::verify_options o;
   o.now = utc::parse("2026-07-01").value();
   const auto trust = verify::trust_anchors::amd();

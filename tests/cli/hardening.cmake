@@ -90,3 +90,11 @@ if(NOT IS_DIRECTORY "${TD}/reports")
   set_tests_properties("cli: every --json output validates against its schema"
                        "cli: verify --batch on ${BATCH_LINES} lines agrees with single runs" PROPERTIES DISABLED ON)
 endif()
+
+# A chain file with the other intermediate (the VLEK chain's ASVK for a VCEK-signed report): the report still
+# verifies with the built-in ASK, and the check says the given ASVK was not used (twin: the matching chain says nothing).
+cli_test("chain: an ASVK given for a VCEK-signed report is named as not used" 0
+         "V003 pass[^\n]*\n[^\n]*the SEV-VLEK-Milan given is not used: it signs VLEKs, and this report's signer is a VCEK"
+         verify ${MILAN_ARGS} --chain "${TD}/amd/milan/asvk.pem")
+cli_test("chain: the matching ASK says nothing of the kind (twin)" 0 "V003 pass[^\n]*\n[^\n]*pinned ASK of Milan[^\n;]*\n"
+         verify ${MILAN_ARGS} --chain "${TD}/amd/milan/ask.pem")

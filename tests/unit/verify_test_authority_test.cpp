@@ -19,10 +19,14 @@ struct run {
 
 run baseline(bool vlek = false) {
   const auto& ca = test_ca::get();
-  run r{
-      {test_ca::parse(ca.report(vlek)), vlek ? ca.vlek : ca.vcek, {ca.ark, vlek ? ca.asvk : ca.ask}, std::nullopt, {}},
-      ca.trust(),
-      {}};
+  run r{{test_ca::parse(ca.report(vlek)),
+         vlek ? ca.vlek : ca.vcek,
+         {ca.ark, vlek ? ca.asvk : ca.ask},
+         std::nullopt,
+         {},
+         {}},
+        ca.trust(),
+        {}};
   r.opt.now = year(2026);
   return r;
 }

@@ -20,7 +20,7 @@ class evidence_builder {
  public:
   // `cache` (optional): a VCEK/VLEK file seen before is taken from it instead of parsed again.
   explicit evidence_builder(snp::parsed_report report, link_cache* cache = nullptr)
-      : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}}, cache_(cache) {}
+      : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}, {}}, cache_(cache) {}
 
   // The VCEK or VLEK (DER or PEM). A second, different signer is refused: which one would be meant?
   // An ARK, ASK or ASVK given here is named as such.

@@ -255,6 +255,19 @@ inline std::string foreign_user_cert(const evidence& ev, snp::product prod, ca_r
   return {};
 }
 
+// The other intermediate the user gave (an ASVK for a VCEK-signed report, an ASK for a VLEK-signed one) is not on
+// this report's chain: said beside the intermediate used, so a wrong chain file does not pass unnoticed.
+inline std::string unused_intermediate(const evidence& ev, ca_role role) {
+  if (role == ca_role::ark) return {};
+  for (const auto& cn : ev.user_chain) {
+    const bool asvk = cn.rfind("SEV-VLEK-", 0) == 0, ask = !asvk && cn.rfind("SEV-", 0) == 0;
+    if ((role == ca_role::ask && asvk) || (role == ca_role::asvk && ask))
+      return "; the " + cn + " given is not used: it signs " + (asvk ? "VLEKs" : "VCEKs") +
+             ", and this report's signer is a " + (asvk ? "VCEK" : "VLEK");
+  }
+  return {};
+}
+
 inline const crypto::certificate* pick_pinned(const evidence& ev, const std::vector<std::string>& fingerprints,
                                               const trust_anchors& trust, std::optional<snp::product> prod,
                                               ca_role role, const checks::check_info& info, verdict& v) {
@@ -278,7 +291,8 @@ inline const crypto::certificate* pick_pinned(const evidence& ev, const std::vec
     const auto& fp = fingerprints[i];
     if (fp == *pin) {
       v.add(info, status::pass,
-            c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)");
+            c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)" +
+                unused_intermediate(ev, role));
       return &c;
     }
     // A certificate that claims to be the one we need but carries another key is refused loudly.
