@@ -286,6 +286,24 @@ TEST_CASE("vm file: written and read back, every value survives (quotes and cont
   CHECK(vm::to_toml(*back) == text);
 }
 
+TEST_CASE("vm file: a JSON file's UTF-8 paths survive the TOML `vm init` writes", "[vm]") {
+  // JSON may carry any UTF-8; the TOML we write is ASCII, so such characters go out as \u/\U escapes. The path
+  // holds a 2-byte, a 3-byte (the BOM) and a 4-byte character (U+1F512, a surrogate pair in JSON).
+  const std::string json =
+      "{\"format\": 1, \"launch\": {\"mode\": \"snp\", \"ovmf\": \"/home/jos\\u00e9/\\ufeff\\ud83d\\udd12OVMF.fd\","
+      " \"vcpus\": 2, \"vcpu_type\": \"EPYC-Milan\"}}";
+  auto d = vm::parse(json, "vm.json");
+  REQUIRE(d.ok());
+  CHECK(d->ovmf.path == "/home/jos\xC3\xA9/\xEF\xBB\xBF\xF0\x9F\x94\x92OVMF.fd");
+  const auto text = vm::to_toml(*d);
+  CHECK(text.find("jos\\u00E9/\\uFEFF\\U0001F512OVMF.fd") != std::string::npos);
+  for (const char c : text) CHECK(static_cast<unsigned char>(c) < 0x80);
+  auto back = vm::parse(text, "vm.toml");
+  REQUIRE(back.ok());
+  CHECK(back->ovmf.path == d->ovmf.path);
+  CHECK(vm::to_toml(*back) == text);
+}
+
 TEST_CASE("vm file: the expected digest from files held in memory; pins refuse a changed file", "[vm][real]") {
   if (!have_testdata()) SKIP("no shared test data");
   // Row m07 of the shared vectors: SNP, AmdSev firmware, kernel + initrd + command line, 2 x EPYC-Genoa.

@@ -3,18 +3,40 @@
 // relative to where the file will live. The text reads back to the same definition.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "sevproof/core/text.hpp"
 #include "sevproof/workflows/vm.hpp"
 
 namespace sevproof::workflows::vm {
 
-// A TOML basic string: quotes, backslashes and control characters escaped.
+// A TOML basic string: quotes, backslashes and control characters escaped. VM files are ASCII (our TOML reader
+// refuses other raw bytes), so a non-ASCII character (a path read from a JSON VM file, which may carry any UTF-8)
+// is written as its \uXXXX or \UXXXXXXXX escape; read back, it is the same string (found by the vm fuzz target:
+// a UTF-8 path did not survive `vm init`).
 inline std::string toml_string(std::string_view s) {
   std::string out = "\"";
-  for (const char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      const std::size_t n = utf8::sequence_length(s, i);
+      std::uint32_t cp = 0xFFFD;  // not UTF-8 (no reader of ours lets such a string through): the replacement
+      if (n >= 2) {
+        cp = static_cast<unsigned char>(c) & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
+        for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+        i += n - 1;
+      }
+      char buf[12];
+      if (cp <= 0xFFFF)
+        std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(cp));
+      else
+        std::snprintf(buf, sizeof buf, "\\U%08X", static_cast<unsigned>(cp));
+      out += buf;
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";
