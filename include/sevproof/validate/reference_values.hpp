@@ -146,7 +146,7 @@ inline options read_reference_values(std::string_view text, const std::string& s
   }
   if (const auto line = toml_non_ascii_line(text))  // core/toml.hpp: toml++ 3.3 is unsafe on such text
     throw option_error(source + ":" + std::to_string(*line) +
-                       ": a non-ASCII character outside a comment (reference values are ASCII)");
+                       ": a non-ASCII character (reference-values files are ASCII, comments included)");
   if (auto p = toml_guard::check(text))  // toml++ 3.3.0 asserts on such headers (core/toml_guard.hpp)
     throw option_error(source + ":" + std::to_string(p->line) + ": not valid TOML (" + p->what + ")");
   try {

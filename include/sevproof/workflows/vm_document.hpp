@@ -240,7 +240,7 @@ inline result<node> read_document(std::string_view text, const std::string& sour
   }
   if (const auto line = toml_non_ascii_line(text))  // core/toml.hpp: toml++ 3.3 is unsafe on such text
     return detail::syntax(source, static_cast<int>(*line),
-                          "a non-ASCII character outside a comment (VM files are ASCII)");
+                          "a non-ASCII character (VM files are ASCII, comments included)");
   if (auto p = toml_guard::check(text))
     return detail::syntax(source, static_cast<int>(p->line), "invalid TOML: " + p->what);
   try {
