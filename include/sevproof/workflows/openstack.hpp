@@ -22,6 +22,7 @@
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/vcpu.hpp"
 #include "sevproof/workflows/openstack_input.hpp"
+#include "sevproof/workflows/vm_write.hpp"
 
 namespace sevproof::workflows::openstack {
 
@@ -576,29 +577,8 @@ inline bool valid_utf8(std::string_view s) {
 }
 
 // A TOML basic string: quotes, backslashes and control characters escaped; the text must be UTF-8.
-inline std::string toml_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"')
-      out += "\\\"";
-    else if (ch == '\\')
-      out += "\\\\";
-    else if (ch == '\n')
-      out += "\\n";
-    else if (ch == '\t')
-      out += "\\t";
-    else if (ch == '\r')
-      out += "\\r";
-    else if (c < 0x20 || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
-      out += buf;
-    } else
-      out += ch;
-  }
-  return out + "\"";
-}
+// One TOML string writer for every VM file sevproof writes (non-ASCII as escapes: our TOML reader is ASCII-only).
+inline std::string toml_string(std::string_view s) { return vm::toml_string(s); }
 
 inline std::string toml_pin(const pinned_file& f) {
   return "{ path = " + toml_string(f.path) + ", sha256 = " + toml_string(f.sha256) + " }";
