@@ -69,7 +69,7 @@ class evidence_builder {
           std::string(source) + " has no VCEK or VLEK entry (" + std::to_string(t->size()) + " entries" +
           (unknown.empty()
                ? std::string()
-               : "; GUIDs not AMD's: " + unknown + " (AMD's VCEK GUID is 63da758d-e664-4564-adc5-f4b93be8accd)") +
+               : "; GUIDs not AMD's: " + unknown + " (AMD's VCEK GUID is " + snp::guid_vcek.to_string() + ")") +
           ")";
     for (const auto& e : *t) {
       const std::string what = std::string(source) + " " + std::string(snp::role_name(e.role)) + " entry";
