@@ -13,14 +13,19 @@
 
 namespace sevproof::utf8 {
 
-// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 if there is none (overlong forms,
-// surrogates and code points above U+10FFFF are invalid).
-inline std::size_t sequence_length(std::string_view s, std::size_t i) {
+// The valid UTF-8 sequence at s[i]: its length (1-4) and code point, or length 0 if there is none (overlong
+// forms, surrogates and code points above U+10FFFF are invalid).
+struct sequence {
+  std::size_t length = 0;
+  char32_t code_point = 0;
+};
+
+inline sequence decode(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned c = b(i);
   std::size_t n = 0;
-  unsigned cp = 0;
-  if (c < 0x80) return 1;
+  char32_t cp = 0;
+  if (c < 0x80) return {1, c};
   if (c >= 0xC2 && c <= 0xDF)
     n = 2, cp = c & 0x1F;
   else if (c >= 0xE0 && c <= 0xEF)
@@ -28,16 +33,18 @@ inline std::size_t sequence_length(std::string_view s, std::size_t i) {
   else if (c >= 0xF0 && c <= 0xF4)
     n = 4, cp = c & 0x07;
   else
-    return 0;
-  if (i + n > s.size()) return 0;
+    return {};
+  if (i + n > s.size()) return {};
   for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    if ((b(i + k) & 0xC0) != 0x80) return {};
     cp = (cp << 6) | (b(i + k) & 0x3F);
   }
   if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-    return 0;
-  return n;
+    return {};
+  return {n, cp};
 }
+
+inline std::size_t sequence_length(std::string_view s, std::size_t i) { return decode(s, i).length; }
 
 inline std::string printable(std::string_view s) {
   std::string out;

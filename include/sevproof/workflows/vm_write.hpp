@@ -22,13 +22,10 @@ inline std::string toml_string(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (static_cast<unsigned char>(c) >= 0x80) {
-      const std::size_t n = utf8::sequence_length(s, i);
-      std::uint32_t cp = 0xFFFD;  // not UTF-8 (no reader of ours lets such a string through): the replacement
-      if (n >= 2) {
-        cp = static_cast<unsigned char>(c) & (n == 2 ? 0x1Fu : n == 3 ? 0x0Fu : 0x07u);
-        for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
-        i += n - 1;
-      }
+      const auto seq = utf8::decode(s, i);
+      // not UTF-8 (no reader of ours lets such a string through): the replacement character, one byte consumed
+      const std::uint32_t cp = seq.length >= 2 ? static_cast<std::uint32_t>(seq.code_point) : 0xFFFDu;
+      if (seq.length >= 2) i += seq.length - 1;
       char buf[12];
       if (cp <= 0xFFFF)
         std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(cp));
