@@ -280,7 +280,7 @@ std::string signature_input_js(const val& in) {
   const auto message = ev.report.report.signed_bytes();
   // The same certificates verify will offer: the built-in chain of the products the evidence names only
   // (the first verification of a page parses two built-in certificates, not nine).
-  if (rq.builtin_chain) pipeline::detail::offer_builtin(eb);
+  if (rq.builtin_chain) pipeline::detail::offer_builtin(eb, rq.product);
   std::vector<const crypto::certificate*> pool;
   for (const auto& c : eb.peek().offered) pool.push_back(&c);
   json links = json::array();

@@ -2,6 +2,8 @@
 // digests), on the real data, each with its failing twin.
 #include <catch2/catch_test_macros.hpp>
 
+#include <functional>
+
 #include "sevproof/pipeline/appraise.hpp"
 #include "sevproof/pipeline/evidence_inputs.hpp"
 #include "sevproof/pipeline/measure_launch.hpp"
@@ -196,4 +198,59 @@ TEST_CASE("a certificate table without a VCEK/VLEK entry says so, naming the GUI
   CHECK(v016->sentence.find("certs.bin has no VCEK or VLEK entry") != std::string::npos);
   CHECK(v016->sentence.find("GUIDs not AMD's: c24b07a8-5aa2-3e48-aae6-39c045a0b8a1") != std::string::npos);
   CHECK(bad.result == pipeline::outcome::not_verified);
+}
+
+TEST_CASE("appraise: an Azure HCL report's runtime data must be what REPORT_DATA vouches for (V019)",
+          "[pipeline][hcl]") {
+  REQUIRE_TESTDATA();
+  const auto dir = std::string("reports/trustee-azure-milan-v2-hcl/");
+  auto hcl = [&](const std::function<void(bytes&)>& edit) {
+    pipeline::request rq;
+    rq.report = {"hcl-report.bin", testdata::read(dir + "hcl-report.bin")};
+    if (edit) edit(rq.report.data);
+    rq.evidence.push_back({pipeline::evidence_kind::vcek, {"vcek.der", testdata::read(dir + "vcek.der")}, "vcek"});
+    return pipeline::appraise(rq);
+  };
+  const auto good = hcl({});
+  REQUIRE(good.checks.find("V019") != nullptr);
+  CHECK(good.checks.find("V019")->result == status::pass);
+  CHECK(good.checks.find("V019")->sentence.find("SHA-256 of the 1110 bytes") != std::string::npos);
+  CHECK(good.result == pipeline::outcome::verified);
+  // the runtime data lies outside the signed report: one changed byte there leaves V016 passing, V019 does not
+  const auto flipped = hcl([](bytes& b) { b[0x4D4 + 100] ^= 1; });
+  CHECK(flipped.checks.find("V016")->result == status::pass);
+  CHECK(flipped.checks.find("V019")->result == status::fail);
+  CHECK(flipped.checks.find("V019")->sentence.find("not the data the report vouches for") != std::string::npos);
+  CHECK(flipped.result == pipeline::outcome::not_verified);
+  // an unknown hash type, and a size running past the file, cannot bind anything
+  const auto type9 = hcl([](bytes& b) { store_le<std::uint32_t>(b, 0x4CC, 9); });
+  CHECK(type9.checks.find("V019")->result == status::fail);
+  CHECK(type9.checks.find("V019")->sentence.find("0x4CC is 9") != std::string::npos);
+  const auto oversize = hcl([](bytes& b) { store_le<std::uint32_t>(b, 0x4D0, static_cast<std::uint32_t>(b.size())); });
+  CHECK(oversize.checks.find("V019")->result == status::fail);
+  CHECK(oversize.checks.find("V019")->sentence.find("VARIABLE_DATA_SIZE") != std::string::npos);
+  // a file cut after the hardware report shows no runtime data: a warning, the report itself still verifies
+  const auto cut = hcl([](bytes& b) { b.resize(0x20 + 1184); });
+  CHECK(cut.checks.find("V019")->result == status::warn);
+  CHECK(cut.checks.genuine());
+  // the bare report has no runtime data: no V019 at all
+  pipeline::request raw;
+  raw.report = {"report.bin", testdata::read(dir + "report.bin")};
+  raw.evidence.push_back({pipeline::evidence_kind::vcek, {"vcek.der", testdata::read(dir + "vcek.der")}, "vcek"});
+  CHECK(pipeline::appraise(raw).checks.find("V019") == nullptr);
+}
+
+TEST_CASE("appraise: a given product that contradicts the CPUID is judged with that product's built-in chain",
+          "[pipeline]") {
+  REQUIRE_TESTDATA();
+  auto rq = turin();
+  rq.product = snp::product::genoa;
+  const auto a = pipeline::appraise(rq);
+  CHECK(a.result == pipeline::outcome::not_verified);
+  CHECK(a.checks.find("V013")->result == status::fail);
+  CHECK(a.checks.find("V013")->sentence.find("given product Genoa, report CPUID Turin") != std::string::npos);
+  // Genoa's built-in ARK is at hand (not "missing among the inputs"); the Turin VCEK is not signed by Genoa's ASK
+  CHECK(a.checks.find("V001")->result == status::pass);
+  CHECK(a.checks.find("V005")->result == status::fail);
+  CHECK(pipeline::appraise(turin()).result == pipeline::outcome::verified);  // twin: no product given
 }

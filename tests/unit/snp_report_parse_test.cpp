@@ -108,3 +108,61 @@ TEST_CASE("Azure HCL reports: base64url text is read; a TDX guest's HCL report i
   CHECK(t.err().message.find("TDX") != std::string::npos);
   CHECK(snp::read_report(hcl).ok());  // twin: type 2, the SNP report itself
 }
+
+TEST_CASE("PEM-armoured report text is read; other PEM blocks and broken armour are named", "[snp][hostile]") {
+  REQUIRE_TESTDATA();
+  const auto raw = testdata::read("reports/automata-milan-v2/report.bin");
+  const auto b64 = base64::encode(raw);
+  auto armour = [&](const std::string& label, const std::string& body, const std::string& end) {
+    std::string t = "-----BEGIN " + label + "-----\n";
+    for (std::size_t i = 0; i < body.size(); i += 64) t += body.substr(i, 64) + "\n";
+    t += end;
+    return bytes(t.begin(), t.end());
+  };
+  auto r = snp::read_report(armour("REPORT", b64, "-----END REPORT-----\n"));
+  REQUIRE(r.ok());
+  CHECK(r->encoding == "pem");
+  CHECK(equal_bytes(r->report.raw(), raw));
+  auto cert = snp::read_report(armour("CERTIFICATE", b64, "-----END CERTIFICATE-----\n"));
+  REQUIRE_FALSE(cert.ok());
+  CHECK(cert.err().message.find("not an attestation report") != std::string::npos);
+  auto no_end = snp::read_report(armour("REPORT", b64, ""));
+  REQUIRE_FALSE(no_end.ok());
+  CHECK(no_end.err().message.find("no matching END line") != std::string::npos);
+  auto wrong_end = snp::read_report(armour("REPORT", b64, "-----END OTHER-----\n"));
+  REQUIRE_FALSE(wrong_end.ok());
+  auto bad_body = snp::read_report(armour("REPORT", "!!" + b64.substr(2), "-----END REPORT-----\n"));
+  REQUIRE_FALSE(bad_body.ok());
+  CHECK(bad_body.err().message.find("not valid base64") != std::string::npos);
+  auto two = armour("REPORT", b64, "-----END REPORT-----\n");
+  const auto again = armour("REPORT", b64, "-----END REPORT-----\n");
+  two.insert(two.end(), again.begin(), again.end());
+  auto t = snp::read_report(two);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.err().message.find("one report per file") != std::string::npos);
+}
+
+TEST_CASE("the signature's must-be-zero bytes are reserved fields: a warning, an error under --strict",
+          "[snp][hostile]") {
+  REQUIRE_TESTDATA();
+  const auto good = testdata::read("reports/automata-milan-v2/report.bin");
+  snp::read_options strict;
+  strict.reserved = snp::mbz_policy::error;
+  REQUIRE(snp::read_report(good, strict).ok());  // twin: the genuine report has none set
+  for (const auto& [offset, field] : {std::pair<std::size_t, const char*>{0x400, "SIGNATURE reserved tail"},
+                                      {0x2E7, "SIGNATURE.R"},
+                                      {0x32F, "SIGNATURE.S"}}) {
+    INFO(field);
+    auto b = good;
+    b[offset] = 1;
+    auto r = snp::read_report(b);
+    REQUIRE(r.ok());
+    REQUIRE(r->warnings.size() == 1);
+    CHECK(r->warnings.front().field == field);
+    CHECK(r->warnings.front().offset == offset);  // the byte set, not where the field starts
+    auto s = snp::read_report(b, strict);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.err().field == field);
+    CHECK_FALSE(snp::read_signature(r->report).ok());
+  }
+}

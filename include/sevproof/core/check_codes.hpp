@@ -31,6 +31,8 @@ inline constexpr check_info report_signature{"V016", "report signature (ECDSA P-
 inline constexpr check_info reserved_zero{"V017", "reserved (must-be-zero) report fields are zero"};
 inline constexpr check_info tcb_not_above_current{"V018",
                                                   "REPORTED_TCB does not exceed CURRENT_TCB, component by component"};
+inline constexpr check_info hcl_runtime_bound{"V019",
+                                              "Azure HCL report: the runtime data is the data REPORT_DATA vouches for"};
 
 // P: validation, "is it what I expect?"
 inline constexpr check_info policy_debug{"P001", "guest policy does not allow debugging"};
@@ -90,6 +92,7 @@ inline constexpr const check_info* all[] = {
     &report_signature,
     &reserved_zero,
     &tcb_not_above_current,
+    &hcl_runtime_bound,
     &policy_debug,
     &policy_smt,
     &policy_migrate_ma,

@@ -93,11 +93,13 @@ inline std::optional<error> add_evidence(verify::evidence_builder& eb, const evi
 }
 
 // The built-in certificates of every product the evidence names (the report's CPUID, the issuer of
-// the VCEK/VLEK given); all of them when it names none. A contradiction between the two is still
-// judged by the V checks, with both products' chains at hand.
-inline void offer_builtin(verify::evidence_builder& eb) {
+// the VCEK/VLEK given, the product the user gave); all of them when it names none. A contradiction
+// between them is still judged by the V checks (V013), with each product's chain at hand: the chain
+// checks then speak of the given product's real ARK, not of one "missing among the inputs".
+inline void offer_builtin(verify::evidence_builder& eb, std::optional<snp::product> given = std::nullopt) {
   const auto& ev = eb.peek();
   std::array<bool, builtin_products.size()> named{};
+  if (given) named.at(static_cast<std::size_t>(*given)) = true;
   if (ev.report.prod_source == snp::product_source::cpuid && ev.report.prod)
     named.at(static_cast<std::size_t>(*ev.report.prod)) = true;
   if (ev.signer)
@@ -155,7 +157,7 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
       a.input_option = it.option;
       return a;
     }
-  if (rq.builtin_chain) detail::offer_builtin(eb);
+  if (rq.builtin_chain) detail::offer_builtin(eb, rq.product);
   verify::evidence ev = eb.take();
 
   verify::verify_options vo;

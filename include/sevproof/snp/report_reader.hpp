@@ -1,5 +1,5 @@
 // Reading a report from what users actually have: the raw 1184 bytes, the Linux MSG_REPORT_RSP
-// (32-byte header), an Azure HCL report (report at 0x20), or the same as hex or base64 text.
+// (32-byte header), an Azure HCL report (report at 0x20), or the same as hex, base64 or PEM-armoured text.
 // Then "lint": must-be-zero ranges and reserved bits, reported as warnings or as errors.
 #pragma once
 
@@ -16,6 +16,7 @@
 #include "sevproof/snp/policy.hpp"
 #include "sevproof/snp/product.hpp"
 #include "sevproof/snp/report.hpp"
+#include "sevproof/snp/signature.hpp"
 #include "sevproof/snp/tcb.hpp"
 
 namespace sevproof::snp {
@@ -53,12 +54,20 @@ enum class product_source : std::uint8_t { cpuid, given, certificate, assumed };
 struct parsed_report {
   snp::report report;
   container source = container::raw;
-  std::string encoding = "binary";  // "binary", "hex", "base64" or "base64url"
+  std::string encoding = "binary";  // "binary", "hex", "base64", "base64url" or "pem"
   std::optional<product> prod;      // known product, if any
   product_source prod_source = product_source::assumed;
   tcb_layout layout = tcb_layout::milan_genoa;
   std::vector<error> warnings;     // anomalies: non-fatal findings, each naming field and offset
   std::vector<std::string> notes;  // what the reader should know (e.g. an assumed TCB layout)
+  // Azure HCL reports only: the runtime data after the hardware report (JSON: the vTPM's attestation key and
+  // claims), whose hash the HCL put in REPORT_DATA. Read here, judged by verify (V019).
+  struct hcl_runtime_data {
+    std::uint32_t hash_type = 0;   // REPORT_DATA_HASH_TYPE at 0x4CC: 1 SHA-256, 2 SHA-384, 3 SHA-512
+    bytes data;                    // VARIABLE_DATA at 0x4D4, VARIABLE_DATA_SIZE (0x4D0) bytes
+    std::optional<error> problem;  // the runtime header cut short, or its size beyond the file
+  };
+  std::optional<hcl_runtime_data> hcl_runtime;
 };
 
 namespace detail {
@@ -73,7 +82,41 @@ inline bool is_text(bytes_view b) {
 inline std::string size_hint(std::size_t n) {
   return "is " + std::to_string(n) +
          " bytes; expected a raw report (1184 bytes), a MSG_REPORT_RSP (32-byte header + report), an Azure HCL "
-         "report, or the same as hex or base64 text (use --offset to cut a report out of another container)";
+         "report, or the same as hex, base64 or PEM text" +
+         (n > report_size ? " (a report followed by other bytes: --offset 0; inside another container: --offset N)"
+                          : "");
+}
+
+// PEM armour around a report ("-----BEGIN REPORT-----", as some projects store reports): the label and the base64
+// body of the one block, or nothing when the text does not start with an armour line.
+struct pem_armour {
+  std::string label;
+  std::string_view body;
+};
+
+inline result<std::optional<pem_armour>> read_pem_armour(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text.substr(first, 11) != "-----BEGIN ") return std::optional<pem_armour>{};
+  const auto label_end = text.find("-----", first + 11);
+  const auto line_end = text.find('\n', first);
+  if (label_end == std::string_view::npos || (line_end != std::string_view::npos && label_end > line_end))
+    return error{"report", "PEM armour", std::nullopt, "the BEGIN line is not of the form -----BEGIN LABEL-----"};
+  pem_armour a{std::string(text.substr(first + 11, label_end - first - 11)), {}};
+  const std::string end_line = "-----END " + a.label + "-----";
+  const auto body_start = label_end + 5;
+  const auto end = text.find(end_line, body_start);
+  if (end == std::string_view::npos)
+    return error{"report", "PEM armour", std::nullopt, "\"-----BEGIN " + a.label + "-----\" has no matching END line"};
+  if (text.substr(end + end_line.size()).find_first_not_of(" \t\r\n") != std::string_view::npos)
+    return error{"report", "PEM armour", std::nullopt, "text follows \"" + end_line + "\"; give one report per file"};
+  for (const char* other : {"CERTIFICATE", "CRL", "KEY"})
+    if (a.label.find(other) != std::string::npos)
+      return error{"report", "PEM armour", std::nullopt,
+                   "is a PEM \"" + a.label +
+                       "\" block, not an attestation report (certificates go to --vcek/--chain, "
+                       "CRLs to --crl)"};
+  a.body = text.substr(body_start, end - body_start);
+  return std::optional<pem_armour>{std::move(a)};
 }
 
 // Must-be-zero ranges and reserved bits: findings, each naming field and offset.
@@ -101,6 +144,7 @@ inline std::vector<error> lint(const report& r) {
         break;
       }
   }
+  for (auto& f : signature_mbz_findings(r.raw())) out.push_back(std::move(f));
   const auto pol = r.policy();
   if (!bits::find(guest_policy_bits, "RESERVED_MBO").get(pol))
     out.push_back({"report", "POLICY bit 17", 0x008, "is zero (reserved, must be one)"});
@@ -120,8 +164,34 @@ inline std::vector<error> lint(const report& r) {
 
 namespace detail {
 
-// In an Azure HCL report: the runtime data header follows the 1184-byte hardware report at 0x20.
-inline constexpr std::size_t hcl_report_type_at = 0x20 + report_size + 8;
+// In an Azure HCL report: the runtime data header follows the 1184-byte hardware report at 0x20 (DATA_SIZE,
+// VERSION, REPORT_TYPE, REPORT_DATA_HASH_TYPE, VARIABLE_DATA_SIZE, 4 bytes each), then the variable data.
+inline constexpr std::size_t hcl_runtime_at = 0x20 + report_size;
+inline constexpr std::size_t hcl_report_type_at = hcl_runtime_at + 8;
+inline constexpr std::size_t hcl_hash_type_at = hcl_runtime_at + 12;
+inline constexpr std::size_t hcl_data_size_at = hcl_runtime_at + 16;
+inline constexpr std::size_t hcl_data_at = hcl_runtime_at + 20;
+
+inline parsed_report::hcl_runtime_data read_hcl_runtime(bytes_view data) {
+  parsed_report::hcl_runtime_data rt;
+  if (data.size() < hcl_data_at) {
+    rt.problem = error{"Azure HCL report", "runtime data header", data.size(),
+                       "is cut short: the file ends " + std::to_string(hcl_data_at - data.size()) +
+                           " bytes before VARIABLE_DATA (0x4D4)"};
+    return rt;
+  }
+  rt.hash_type = load_le<std::uint32_t>(data, hcl_hash_type_at);
+  const auto size = load_le<std::uint32_t>(data, hcl_data_size_at);
+  if (size > data.size() - hcl_data_at) {
+    rt.problem = error{
+        "Azure HCL report", "VARIABLE_DATA_SIZE", hcl_data_size_at,
+        "is " + std::to_string(size) + " but " + std::to_string(data.size() - hcl_data_at) + " bytes follow at 0x4D4"};
+    return rt;
+  }
+  const auto v = data.subspan(hcl_data_at, size);
+  rt.data.assign(v.begin(), v.end());
+  return rt;
+}
 
 // Text (hex, base64) decoded and the container (raw, MSG_REPORT_RSP, Azure HCL, offset) removed:
 // the 1184 report bytes, left in `body` (which may point into `decoded`).
@@ -129,7 +199,16 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
                                    bytes_view& body) {
   if (!opt.offset && data.size() != report_size && detail::is_text(data)) {
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-    if (auto h = hex::decode(text)) {
+    auto pem = read_pem_armour(text);
+    if (!pem) return pem.err();
+    if (pem.value()) {
+      auto b = base64::decode(pem.value()->body);
+      if (!b)
+        return error{"report", "PEM armour", std::nullopt,
+                     "the body of the \"" + pem.value()->label + "\" block is not valid base64"};
+      decoded = std::move(*b);
+      out.encoding = "pem";
+    } else if (auto h = hex::decode(text)) {
       decoded = std::move(*h);
       out.encoding = "hex";
     } else if (auto b = base64::decode(text)) {
@@ -168,6 +247,7 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
     }
     body = data.subspan(0x20, report_size);
     out.source = container::azure_hcl;
+    out.hcl_runtime = read_hcl_runtime(data);
   } else if (data.size() >= 0x20 + report_size && load_le<std::uint32_t>(data, 4) == report_size) {
     const auto status = load_le<std::uint32_t>(data, 0);
     if (status != 0)
@@ -225,8 +305,15 @@ inline std::optional<error> settle_product(const read_options& opt, parsed_repor
 }  // namespace detail
 
 inline result<parsed_report> read_report(bytes_view data, const read_options& opt = {}) {
-  parsed_report out{report(report::storage{}), container::raw,          "binary", std::nullopt,
-                    product_source::assumed,   tcb_layout::milan_genoa, {},       {}};
+  parsed_report out{report(report::storage{}),
+                    container::raw,
+                    "binary",
+                    std::nullopt,
+                    product_source::assumed,
+                    tcb_layout::milan_genoa,
+                    {},
+                    {},
+                    std::nullopt};
   bytes decoded;
   bytes_view body;
   if (auto e = detail::unwrap(data, opt, out, decoded, body)) return *e;

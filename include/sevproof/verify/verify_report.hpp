@@ -25,6 +25,7 @@
 #include "sevproof/core/verdict.hpp"
 #include "sevproof/crypto/certificate.hpp"
 #include "sevproof/crypto/crl.hpp"
+#include "sevproof/crypto/hash.hpp"
 #include "sevproof/kds/extensions.hpp"
 #include "sevproof/snp/platform_info.hpp"
 #include "sevproof/snp/report_reader.hpp"
@@ -501,6 +502,58 @@ inline void check_reserved(const evidence& ev, verdict& v) {
         reserved.empty() ? "all reserved fields are zero" : reserved);
 }
 
+// ---- V019: an Azure HCL report's runtime data is the data its REPORT_DATA vouches for ----
+// The HCL puts a hash of the runtime data (the vTPM attestation key and claims) in REPORT_DATA; the runtime data
+// itself lies outside the signed report, so a changed byte there is only caught by this comparison.
+inline void check_hcl_runtime(const evidence& ev, verdict& v) {
+  using detail::short_hex;
+  const auto& pr = ev.report;
+  if (pr.source != snp::container::azure_hcl || !pr.hcl_runtime) return;
+  const auto& rt = *pr.hcl_runtime;
+  if (rt.problem) {
+    // a file that ends before the runtime data cannot show it: nothing is vouched for that could be misread
+    const bool cut_short = rt.problem->field == "runtime data header";
+    v.add(checks::hcl_runtime_bound, cut_short ? status::warn : status::fail,
+          rt.problem->to_string() + (cut_short ? "; the runtime data was not checked" : ""));
+    return;
+  }
+  bytes digest;
+  const char* name = nullptr;
+  switch (rt.hash_type) {
+    case 1: {
+      const auto d = crypto::sha256_of(rt.data);
+      digest.assign(d.begin(), d.end());
+      name = "SHA-256";
+      break;
+    }
+    case 2: {
+      const auto d = crypto::sha384_of(rt.data);
+      digest.assign(d.begin(), d.end());
+      name = "SHA-384";
+      break;
+    }
+    case 3: {
+      const auto d = crypto::sha512_of(rt.data);
+      digest.assign(d.begin(), d.end());
+      name = "SHA-512";
+      break;
+    }
+    default:
+      v.add(checks::hcl_runtime_bound, status::fail,
+            "Azure HCL report: REPORT_DATA_HASH_TYPE at 0x4CC is " + std::to_string(rt.hash_type) +
+                " (1 SHA-256, 2 SHA-384, 3 SHA-512 are defined): the runtime data cannot be bound to REPORT_DATA");
+      return;
+  }
+  const auto rd = pr.report.report_data().first(digest.size());
+  const bool ok = std::equal(digest.begin(), digest.end(), rd.begin());
+  v.add(checks::hcl_runtime_bound, ok ? status::pass : status::fail,
+        ok ? std::string(name) + " of the " + std::to_string(rt.data.size()) +
+                 " bytes of runtime data at 0x4D4 = REPORT_DATA[0:" + std::to_string(digest.size()) + "]"
+           : std::string(name) + " of the " + std::to_string(rt.data.size()) + " bytes of runtime data at 0x4D4 is " +
+                 short_hex(digest) + ", REPORT_DATA[0:" + std::to_string(digest.size()) + "] is " + short_hex(rd) +
+                 ": the runtime data (vTPM key and claims) is not the data the report vouches for");
+}
+
 // The composer: every V check, sorted by code.
 inline verdict verify_report(const evidence& ev, const trust_anchors& trust, const verify_options& opt,
                              link_cache* cache = nullptr) {
@@ -523,6 +576,7 @@ inline verdict verify_report(const evidence& ev, const trust_anchors& trust, con
     check_signature(ev, prod, v, opt.ecdsa);
   }
   check_reserved(ev, v);
+  check_hcl_runtime(ev, v);
   std::stable_sort(v.checks.begin(), v.checks.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
   return v;
 }
