@@ -318,7 +318,7 @@ test('a wrong-size file gets a clear error on its field', async () => {
   const r = await verifyOnPage(page, { report: 'reports/lit-milan-v2-novcek/guest_report_bad_sig-1185.bin' });
   assert.equal(r.state, 'error');
   assert.match(r.text, /size is 1185 bytes/);
-  assert.match(await page.textContent('#error-report'), /use "Report offset" to cut a report out of another container/);
+  assert.match(await page.textContent('#error-report'), /a report followed by other bytes: "Report offset" 0; inside another container: "Report offset" N/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'report');
   await page.close();
 });
