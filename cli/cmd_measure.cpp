@@ -1,5 +1,6 @@
 // sevproof measure: the expected launch digest, a drop-in for sev-snp-measure (same flags, same
 // stdout), refusing inconsistent inputs instead of printing a digest no real launch could have.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -83,17 +84,17 @@ std::optional<pipeline::launch_files> read_launch_files(const measure_cli& o, in
   return f;
 }
 
-void dump_vmsas(const pipeline::measurement& m) {
-  const auto& in = m.inputs;
-  const bool snp = in.mode == measure::guest_mode::snp;
-  if (!(snp || in.mode == measure::guest_mode::seves)) return;
-  const auto ap = m.firmware->ap_reset_eip().value_or(0);
-  for (unsigned i = 0; i < in.vcpus; ++i) {
-    const auto page = measure::build_vmsa(
-        {i == 0 ? 0xFFFFFFF0u : ap, in.vcpu_signature, snp ? in.guest_features : 0, in.vmm, in.fpu});
-    std::ofstream("vmsa" + std::to_string(i) + ".bin", std::ios::binary)
-        .write(reinterpret_cast<const char*>(page.data()), page.size());
+// vmsa<N>.bin for every vCPU, in the working directory (sev-snp-measure's names), from the pages the digest measured.
+std::optional<std::string> dump_vmsas(const pipeline::measurement& m) {
+  const auto& pages = m.vmsa_pages;
+  for (unsigned i = 0; i < m.inputs.vcpus && !pages.empty(); ++i) {
+    const auto& page = pages[std::min<std::size_t>(i, pages.size() - 1)];
+    const std::string name = "vmsa" + std::to_string(i) + ".bin";
+    std::ofstream f(name, std::ios::binary | std::ios::trunc);
+    f.write(reinterpret_cast<const char*>(page.data()), static_cast<std::streamsize>(page.size()));
+    if (!f) return "--dump-vmsa: cannot write " + name;
   }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -144,19 +145,30 @@ std::optional<bytes> compute_measurement(const measure_cli& o, measure::trace* t
     return std::nullopt;
   }
   if (tr) tr->insert(tr->end(), m->trace.begin(), m->trace.end());
-  if (o.dump_vmsa && m->inputs.mode != measure::guest_mode::snp_svsm) dump_vmsas(*m);
+  if (o.dump_vmsa)
+    if (auto e = dump_vmsas(*m)) {
+      std::cerr << "sevproof " << o.command << ": " << *e << "\n";
+      exit_code = bad_input;
+      return std::nullopt;
+    }
   return m->digest;
 }
 
 int print_measurement(const measure_cli& o) {
+  if (o.dump_vmsa && o.mode != "snp" && o.mode != "seves" && o.mode != "snp:svsm") {
+    std::cerr << "sevproof " << o.command << ": --dump-vmsa: a " << o.mode
+              << " launch measures no VMSA (only seves, snp and snp:svsm do)\n";
+    return usage;
+  }
   measure::trace t;
   int code = ok;
   const auto d = compute_measurement(o, &t, code);
   if (!d) return code;
   const bytes& digest = *d;
-  const bool snp = o.mode == "snp" || o.mode == "snp:ovmf-hash" || o.mode == "snp:svsm";
-
-  const std::string text = o.output_format == "base64" ? base64::encode(digest) : hex::encode(digest);
+  // stdout as sev-snp-measure prints it: the firmware digest of snp:ovmf-hash always bare hex (what
+  // --snp-ovmf-hash takes back); -v's input lines go to stderr, so stdout stays one line.
+  const bool ovmf_hash = o.mode == "snp:ovmf-hash";
+  const std::string text = o.output_format == "base64" && !ovmf_hash ? base64::encode(digest) : hex::encode(digest);
   if (o.json) {
     nlohmann::ordered_json j{{"schema_version", 1},
                              {"mode", o.mode},
@@ -164,9 +176,12 @@ int print_measurement(const measure_cli& o) {
                              {"measurement_base64", base64::encode(digest)},
                              {"inputs", t}};
     std::cout << j.dump(2) << "\n";
-  } else if (o.verbose) {
-    for (const auto& line : t) std::cout << "  " << line << "\n";
-    const char* name = snp ? "SEV_SNP" : o.mode == "seves" ? "SEV_ES" : "SEV";
+  } else if (o.verbose && !ovmf_hash) {
+    for (const auto& line : t) std::cerr << "  " << line << "\n";
+    const char* name = o.mode == "snp"        ? "SEV_SNP"
+                       : o.mode == "snp:svsm" ? "SEV_SNP_SVSM"
+                       : o.mode == "seves"    ? "SEV_ES"
+                                              : "SEV";
     std::cout << "Calculated " << name << " guest measurement: " << text << "\n";
   } else {
     std::cout << text << "\n";
@@ -244,12 +259,14 @@ runner add_measure(CLI::App& app) {
       "Exit codes: 0 printed, 1 inputs refused (the message says why), 2 usage error, 3 a file unreadable or "
       "malformed.");
   add_measure_flags(app, o, true);
-  app.add_option("--output-format", o->output_format, "hex (default) or base64")
+  app.add_option("--output-format", o->output_format, "hex (default) or base64 (snp:ovmf-hash prints hex always)")
       ->capture_default_str()
       ->check(CLI::IsMember({"hex", "base64"}));
-  app.add_flag("--dump-vmsa", o->dump_vmsa, "Write the measured VMSAs to vmsa<N>.bin");
+  app.add_flag("--dump-vmsa", o->dump_vmsa,
+               "Write the measured VMSAs to vmsa<N>.bin in the working directory (seves, snp, snp:svsm)");
   app.add_flag("-v,--verbose", o->verbose,
-               "Name every input that went into the digest, then print the digest as sev-snp-measure -v does");
+               "Name every input that went into the digest (on stderr), then print the digest as sev-snp-measure -v "
+               "does");
   app.add_flag("--json", o->json, "Print JSON: measurement (hex and base64) and the inputs");
   return [o] {
     if (o->vcpu_type == "list") {

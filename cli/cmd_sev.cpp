@@ -61,7 +61,10 @@ int read_platform_facts(const validate_options& o, sev::platform_version& pv, st
 
 // SEV-ES VMSAs: taken from files, or built from the CPU signature.
 int read_vmsas(const validate_options& o, measure::launch_inputs& in) {
-  if (!o.num_cpus || *o.num_cpus <= 0) return usage_err("SEV-ES (policy bit 2) needs --num-cpus N");
+  if (!o.num_cpus) return usage_err("SEV-ES (policy bit 2) needs --num-cpus N");
+  if (*o.num_cpus <= 0)
+    return usage_err("--num-cpus " + std::to_string(*o.num_cpus) +
+                     ": an SEV-ES guest has at least one vCPU (its VMSA is measured)");
   in.vcpus = static_cast<unsigned>(*o.num_cpus);
   auto vmsa = [&](const std::string& path, std::optional<std::array<byte, 0x1000>>& out) -> std::optional<int> {
     if (path.empty()) return std::nullopt;

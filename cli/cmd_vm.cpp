@@ -149,6 +149,10 @@ std::optional<vmw::definition> definition_from_flags(const measure_cli& m, const
   if (m.mode == "snp:ovmf-hash")
     return usage_error(
         "--mode snp:ovmf-hash is not a launch: use snp (with --snp-ovmf-hash for a precomputed firmware digest)");
+  if (m.mode == "snp:svsm")
+    return usage_error(
+        "--mode snp:svsm: a VM file describes snp, seves or sev launches (docs/vm-file.md); measure an SVSM launch "
+        "with `sevproof measure --mode snp:svsm`");
   vmw::definition d;
   d.mode = m.mode;
   auto ref = [](const std::string& key, const std::string& path) { return vmw::file_ref{key, 0, path, path, {}}; };

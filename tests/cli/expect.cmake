@@ -1,5 +1,6 @@
 # Runs one CLI command and checks its exit code and (optionally) that its output matches a regex.
-#   cmake -DEXPECT_EXIT=N [-DEXPECT_OUTPUT=regex] -P expect.cmake -- program args...
+#   cmake -DEXPECT_EXIT=N [-DEXPECT_OUTPUT=regex] [-DEXPECT_STDOUT=regex] -P expect.cmake -- program args...
+# EXPECT_OUTPUT is matched against stdout then stderr; EXPECT_STDOUT against stdout alone.
 set(cmd "")
 set(seen_dashes OFF)
 foreach(i RANGE 1 ${CMAKE_ARGC})
@@ -16,4 +17,7 @@ if(NOT rc STREQUAL "${EXPECT_EXIT}")
 endif()
 if(DEFINED EXPECT_OUTPUT AND NOT "${out}${err}" MATCHES "${EXPECT_OUTPUT}")
   message(FATAL_ERROR "output does not match: ${EXPECT_OUTPUT}")
+endif()
+if(DEFINED EXPECT_STDOUT AND NOT "${out}" MATCHES "${EXPECT_STDOUT}")
+  message(FATAL_ERROR "stdout does not match: ${EXPECT_STDOUT}")
 endif()

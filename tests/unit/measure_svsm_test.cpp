@@ -7,6 +7,7 @@
 #include "sevproof/measure/launch_digest.hpp"
 #include "sevproof/measure/request.hpp"
 #include "sevproof/measure/vcpu.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 
 using namespace sevproof;
 using namespace sevproof::measure;
@@ -176,4 +177,39 @@ TEST_CASE("snp:svsm requests: the flags that go with the mode", "[measure][svsm]
   r.vcpu_type = "EPYC-v4";
   r.mode = "snp";
   words("only used in --mode snp:svsm");
+}
+
+TEST_CASE("snp:svsm: the pipeline keeps the VMSA page it measured (measure --dump-vmsa)", "[measure][svsm]") {
+  svsm_launch l;
+  measure::request rq;
+  rq.mode = "snp:svsm";
+  rq.vcpus = 3;
+  rq.vcpu_type = "EPYC-v4";
+  rq.svsm = rq.vars = true;
+  pipeline::launch_files files;
+  files.ovmf = image_with(16, {{ovmf_guid::sev_es_reset_block, 0x80B004}}, false, {});
+  files.svsm = image_with(4, {{ovmf_guid::svsm_info, 0x2010}}, true, svsm_sections);
+  files.vars_size = 0x84000;
+  const auto m = pipeline::measure_launch(rq, files);
+  REQUIRE(m.failure == pipeline::measure_failure::none);
+  REQUIRE(m.vmsa_pages.size() == 1);  // every vCPU starts from the same page
+  const std::uint64_t entry = 0x1'0000'0000ull - 0x10000 - 0x84000 - 0x4000 + 0x2010;
+  CHECK(m.vmsa_pages.front() == build_svsm_vmsa(static_cast<std::uint32_t>(entry), 0x800F12, fpu_init::modern));
+  // and it is the page the digest measured: three of it after the sections
+  auto d = svsm_launch_digest(parsed(files.ovmf), parsed(*files.svsm), 0x84000, m.inputs);
+  REQUIRE(d.ok());
+  CHECK(bytes(d->begin(), d->end()) == m.digest);
+  // SNP keeps the BSP's and the APs' pages; SEV measures none
+  rq.mode = "snp";
+  rq.svsm = rq.vars = false;
+  files.svsm.reset();
+  files.vars_size = 0;
+  rq.allow_missing_sev_metadata = true;  // the image built here has none
+  const auto snp = pipeline::measure_launch(rq, files);
+  REQUIRE(snp.failure == pipeline::measure_failure::none);
+  REQUIRE(snp.vmsa_pages.size() == 2);
+  CHECK(load_le<std::uint64_t>(snp.vmsa_pages[0], 0x178) == 0xFFF0);  // BSP RIP
+  CHECK(snp.vmsa_pages[0] != snp.vmsa_pages[1]);
+  rq.mode = "sev";
+  CHECK(pipeline::measure_launch(rq, files).vmsa_pages.empty());
 }

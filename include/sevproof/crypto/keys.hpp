@@ -34,6 +34,12 @@ class private_key {
   static result<private_key> load(bytes_view data) {
     bytes der(data.begin(), data.end());
     if (detail::looks_like_pem(data)) {
+      const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+      if (text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos ||
+          text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos)
+        return error{
+            "private key", "PEM", std::nullopt,
+            "is encrypted: give the key unencrypted (e.g. openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pem)"};
       if (auto sec1 = detail::pem_blocks(data, "EC PRIVATE KEY", "private key")) return from_sec1(sec1->front());
       if (auto p8 = detail::pem_blocks(data, "PRIVATE KEY", "private key")) return load_pkcs8(p8->front());
       return error{"private key", "PEM", std::nullopt,

@@ -267,7 +267,8 @@ inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, con
 // below that; measured: OVMF pages, SVSM pages, the SVSM image's metadata sections (no kernel), then
 // one identical VMSA per vCPU starting at the SVSM entry point (SEV_FEATURES 0x1).
 inline result<digest384> svsm_launch_digest(const ovmf_image& fw, const ovmf_image& svsm, std::uint64_t vars_size,
-                                            const launch_inputs& in, trace* t = nullptr) {
+                                            const launch_inputs& in, trace* t = nullptr,
+                                            std::array<byte, 0x1000>* vmsa_out = nullptr) {
   using namespace detail;
   if (in.mode != guest_mode::snp_svsm) return refuse("svsm_launch_digest: not snp:svsm mode");
   if (in.vmm != vmm_type::qemu) return refuse("snp:svsm is only defined for QEMU (sev-snp-measure's rule)");
@@ -297,7 +298,9 @@ inline result<digest384> svsm_launch_digest(const ovmf_image& fw, const ovmf_ima
                  "; OVMF_VARS " + hex::number(vars_size) + " bytes below it (not measured); SVSM: " +
                  std::to_string(svsm.data.size() / page_size) + " pages NORMAL at " + hex::number(svsm_gpa));
   if (auto e = snp_sections(g, svsm, in, t)) return *e;
-  const auto contents = crypto::sha384_of(build_svsm_vmsa(eip, in.vcpu_signature, in.fpu));
+  const auto page = build_svsm_vmsa(eip, in.vcpu_signature, in.fpu);
+  if (vmsa_out) *vmsa_out = page;
+  const auto contents = crypto::sha384_of(page);
   for (unsigned i = 0; i < in.vcpus; ++i) g.update_hashed(page_type::vmsa, vmsa_gpa, contents);
   if (t)
     t->push_back(

@@ -106,6 +106,9 @@ inline result<launch_inputs> to_inputs(const request& r) {
   else
     return usage("--fpu-init " + r.fpu_init + ": use modern or zero");
 
+  // a vCPU type is checked in every mode: a name that is wrong is wrong even where the mode does not use it
+  if (!r.vcpu_type.empty() && !vcpu_signature(r.vcpu_type))
+    return usage("unknown --vcpu-type '" + r.vcpu_type + "'; valid: " + vcpu_type_names());
   if (needs_vcpus) {
     if (!r.vcpus) return usage("missing --vcpus N in guest mode '" + r.mode + "'");
     if (*r.vcpus <= 0 || *r.vcpus > 4096)

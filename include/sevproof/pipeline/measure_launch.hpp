@@ -13,8 +13,10 @@
 // streams files, the page uses a worker): memory never holds a 1 GiB initrd.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
@@ -48,6 +50,9 @@ struct measurement {
   measure::trace trace;  // every input, in words (`measure -v`)
   measure::launch_inputs inputs;
   std::optional<measure::ovmf_image> firmware;
+  // The VMSA pages as measured (`measure --dump-vmsa`): the BSP's then the APs' (SNP, SEV-ES), or the one page every
+  // vCPU starts from (snp:svsm); none for SEV and snp:ovmf-hash. vCPU i's page is vmsa_pages[min(i, size - 1)].
+  std::vector<std::array<byte, 0x1000>> vmsa_pages;
 };
 
 // The request alone, before any file is read: the launch inputs, or the usage error.
@@ -105,9 +110,11 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
   if (m.inputs.mode == measure::guest_mode::snp_svsm) {
     auto image = measure::parse_ovmf(*files.svsm);
     if (!image) return fail(measure_failure::input, detail::in_file(image.err(), files.svsm_name));
-    auto d = measure::svsm_launch_digest(*fw, *image, files.vars_size, m.inputs, &m.trace);
+    std::array<byte, 0x1000> page{};
+    auto d = measure::svsm_launch_digest(*fw, *image, files.vars_size, m.inputs, &m.trace, &page);
     if (!d) return fail(measure_failure::refused, d.err());
     m.digest.assign(d->begin(), d->end());
+    m.vmsa_pages.push_back(page);
   } else if (snp || m.inputs.mode == measure::guest_mode::snp_ovmf_hash) {
     auto d = measure::snp_launch_digest(*fw, m.inputs, &m.trace);
     if (!d) return fail(measure_failure::refused, d.err());
@@ -116,6 +123,12 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
     auto d = measure::sev_launch_digest(*fw, m.inputs, &m.trace);
     if (!d) return fail(measure_failure::refused, d.err());
     m.digest.assign(d->begin(), d->end());
+  }
+  if (snp || m.inputs.mode == measure::guest_mode::seves) {
+    const auto ap = fw->ap_reset_eip().value_or(0);
+    const std::uint64_t features = snp ? m.inputs.guest_features : 0;
+    for (const std::uint32_t eip : {0xFFFFFFF0u, ap})
+      m.vmsa_pages.push_back(measure::build_vmsa({eip, m.inputs.vcpu_signature, features, m.inputs.vmm, m.inputs.fpu}));
   }
   return m;
 }

@@ -53,7 +53,7 @@ struct explain_options {
   std::vector<ovmf_candidate> ovmf_candidates;  // other firmware to try (e.g. every image in a folder)
   std::uint64_t ovmf_unusable = 0;              // candidates the caller could not read or parse (counted as skipped)
   unsigned max_vcpus = 512;                     // vCPU counts tried: 1..max_vcpus
-  std::uint64_t feature_bits = measure::known_guest_features;  // SEV_FEATURES bits varied (every combination)
+  std::uint64_t feature_bits = measure::searched_guest_features;  // SEV_FEATURES bits varied (every combination)
 };
 
 // One input change, as the measure flag that would express it (flag name without dashes) and the

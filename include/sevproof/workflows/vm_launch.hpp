@@ -4,6 +4,7 @@
 // libvirt 11 (<launchSecurity type='sev-snp'>) name them.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,14 @@ inline std::optional<error> launchable(const definition& d) {
   if (d.mode != "sev" && d.vcpu_type.empty() && d.vcpu_sig.empty() && !d.vcpu_family)
     return error{d.source, "", std::nullopt, "launch.vcpu_type: needed to launch (QEMU's -cpu)"};
   return std::nullopt;
+}
+
+// A file as QEMU and libvirt are given it: absolute (libvirt's schema takes no relative <loader> or <kernel>, and
+// QEMU would resolve a relative one from wherever it is started, not from the VM file).
+inline std::string launch_path(const file_ref& f) {
+  std::error_code ec;
+  const auto p = std::filesystem::absolute(std::filesystem::path(f.resolved), ec);
+  return ec ? f.resolved : p.lexically_normal().string();
 }
 
 inline std::string cpu_model(const definition& d) {
@@ -100,10 +109,10 @@ inline result<launch_args> qemu_args(const definition& d, const host_settings& h
   if (d.mode != "sev") {
     a.argv.insert(a.argv.end(), {"-cpu", detail::cpu_model(d), "-smp", std::to_string(d.vcpus.value_or(1))});
   }
-  a.argv.insert(a.argv.end(), {"-bios", d.ovmf.resolved});
+  a.argv.insert(a.argv.end(), {"-bios", detail::launch_path(d.ovmf)});
   if (d.kernel) {
-    a.argv.insert(a.argv.end(), {"-kernel", d.kernel->resolved});
-    if (d.initrd) a.argv.insert(a.argv.end(), {"-initrd", d.initrd->resolved});
+    a.argv.insert(a.argv.end(), {"-kernel", detail::launch_path(*d.kernel)});
+    if (d.initrd) a.argv.insert(a.argv.end(), {"-initrd", detail::launch_path(*d.initrd)});
     if (d.append) a.argv.insert(a.argv.end(), {"-append", *d.append});
   }
   a.notes = detail::notes(d, id);
@@ -152,18 +161,20 @@ inline result<std::string> libvirt_domain(const definition& d, const std::string
                   std::to_string(memory_mib) + "</memory>\n  <vcpu>" + std::to_string(d.vcpus.value_or(1)) +
                   "</vcpu>\n  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n"
                   "    <loader type='rom' stateless='yes'>" +
-                  xml_escape(d.ovmf.resolved) + "</loader>\n";
+                  xml_escape(detail::launch_path(d.ovmf)) + "</loader>\n";
   if (d.kernel) {
-    x += "    <kernel>" + xml_escape(d.kernel->resolved) + "</kernel>\n";
-    if (d.initrd) x += "    <initrd>" + xml_escape(d.initrd->resolved) + "</initrd>\n";
+    x += "    <kernel>" + xml_escape(detail::launch_path(*d.kernel)) + "</kernel>\n";
+    if (d.initrd) x += "    <initrd>" + xml_escape(detail::launch_path(*d.initrd)) + "</initrd>\n";
     if (d.append) x += "    <cmdline>" + xml_escape(*d.append) + "</cmdline>\n";
   }
   x += "  </os>\n";
   if (d.mode != "sev") {
     const auto model = detail::cpu_model(d);
     if (model.find(',') != std::string::npos)
-      return error{d.source, "", std::nullopt,
-                   "launch.vcpu_type: libvirt needs a CPU model name (e.g. EPYC-Milan), not a bare signature"};
+      return error{
+          d.source, "", std::nullopt,
+          std::string(d.vcpu_sig.empty() ? "launch.vcpu_family/vcpu_model/vcpu_stepping" : "launch.vcpu_sig") +
+              ": libvirt needs a CPU model name, not a bare signature: set launch.vcpu_type (e.g. EPYC-Milan)"};
     x += "  <cpu mode='custom' match='exact' check='none'>\n    <model fallback='forbid'>" + xml_escape(model) +
          "</model>\n  </cpu>\n";
   }
