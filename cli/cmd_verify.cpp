@@ -107,7 +107,7 @@ runner add_verify(CLI::App& app) {
       "Exit codes: 0 all checks passed, 1 a check failed (or could not run), 2 usage error, 3 input unreadable or "
       "malformed.");
   app.add_option("--report,-r", o->report,
-                 "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64 ('-': stdin)");
+                 "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex, base64 or PEM ('-': stdin)");
   app.add_option(
       "--batch", o->batch,
       "Verify many reports: a file ('-': stdin) of JSON lines {\"report\": PATH, \"vcek\"|\"vlek\"|\"cert_table\"|"

@@ -136,7 +136,7 @@ void add_vm_verify(CLI::App& vm, std::vector<std::pair<CLI::App*, runner>>& subs
       "Exit codes: 0 all checks passed, 1 a check failed (or the launch cannot be measured), 2 usage error,\n"
       "3 input unreadable, malformed, missing or not matching its pin.");
   v->add_option("VM", o->vm, "VM definition file (TOML or JSON; or a SNPGuard file)")->required();
-  v->add_option("--report,-r", o->report, "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex or base64")
+  v->add_option("--report,-r", o->report, "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex, base64 or PEM")
       ->required();
   o->evidence.add(*v);
   v->add_flag("--json", o->json,
