@@ -387,6 +387,35 @@ TEST_CASE("vm launch-args: QEMU arguments and libvirt domain carry every launch 
   CHECK_THAT(*x, ContainsSubstring("<loader type='rom' stateless='yes'>/vm/ovmf/OVMF.amdsev.fd</loader>"));
   CHECK_THAT(*x, ContainsSubstring("<hostData>AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=</hostData>"));
 
+  // File names given relative to a relative VM file become absolute: libvirt's schema takes no relative
+  // <loader>/<kernel>, and QEMU would resolve them from wherever it starts.
+  auto rel = vm::parse(example, "vm.toml");
+  REQUIRE(rel.ok());
+  const auto cwd = std::filesystem::current_path().lexically_normal().string();
+  CHECK_THAT(*vm::libvirt_domain(*rel, "g"), ContainsSubstring("<loader type='rom' stateless='yes'>" + cwd));
+  auto joined = [](const std::vector<std::string>& args) {
+    std::string j;
+    for (const auto& arg : args) j += arg + " ";
+    return j;
+  };
+  CHECK_THAT(joined(vm::qemu_args(*rel)->argv), ContainsSubstring("-bios " + cwd));
+  // SEV-ES with the zeroed FPU state: QEMU's legacy-vm-type=on, which libvirt's XML cannot say: the XML says so
+  std::string es =
+      replace(replace(replace(example, "mode = \"snp\"", "mode = \"seves\""), "policy = 0x30000", "policy = 0x5"),
+              "guest_features = 0x21\n", "fpu_init = \"zero\"\n");
+  es = es.substr(0, es.find("host_data")) + es.substr(es.find("[expect]"));  // no HOST_DATA or ID block for SEV-ES
+  auto legacy = vm::parse(es, "vm.toml", "/vm");
+  INFO((legacy.ok() ? std::string() : legacy.err().to_string()));
+  REQUIRE(legacy.ok());
+  const auto lx = vm::libvirt_domain(*legacy, "g");
+  REQUIRE(lx.ok());
+  CHECK_THAT(*lx, ContainsSubstring("legacy-vm-type=on"));
+  const auto open = lx->find("<!--"), close = lx->find("-->");
+  REQUIRE((open != std::string::npos && close != std::string::npos));
+  CHECK(lx->substr(open + 4, close - open - 4).find("--") == std::string::npos);  // what an XML comment may hold
+  CHECK_THAT(joined(vm::qemu_args(*legacy)->argv), ContainsSubstring(",legacy-vm-type=on"));
+  CHECK(vm::libvirt_domain(*d, "g")->find("legacy-vm-type") == std::string::npos);  // twin: the modern state
+
   // A signature instead of a model name: QEMU takes the numbers, libvirt cannot.
   auto sig = vm::parse(replace(example, "vcpu_type = \"EPYC-Genoa\"", "vcpu_sig = 0xA10F11"), "vm.toml");
   REQUIRE(sig.ok());

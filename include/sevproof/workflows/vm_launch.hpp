@@ -186,7 +186,12 @@ inline result<std::string> libvirt_domain(const definition& d, const std::string
   if (d.policy) x += "    <policy>" + hex::number(*d.policy, snp ? 8 : 4) + "</policy>\n";
   if (snp && id) x += "    <idBlock>" + id->id_block + "</idBlock>\n    <idAuth>" + id->id_auth + "</idAuth>\n";
   if (d.host_data) x += "    <hostData>" + base64::encode(*d.host_data) + "</hostData>\n";
-  x += "  </launchSecurity>\n</domain>\n";
+  x += "  </launchSecurity>\n";
+  if (!snp && d.fpu_init == "zero")
+    x += "  <!-- launch.fpu_init = \"zero\": QEMU gets it from legacy-vm-type=on (the older KVM_SEV_INIT), which this "
+         "domain XML has no element for; a launch through libvirt on a recent host starts with the modern FPU state "
+         "and will not match. Launch it with QEMU and the arguments sevproof vm launch-args prints for qemu. -->\n";
+  x += "</domain>\n";
   return x;
 }
 
