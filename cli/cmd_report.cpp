@@ -169,7 +169,8 @@ runner add_report(CLI::App& app) {
   show->footer(
       "Accepted report forms (detected): the raw 1184-byte ATTESTATION_REPORT, the Linux MSG_REPORT_RSP\n"
       "(32-byte header), an Azure HCL report, or any of these as hex or base64 text, or base64 inside PEM armour\n"
-      "(-----BEGIN REPORT-----). In an Azure HCL report, verify also checks the runtime data against REPORT_DATA (V019).\n\n"
+      "(-----BEGIN REPORT-----). In an Azure HCL report, verify also checks the runtime data against REPORT_DATA "
+      "(V019).\n\n"
       "Examples:\n"
       "  sevproof report show report.bin\n"
       "  sevproof report show --json report.bin | jq -r .measurement\n"
