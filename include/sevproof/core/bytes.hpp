@@ -57,11 +57,14 @@ constexpr std::array<byte, N> copy_array(bytes_view b, std::size_t offset) {
   return out;
 }
 
-constexpr bool all_zero(bytes_view b) {
-  for (byte x : b)
-    if (x != 0) return false;
-  return true;
+// Where the first non-zero byte of b is, or b.size() when all are zero.
+constexpr std::size_t first_nonzero(bytes_view b) {
+  std::size_t i = 0;
+  while (i < b.size() && b[i] == 0) ++i;
+  return i;
 }
+
+constexpr bool all_zero(bytes_view b) { return first_nonzero(b) == b.size(); }
 
 constexpr bool all_equal(bytes_view b, byte value) {
   for (byte x : b)

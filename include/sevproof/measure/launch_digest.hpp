@@ -175,10 +175,17 @@ struct vmsa_digests {
   digest384 bsp{}, ap{};
 };
 
+// The two distinct VMSA pages a launch measures, BSP then every AP, as built from the inputs with the given
+// SEV_FEATURES (SNP: the guest features; SEV-ES: 0). SEV-ES may measure given files instead (bsp_vmsa, ap_vmsa).
+inline std::array<std::array<byte, 0x1000>, 2> built_vmsa_pages(std::uint32_t ap_eip, const launch_inputs& in,
+                                                                std::uint64_t sev_features) {
+  return {build_vmsa({0xFFFFFFF0u, in.vcpu_signature, sev_features, in.vmm, in.fpu}),
+          build_vmsa({ap_eip, in.vcpu_signature, sev_features, in.vmm, in.fpu})};
+}
+
 inline vmsa_digests snp_vmsa_digests(std::uint32_t ap_eip, const launch_inputs& in) {
-  const vcpu_start bsp{0xFFFFFFF0u, in.vcpu_signature, in.guest_features, in.vmm, in.fpu};
-  const vcpu_start ap{ap_eip, in.vcpu_signature, in.guest_features, in.vmm, in.fpu};
-  return {crypto::sha384_of(build_vmsa(bsp)), crypto::sha384_of(build_vmsa(ap))};
+  const auto pages = built_vmsa_pages(ap_eip, in, in.guest_features);
+  return {crypto::sha384_of(pages[0]), crypto::sha384_of(pages[1])};
 }
 
 // SNP, step 3: `vcpus` VMSA pages (vCPU 0 the BSP).
@@ -233,10 +240,12 @@ inline result<crypto::sha256> sev_state_before_vmsas(const ovmf_image& fw, const
   return h;
 }
 
-// SEV-ES VMSA pages as built from the inputs (SEV_FEATURES 0): BSP, and every AP.
+// SEV-ES VMSA pages as measured: BSP, and every AP; a given file takes the place of the built page.
 inline std::array<std::array<byte, 0x1000>, 2> seves_vmsa_pages(std::uint32_t ap_eip, const launch_inputs& in) {
-  return {build_vmsa({0xFFFFFFF0u, in.vcpu_signature, 0, in.vmm, in.fpu}),
-          build_vmsa({ap_eip, in.vcpu_signature, 0, in.vmm, in.fpu})};
+  auto pages = built_vmsa_pages(ap_eip, in, 0);
+  if (in.bsp_vmsa) pages[0] = *in.bsp_vmsa;
+  if (in.ap_vmsa) pages[1] = *in.ap_vmsa;
+  return pages;
 }
 
 // SEV-ES and SEV: SHA-256 over firmware ‖ [hashes table] ‖ [VMSAs] (32 bytes).
@@ -247,11 +256,8 @@ inline result<crypto::sha256_digest> sev_launch_digest(const ovmf_image& fw, con
   if (!h) return h.err();
   if (in.mode == guest_mode::seves) {
     const auto ap_eip = *fw.ap_reset_eip();
-    const auto built = seves_vmsa_pages(ap_eip, in);
-    for (unsigned i = 0; i < in.vcpus; ++i) {
-      const auto& given = i == 0 ? in.bsp_vmsa : in.ap_vmsa;
-      h->update(given ? bytes_view(*given) : bytes_view(built[i == 0 ? 0 : 1]));
-    }
+    const auto pages = seves_vmsa_pages(ap_eip, in);
+    for (unsigned i = 0; i < in.vcpus; ++i) h->update(pages[i == 0 ? 0 : 1]);
     if (in.bsp_vmsa || in.ap_vmsa) {
       if (t)
         t->push_back("VMSAs: " + std::to_string(in.vcpus) + ", from the given files" +

@@ -124,11 +124,11 @@ inline measurement measure_launch(const measure::request& rq, const launch_files
     if (!d) return fail(measure_failure::refused, d.err());
     m.digest.assign(d->begin(), d->end());
   }
-  if (snp || m.inputs.mode == measure::guest_mode::seves) {
+  if (snp || m.inputs.mode == measure::guest_mode::seves) {  // the pages as measured, for --dump-vmsa
     const auto ap = fw->ap_reset_eip().value_or(0);
-    const std::uint64_t features = snp ? m.inputs.guest_features : 0;
-    for (const std::uint32_t eip : {0xFFFFFFF0u, ap})
-      m.vmsa_pages.push_back(measure::build_vmsa({eip, m.inputs.vcpu_signature, features, m.inputs.vmm, m.inputs.fpu}));
+    const auto pages = snp ? measure::built_vmsa_pages(ap, m.inputs, m.inputs.guest_features)
+                           : measure::seves_vmsa_pages(ap, m.inputs);
+    m.vmsa_pages.assign(pages.begin(), pages.end());
   }
   return m;
 }

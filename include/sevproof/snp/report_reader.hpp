@@ -138,11 +138,8 @@ inline std::vector<error> lint(const report& r) {
   for (const auto& f : report_fields.fields) {
     if (!f.in(v) || !f.must_be_zero()) continue;
     const auto range = subview(r.raw(), f.offset, f.size);
-    for (std::size_t i = 0; i < range.size(); ++i)
-      if (range[i] != 0) {
-        out.push_back({"report", std::string(f.name), f.offset + i, "is non-zero (must be zero)"});
-        break;
-      }
+    if (const auto i = first_nonzero(range); i < range.size())
+      out.push_back({"report", std::string(f.name), f.offset + i, "is non-zero (must be zero)"});
   }
   for (auto& f : signature_mbz_findings(r.raw())) out.push_back(std::move(f));
   const auto pol = r.policy();

@@ -39,11 +39,7 @@ inline std::vector<error> signature_mbz_findings(bytes_view raw) {
         part{"SIGNATURE reserved tail", signature_tail_offset, report_size - signature_tail_offset,
              "is non-zero (must be zero)"}}) {
     const bytes_view range = subview(raw, p.offset, p.size);
-    for (std::size_t i = 0; i < range.size(); ++i)
-      if (range[i] != 0) {
-        out.push_back({"report", p.name, p.offset + i, p.why});
-        break;
-      }
+    if (const auto i = first_nonzero(range); i < range.size()) out.push_back({"report", p.name, p.offset + i, p.why});
   }
   return out;
 }

@@ -517,32 +517,26 @@ inline void check_hcl_runtime(const evidence& ev, verdict& v) {
           rt.problem->to_string() + (cut_short ? "; the runtime data was not checked" : ""));
     return;
   }
-  bytes digest;
-  const char* name = nullptr;
-  switch (rt.hash_type) {
-    case 1: {
-      const auto d = crypto::sha256_of(rt.data);
-      digest.assign(d.begin(), d.end());
-      name = "SHA-256";
-      break;
+  // REPORT_DATA_HASH_TYPE (HCL's 1, 2, 3) names the hash; its digest is the first bytes of REPORT_DATA
+  const auto hash = [&rt]() -> std::pair<const char*, bytes> {
+    const auto as_bytes = [](const auto& d) { return bytes(d.begin(), d.end()); };
+    switch (rt.hash_type) {
+      case 1:
+        return {"SHA-256", as_bytes(crypto::sha256_of(rt.data))};
+      case 2:
+        return {"SHA-384", as_bytes(crypto::sha384_of(rt.data))};
+      case 3:
+        return {"SHA-512", as_bytes(crypto::sha512_of(rt.data))};
+      default:
+        return {nullptr, {}};
     }
-    case 2: {
-      const auto d = crypto::sha384_of(rt.data);
-      digest.assign(d.begin(), d.end());
-      name = "SHA-384";
-      break;
-    }
-    case 3: {
-      const auto d = crypto::sha512_of(rt.data);
-      digest.assign(d.begin(), d.end());
-      name = "SHA-512";
-      break;
-    }
-    default:
-      v.add(checks::hcl_runtime_bound, status::fail,
-            "Azure HCL report: REPORT_DATA_HASH_TYPE at 0x4CC is " + std::to_string(rt.hash_type) +
-                " (1 SHA-256, 2 SHA-384, 3 SHA-512 are defined): the runtime data cannot be bound to REPORT_DATA");
-      return;
+  }();
+  const auto& [name, digest] = hash;
+  if (!name) {
+    v.add(checks::hcl_runtime_bound, status::fail,
+          "Azure HCL report: REPORT_DATA_HASH_TYPE at 0x4CC is " + std::to_string(rt.hash_type) +
+              " (1 SHA-256, 2 SHA-384, 3 SHA-512 are defined): the runtime data cannot be bound to REPORT_DATA");
+    return;
   }
   const auto rd = pr.report.report_data().first(digest.size());
   const bool ok = std::equal(digest.begin(), digest.end(), rd.begin());
