@@ -83,6 +83,16 @@ endif()
 cli_test("openstack check --emit-vm: SNP direct boot needs the kernel" 2 "give --kernel .*openstack image save --file vmlinuz 6b1e2d3c"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-kernel.json"
                          --emit-vm "${OSOUT}/no-kernel.toml" --ovmf "${OS_OVMF}")
+# kernel_id "nokernel" tells Nova to boot no kernel and no ramdisk (compute/api.py): firmware only, nothing to give.
+cli_test("openstack check: kernel_id nokernel boots from disk, only the firmware is measured" 0
+         "O012 info +image 'ubuntu-24.04-snp-nokernel' [^\n]*has kernel_id \"nokernel\".*O014 warning [^\n]*ignored with kernel_id \"nokernel\".*O015 warning [^\n]*ramdisk_id 7c2f3e4d[^\n]* ignored with kernel_id \"nokernel\".*kernel hashes no"
+         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-nokernel.json")
+cli_test("openstack check --json: kernel_id nokernel is no kernel_id in the launch (twin of the direct boot)" 0
+         "\"kernel_hashes\": false,[^}]*\"kernel_id\": null,[^}]*\"ramdisk_id\": null"
+         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-nokernel.json" --json)
+cli_test("openstack check --emit-vm: kernel_id nokernel needs no --kernel" 0 "LAUNCHABLE as amd-sev-snp.*wrote .*snp-nokernel.toml"
+         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-nokernel.json"
+                         --emit-vm "${OSOUT}/snp-nokernel.toml" --ovmf "${OS_OVMF}")
 cli_test("openstack check --emit-vm: no file for a refused pair" 1 "REFUSED.*not written: Nova would refuse"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-not-stateless.json"
                          --emit-vm "${OSOUT}/refused.toml" --ovmf "${OS_OVMF}")

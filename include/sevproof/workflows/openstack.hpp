@@ -89,7 +89,8 @@ inline constexpr finding_info machine_unknown{"O010", severity::warning,
                                               "machine type set nowhere: the compute node decides"};
 inline constexpr finding_info not_stateless{"O011", severity::error,
                                             "amd-sev-snp without stateless firmware (StatelessFirmwareRequired)"};
-inline constexpr finding_info firmware_only{"O012", severity::info, "no kernel_id: only the firmware is measured"};
+inline constexpr finding_info firmware_only{"O012", severity::info,
+                                            "no kernel_id (or \"nokernel\"): only the firmware is measured"};
 inline constexpr finding_info sev_kernel_unmeasured{
     "O013", severity::warning, "SEV/SEV-ES direct boot: kernel, initrd and command line are not measured"};
 inline constexpr finding_info cmdline_without_kernel{"O014", severity::warning,
@@ -341,20 +342,30 @@ inline std::string nova_cmdline(const image& im, const check_options& o) {
   return line;
 }
 
+// The kernel Nova boots directly: the image's kernel_id, unless that is "nokernel", which tells Nova to boot no
+// kernel and no ramdisk (compute/api.py, _handle_kernel_and_ramdisk).
+inline constexpr std::string_view no_kernel_id = "nokernel";
+inline const std::string* booted_kernel(const image& im) {
+  const auto* k = get(im.props, "kernel_id");
+  return k && *k != no_kernel_id ? k : nullptr;
+}
+
 inline void note_boot(check_result& r, const launch_shape& l, const image& im, const sides& s) {
-  const auto* kernel = get(im.props, "kernel_id");
+  const auto* kernel = booted_kernel(im);
   const auto* cmd = get(im.props, "os_command_line");
   if (!kernel) {
+    const bool nokernel = get(im.props, "kernel_id") != nullptr;
+    const std::string why = nokernel ? " has kernel_id \"nokernel\", which tells Nova to boot no kernel and no ramdisk"
+                                     : " has no kernel_id";
     add(r, codes::firmware_only,
-        s.image +
-            " has no kernel_id: the guest boots from its disk, only the firmware is "
-            "measured (not the kernel, initrd, command line or disk)");
+        s.image + why +
+            ": the guest boots from its disk, only the firmware is measured (not the kernel, initrd, command line or "
+            "disk)");
+    const std::string without = nokernel ? "with kernel_id \"nokernel\"" : "without kernel_id";
     if (cmd)
-      add(r, codes::cmdline_without_kernel,
-          s.image + " os_command_line=" + in_quotes(*cmd) + " is ignored without kernel_id");
+      add(r, codes::cmdline_without_kernel, s.image + " os_command_line=" + in_quotes(*cmd) + " is ignored " + without);
     if (const auto* rd = get(im.props, "ramdisk_id"))
-      add(r, codes::ramdisk_without_kernel,
-          s.image + " ramdisk_id " + printable(*rd) + " is ignored without kernel_id");
+      add(r, codes::ramdisk_without_kernel, s.image + " ramdisk_id " + printable(*rd) + " is ignored " + without);
     return;
   }
   if (cmd && cmd->empty())
@@ -420,7 +431,7 @@ inline launch_shape shape(model m, const flavor& f, const image& im, const check
   l.resolved = m;
   l.policy = m == model::amd_sev_snp ? snp_policy : m == model::amd_sev_es ? sev_es_policy : sev_policy;
   l.vcpus = f.vcpus;
-  if (const auto* k = get(im.props, "kernel_id")) {
+  if (const auto* k = booted_kernel(im)) {
     l.kernel_id = *k;
     l.cmdline = nova_cmdline(im, o);
     if (const auto* rd = get(im.props, "ramdisk_id")) l.ramdisk_id = *rd;
@@ -599,11 +610,12 @@ inline std::optional<error> check_vm_inputs(const launch_shape& l, const vm_file
   }
   if (!l.kernel_hashes) {
     if (in.kernel || in.initrd)
-      return vm_usage(l.kernel_id
-                          ? std::string(model_name(l.resolved)) +
-                                " does not measure the kernel (Nova asks no kernel "
-                                "hashes for SEV/SEV-ES): drop --kernel and --initrd"
-                          : "the image has no kernel_id, so no kernel is booted directly: drop --kernel and --initrd");
+      return vm_usage(
+          l.kernel_id
+              ? std::string(model_name(l.resolved)) +
+                    " does not measure the kernel (Nova asks no kernel "
+                    "hashes for SEV/SEV-ES): drop --kernel and --initrd"
+              : "the image boots no kernel directly (no kernel_id, or \"nokernel\"): drop --kernel and --initrd");
     return std::nullopt;
   }
   if (!in.kernel) {
@@ -634,8 +646,8 @@ inline std::string vm_vcpu_lines(const launch_shape& l) {
 
 inline std::string vm_boot_lines(const launch_shape& l, const vm_file_inputs& in) {
   if (!l.kernel_id)
-    return "# The image has no kernel_id: only the firmware is measured (the kernel, initrd, command line and\n"
-           "# disk the guest boots from its disk are not).\n";
+    return "# The image boots no kernel directly (no kernel_id, or \"nokernel\"): only the firmware is measured (the\n"
+           "# kernel, initrd, command line and disk the guest boots from its disk are not).\n";
   if (!l.kernel_hashes)
     return "# The image boots kernel_id " + toml_string(*l.kernel_id) +
            " directly, but Nova asks no kernel hashes for\n"
