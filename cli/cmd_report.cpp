@@ -84,7 +84,7 @@ nlohmann::ordered_json cert_table_json(const std::vector<snp::cert_table_entry>&
                                 {"offset", e.offset},
                                 {"length", e.length}};
     if (e.role != snp::cert_role::crl && e.role != snp::cert_role::unknown) {
-      auto c = crypto::certificate::from_der(e.data);
+      auto c = crypto::certificate::load(e.data);  // DER or PEM, as the verifier reads table entries
       if (c)
         j["subject"] = c->subject_cn(), j["issuer"] = c->issuer_cn();
       else

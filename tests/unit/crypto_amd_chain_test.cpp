@@ -3,6 +3,8 @@
 // input that must fail.
 #include <catch2/catch_test_macros.hpp>
 
+#include "sevproof/core/base64.hpp"
+#include "sevproof/core/hex.hpp"
 #include "sevproof/crypto/certificate.hpp"
 #include "sevproof/snp/report.hpp"
 #include "sevproof/verify/report_signature.hpp"
@@ -110,4 +112,47 @@ TEST_CASE("An RSA key cannot verify a report signature", "[crypto][real]") {
   auto sig = verify::report_signed_by(*rep, ask);
   CHECK_FALSE(sig.valid);
   CHECK(sig.detail.find("expected ECDSA P-384") != std::string::npos);
+}
+
+TEST_CASE("certificates pasted as text: JSON-escaped PEM, bare base64 and hex DER; a broken one stays refused",
+          "[crypto][real]") {
+  REQUIRE_TESTDATA();
+  const auto vcek_der = testdata::read("reports/trustee-milan-v2/vcek.der");
+  const auto ask_ark_pem = testdata::read("amd/milan/ask.pem");
+  const auto text_of = [](const bytes& b) { return std::string(b.begin(), b.end()); };
+  const auto as_bytes = [](const std::string& s) { return bytes(s.begin(), s.end()); };
+  // Azure's THIM/IMDS answer: PEM inside JSON strings, newlines as \n and slashes as \/.
+  std::string pem = "-----BEGIN CERTIFICATE-----\n";
+  const std::string b64 = base64::encode(vcek_der);
+  for (std::size_t at = 0; at < b64.size(); at += 64) pem += b64.substr(at, 64) + "\n";
+  pem += "-----END CERTIFICATE-----\n";
+  const auto json_escaped = [](std::string s) {
+    std::string out;
+    for (char c : s) out += c == '\n' ? std::string("\\n") : c == '/' ? std::string("\\/") : std::string(1, c);
+    return out;
+  };
+  const std::string thim = "{\"vcekCert\": \"" + json_escaped(pem) + "\", \"certificateChain\": \"" +
+                           json_escaped(text_of(ask_ark_pem)) + "\", \"tcbm\": \"DB18000000000004\"}";
+  const auto all = crypto::certificate::load_all(as_bytes(thim));
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  CHECK(all->front().der() == vcek_der);
+  CHECK((*all)[1].subject_cn() == "SEV-Milan");
+
+  const auto from_b64 = crypto::certificate::load(as_bytes(b64));
+  REQUIRE(from_b64.ok());
+  CHECK(from_b64->der() == vcek_der);
+  const auto from_hex = crypto::certificate::load(as_bytes("0x" + hex::encode(vcek_der)));
+  REQUIRE(from_hex.ok());
+  CHECK(from_hex->der() == vcek_der);
+
+  // twins: a character that is not base64 in the text, and in the JSON-escaped PEM, is still refused
+  std::string bad = b64;
+  bad[100] = '*';
+  CHECK_FALSE(crypto::certificate::load(as_bytes(bad)).ok());
+  std::string bad_thim = thim;
+  bad_thim[thim.find("MII") + 10] = '*';
+  const auto refused = crypto::certificate::load_all(as_bytes(bad_thim));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.err().to_string().find("not valid base64") != std::string::npos);
 }

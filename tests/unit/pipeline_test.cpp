@@ -4,9 +4,11 @@
 
 #include <functional>
 
+#include "sevproof/core/base64.hpp"
 #include "sevproof/pipeline/appraise.hpp"
 #include "sevproof/pipeline/evidence_inputs.hpp"
 #include "sevproof/pipeline/measure_launch.hpp"
+#include "sevproof/snp/cert_table.hpp"
 #include "support/testdata.hpp"
 
 using namespace sevproof;
@@ -198,6 +200,59 @@ TEST_CASE("a certificate table without a VCEK/VLEK entry says so, naming the GUI
   CHECK(v016->sentence.find("certs.bin has no VCEK or VLEK entry") != std::string::npos);
   CHECK(v016->sentence.find("GUIDs not AMD's: c24b07a8-5aa2-3e48-aae6-39c045a0b8a1") != std::string::npos);
   CHECK(bad.result == pipeline::outcome::not_verified);
+}
+
+// A certificate table whose entries are PEM text, as Veraison's TSM evidence carries it: the entries are read like
+// any certificate file. `entry_text` turns one entry's DER into what the table holds.
+static bytes table_with_entries(const std::vector<snp::cert_table_entry>& entries,
+                                const std::function<std::string(const bytes&)>& entry_text) {
+  bytes head, body;
+  const std::size_t header = (entries.size() + 1) * snp::cert_table_entry_size;
+  for (const auto& e : entries) {
+    const std::string text = entry_text(e.data);
+    bytes row(snp::cert_table_entry_size, 0);
+    const auto& raw = e.id.b;  // the table writes GUIDs as read (snp::parse_cert_table)
+    std::copy(raw.begin(), raw.end(), row.begin());
+    store_le<std::uint32_t>(row, 16, static_cast<std::uint32_t>(header + body.size()));
+    store_le<std::uint32_t>(row, 20, static_cast<std::uint32_t>(text.size()));
+    head.insert(head.end(), row.begin(), row.end());
+    body.insert(body.end(), text.begin(), text.end());
+  }
+  head.resize(header, 0);
+  head.insert(head.end(), body.begin(), body.end());
+  return head;
+}
+
+TEST_CASE("a certificate table with PEM entries verifies like its DER twin; a broken PEM entry is named",
+          "[pipeline]") {
+  REQUIRE_TESTDATA();
+  const std::string dir = "reports/constellation-aws-milan-v2-vlek-certtable/";
+  const auto entries = snp::parse_cert_table(testdata::read(dir + "certs.bin"));
+  REQUIRE(entries.ok());
+  const auto pem = [](const bytes& der) {
+    std::string b64 = base64::encode(der), out = "-----BEGIN CERTIFICATE-----\n";
+    for (std::size_t at = 0; at < b64.size(); at += 64) out += b64.substr(at, 64) + "\n";
+    return out + "-----END CERTIFICATE-----\n";
+  };
+  auto appraise = [&](const bytes& table) {
+    pipeline::request rq;
+    rq.report = {"report.bin", testdata::read(dir + "report.bin")};
+    rq.now = utc::parse("2023-10-01T00:00:00Z").value();
+    rq.evidence.push_back({pipeline::evidence_kind::cert_table, {"auxblob.bin", table}, "cert-table"});
+    return pipeline::appraise(rq);
+  };
+  const auto good = appraise(table_with_entries(*entries, pem));
+  REQUIRE_FALSE(good.input_error.has_value());
+  CHECK(good.checks.find("V016")->result == status::pass);
+  // twin: one base64 character of the VLEK entry's PEM changed into one that is not base64
+  const auto broken = appraise(table_with_entries(*entries, [&](const bytes& der) {
+    std::string text = pem(der);
+    text[40] = '*';
+    return text;
+  }));
+  REQUIRE(broken.input_error.has_value());
+  CHECK(broken.result == pipeline::outcome::input_error);
+  CHECK(broken.input_error->to_string().find("auxblob.bin VLEK entry") != std::string::npos);
 }
 
 TEST_CASE("appraise: an Azure HCL report's runtime data must be what REPORT_DATA vouches for (V019)",

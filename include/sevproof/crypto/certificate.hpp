@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sevproof/core/base64.hpp"
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
@@ -38,6 +39,36 @@ inline bool looks_like_pem(bytes_view data) {
   return text.find(tag) != std::string_view::npos;
 }
 
+// PEM carried in a JSON string (Azure's THIM/IMDS answer: {"vcekCert": "-----BEGIN CERTIFICATE-----\\nMIIF…"})
+// keeps JSON's escapes; base64 has no backslash, so undoing \\n, \\r and \\/ cannot change a real block.
+inline std::string json_unescaped(std::string_view block) {
+  std::string out;
+  out.reserve(block.size());
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    if (block[i] == '\\' && i + 1 < block.size() &&
+        (block[i + 1] == 'n' || block[i + 1] == 'r' || block[i + 1] == '/')) {
+      if (block[i + 1] != 'r') out += block[i + 1] == 'n' ? '\n' : '/';
+      ++i;
+      continue;
+    }
+    out += block[i];
+  }
+  return out;
+}
+
+// A DER certificate or CRL pasted as bare base64 or hex text (as JSON documents and KDS answers carry them): the
+// decoded bytes when the text is one of those and decodes to a DER SEQUENCE, else nothing (the caller reports on
+// the bytes as given).
+inline std::optional<bytes> der_from_text(bytes_view data) {
+  if (data.size() < 4) return std::nullopt;
+  for (byte c : data)
+    if (c >= 0x7F || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) return std::nullopt;
+  const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  for (auto decoded : {hex::decode(text), base64::decode(text), base64::decode_url(text)})
+    if (decoded && decoded->size() > 2 && (*decoded)[0] == 0x30) return decoded;
+  return std::nullopt;
+}
+
 // Splits PEM text into the base64 blocks labelled `label`, decoded. Other blocks are skipped.
 inline result<std::vector<bytes>> pem_blocks(bytes_view data, std::string_view label, std::string_view what) {
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
@@ -49,7 +80,7 @@ inline result<std::vector<bytes>> pem_blocks(bytes_view data, std::string_view l
     std::size_t stop = text.find(end, pos);
     if (stop == std::string_view::npos)
       return error{std::string(what), "PEM", pos, "has '" + begin + "' without a matching END line"};
-    std::string block(text.substr(pos, stop + end.size() - pos));
+    std::string block = json_unescaped(text.substr(pos, stop + end.size() - pos));
     try {
       auto der = Botan::PEM_Code::decode_check_label(block, std::string(label));
       out.emplace_back(der.begin(), der.end());
@@ -92,9 +123,12 @@ class certificate {
     }
   }
 
-  // DER or PEM (the first CERTIFICATE block).
+  // DER or PEM (the first CERTIFICATE block), or DER as bare base64 or hex text.
   static result<certificate> load(bytes_view data) {
-    if (!detail::looks_like_pem(data)) return from_der(data);
+    if (!detail::looks_like_pem(data)) {
+      if (const auto der = detail::der_from_text(data)) return from_der(*der);
+      return from_der(data);
+    }
     auto blocks = detail::pem_blocks(data, "CERTIFICATE", "certificate");
     if (!blocks) return blocks.err();
     return from_der(blocks->front());
@@ -104,7 +138,8 @@ class certificate {
   static result<std::vector<certificate>> load_all(bytes_view data) {
     std::vector<certificate> out;
     if (!detail::looks_like_pem(data)) {
-      auto c = from_der(data);
+      const auto der = detail::der_from_text(data);
+      auto c = from_der(der ? bytes_view(*der) : data);
       if (!c) return c.err();
       out.push_back(std::move(c).value());
       return out;

@@ -13,9 +13,10 @@ namespace sevproof::crypto {
 
 class crl {
  public:
-  // DER or PEM ("X509 CRL").
+  // DER or PEM ("X509 CRL"), or DER as bare base64 or hex text.
   static result<crl> load(bytes_view data) {
     bytes der(data.begin(), data.end());
+    if (auto text = detail::der_from_text(data); text && !detail::looks_like_pem(data)) der = std::move(*text);
     if (detail::looks_like_pem(data)) {
       auto blocks = detail::pem_blocks(data, "X509 CRL", "CRL");
       if (!blocks) return blocks.err();

@@ -78,7 +78,9 @@ class evidence_builder {
         if (auto err = crl(e.data, what)) return err;
         continue;
       }
-      auto c = crypto::certificate::from_der(e.data);
+      // AMD's GHCB table carries DER; hosts that fill it from KDS files put PEM there too (Veraison's TSM
+      // auxblob): the entry is read like any certificate file
+      auto c = crypto::certificate::load(e.data);
       if (!c) return named(c.err(), what);
       if ((e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek) && !ev_.signer) {
         ev_.signer = c.value();
