@@ -98,3 +98,9 @@ cli_test("chain: an ASVK given for a VCEK-signed report is named as not used" 0
          verify ${MILAN_ARGS} --chain "${TD}/amd/milan/asvk.pem")
 cli_test("chain: the matching ASK says nothing of the kind (twin)" 0 "V003 pass[^\n]*\n[^\n]*pinned ASK of Milan[^\n;]*\n"
          verify ${MILAN_ARGS} --chain "${TD}/amd/milan/ask.pem")
+
+# V016 names why a signature fails: the report's own VCEK (same chip and TCB) means the bytes were changed after
+# signing; another chip's VCEK is named as such (CMakeLists.txt, "verify with another chip's VCEK").
+hostile_test("hardening: V016 on a changed report says its own VCEK no longer verifies it" 1
+             "V016 fail[^\n]*\n[^\n]*the VCEK is this report's \\(chip [0-9a-f]+…?, TCB [^)]*\\), so the signed bytes or the signature were changed after signing.*NOT VERIFIED"
+             verify --report "${HOSTILE}/measurement-changed.bin" --vcek "${TD}/reports/oak-genoa-v5/vcek.der")

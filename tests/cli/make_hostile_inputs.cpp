@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   auto rsvd_tcb = r;  // a non-zero reserved byte of REPORTED_TCB (Milan/Genoa layout: bytes 2-5)
   rsvd_tcb[0x180 + 3] = 1;
   write("reported-tcb-reserved.bin", rsvd_tcb);
+  auto changed = r;  // one MEASUREMENT byte changed after signing: its own VCEK no longer verifies it
+  changed[0x90] ^= 1;
+  write("measurement-changed.bin", changed);
   std::vector<char> rsp(0x20, 0);  // MSG_REPORT_RSP with STATUS 0x16 (firmware refused)
   rsp[0] = 0x16;
   rsp[4] = static_cast<char>(0xA0), rsp[5] = 0x04;

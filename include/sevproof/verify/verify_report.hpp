@@ -485,10 +485,16 @@ inline void check_signature(const evidence& ev, std::optional<snp::product> prod
   const auto reported = snp::decode_tcb(rep.reported_tcb(), prod ? snp::layout_of(*prod) : ev.report.layout);
   auto ext = kds::read_amd_extensions(*ev.signer);
   std::string why = sig.detail;
-  if (ext && ext->hwid && kind_of(*ev.signer) == signer_kind::vcek)
-    why += "; the VCEK is for chip " + short_hex(*ext->hwid) + " at TCB " + cert_tcb_text(*ext) +
-           ", the report comes from chip " + short_hex(rep.chip_id()) + " at REPORTED_TCB " + tcb_text(reported);
-  else if (ext)
+  if (ext && ext->hwid && kind_of(*ev.signer) == signer_kind::vcek) {
+    const std::string cert_chip = short_hex(*ext->hwid), report_chip = short_hex(rep.chip_id());
+    const std::string cert_tcb = cert_tcb_text(*ext), report_tcb = tcb_text(reported);
+    if (cert_chip == report_chip && cert_tcb == report_tcb)
+      why += "; the VCEK is this report's (chip " + cert_chip + ", TCB " + cert_tcb +
+             "), so the signed bytes or the signature were changed after signing";
+    else
+      why += "; the VCEK is for chip " + cert_chip + " at TCB " + cert_tcb + ", the report comes from chip " +
+             report_chip + " at REPORTED_TCB " + report_tcb;
+  } else if (ext)
     why += "; the certificate encodes TCB " + cert_tcb_text(*ext) + ", the report carries REPORTED_TCB " +
            tcb_text(reported);
   v.add(checks::report_signature, status::fail, why);
