@@ -36,6 +36,23 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.err().to_string() == "report: VERSION at 0x000 is 7; supported: 2, 3, 4, 5");
   }
+  SECTION("a refused field inside a container is named at its file offset") {
+    bytes b(0x20 + good.size(), 0);  // a MSG_REPORT_RSP (status 0) carrying a version 7 report
+    store_le<std::uint32_t>(b, 4, 0x4A0);
+    std::copy(good.begin(), good.end(), b.begin() + 0x20);
+    store_le<std::uint32_t>(b, 0x20, 7);
+    auto r = snp::read_report(b);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().to_string() ==
+          "report: VERSION at 0x020 is 7; supported: 2, 3, 4, 5; the offset is the file's: the report starts at 0x20, "
+          "after the MSG_REPORT_RSP header");
+    snp::read_options at;  // the same bytes cut with --offset 0x20
+    at.offset = 0x20;
+    r = snp::read_report(b, at);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().offset == 0x20u);
+    CHECK(r.err().message.find("as --offset says") != std::string::npos);
+  }
   SECTION("MSG_REPORT_RSP with a firmware error status") {
     bytes b(0x20 + good.size(), 0);
     store_le<std::uint32_t>(b, 0, 0x16);

@@ -315,7 +315,20 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
   bytes_view body;
   if (auto e = detail::unwrap(data, opt, out, decoded, body)) return *e;
   auto rep = parse_report(body);
-  if (!rep) return rep.err();
+  if (!rep) {
+    // inside a container (HCL, MSG_REPORT_RSP, --offset) the offset is the file's, as a hex editor shows it
+    const bytes_view file = decoded.empty() ? data : bytes_view(decoded);
+    const auto at = static_cast<std::size_t>(body.data() - file.data());
+    error e = rep.err();
+    if (at != 0 && e.offset) {
+      e.offset = *e.offset + at;
+      const char* after = out.source == container::azure_hcl        ? "after the Azure HCL header"
+                          : out.source == container::msg_report_rsp ? "after the MSG_REPORT_RSP header"
+                                                                    : "as --offset says";
+      e.message += "; the offset is the file's: the report starts at " + hex::number(at) + ", " + after;
+    }
+    return e;
+  }
   out.report = rep.value();
   if (auto e = detail::settle_product(opt, out)) return *e;
   const auto& r = out.report;
