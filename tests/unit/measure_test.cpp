@@ -158,6 +158,17 @@ TEST_CASE("hostile firmware images are refused, never crash", "[measure][hostile
   const std::size_t n = good.size();
   SECTION("not page-sized") { CHECK(parse_ovmf(bytes(good.begin(), good.end() - 1)).err().field == "size"); }
   SECTION("empty") { CHECK_FALSE(parse_ovmf({}).ok()); }
+  SECTION("an IGVM file is named, not measured as firmware") {
+    auto igvm = good;
+    const std::string magic = "IGVM";
+    std::copy(magic.begin(), magic.end(), igvm.begin());
+    const auto r = parse_ovmf(igvm);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().field == "magic");
+    CHECK(r.err().to_string().find("IGVM file, not an OVMF firmware image") != std::string::npos);
+    igvm[0] = 'X';  // twin: the same bytes without the magic are read as firmware
+    CHECK(parse_ovmf(igvm).ok());
+  }
   SECTION("footer table length beyond the image") {
     auto b = good;
     // A table claimed larger than what precedes the footer in a small image.

@@ -89,6 +89,12 @@ inline result<ovmf_image> parse_ovmf(bytes data) {
   const std::size_t n = data.size();
   const std::string s = "OVMF";
   if (n == 0) return error{s, "size", std::nullopt, "is 0 bytes"};
+  // An IGVM file (COCONUT-SVSM, OpenHCL, Cloud Hypervisor) describes its own pages and VMSAs: its launch digest is
+  // not the one of an OVMF image of the same bytes, so it is named rather than measured.
+  if (n >= 4 && data[0] == 'I' && data[1] == 'G' && data[2] == 'V' && data[3] == 'M')
+    return error{s, "magic", 0,
+                 "is \"IGVM\": this is an IGVM file, not an OVMF firmware image. sevproof measures OVMF images "
+                 "(.fd); an IGVM launch is measured from its own page directives (e.g. igvmmeasure)"};
   if (n % page_size != 0)
     return error{s, "size", std::nullopt,
                  "is " + std::to_string(n) + " bytes, not a multiple of 4096 (is this a firmware image?)"};

@@ -23,11 +23,18 @@ struct vcpu_type {
   std::uint32_t family, model, stepping;
 };
 
+// QEMU's AMD EPYC models and their versions. A version changes features and model-id, never family, model or
+// stepping (target/i386/cpu.c; checked with QMP query-cpu-model-expansion on QEMU 10.0), so each version has its
+// base model's signature. EPYC-v5, -Rome-v5, -Milan-v3, -Genoa-v2 and -Turin-v1 come with QEMU 10.1 and later.
 inline constexpr vcpu_type vcpu_types[] = {
-    {"EPYC", 23, 1, 2},          {"EPYC-v1", 23, 1, 2},       {"EPYC-v2", 23, 1, 2},        {"EPYC-IBPB", 23, 1, 2},
-    {"EPYC-v3", 23, 1, 2},       {"EPYC-v4", 23, 1, 2},       {"EPYC-Rome", 23, 49, 0},     {"EPYC-Rome-v1", 23, 49, 0},
-    {"EPYC-Rome-v2", 23, 49, 0}, {"EPYC-Rome-v3", 23, 49, 0}, {"EPYC-Milan", 25, 1, 1},     {"EPYC-Milan-v1", 25, 1, 1},
-    {"EPYC-Milan-v2", 25, 1, 1}, {"EPYC-Genoa", 25, 17, 0},   {"EPYC-Genoa-v1", 25, 17, 0}, {"EPYC-Turin", 26, 0, 0},
+    {"EPYC", 23, 1, 2},           {"EPYC-v1", 23, 1, 2},        {"EPYC-v2", 23, 1, 2},
+    {"EPYC-IBPB", 23, 1, 2},      {"EPYC-v3", 23, 1, 2},        {"EPYC-v4", 23, 1, 2},
+    {"EPYC-v5", 23, 1, 2},        {"EPYC-Rome", 23, 49, 0},     {"EPYC-Rome-v1", 23, 49, 0},
+    {"EPYC-Rome-v2", 23, 49, 0},  {"EPYC-Rome-v3", 23, 49, 0},  {"EPYC-Rome-v4", 23, 49, 0},
+    {"EPYC-Rome-v5", 23, 49, 0},  {"EPYC-Milan", 25, 1, 1},     {"EPYC-Milan-v1", 25, 1, 1},
+    {"EPYC-Milan-v2", 25, 1, 1},  {"EPYC-Milan-v3", 25, 1, 1},  {"EPYC-Genoa", 25, 17, 0},
+    {"EPYC-Genoa-v1", 25, 17, 0}, {"EPYC-Genoa-v2", 25, 17, 0}, {"EPYC-Turin", 26, 0, 0},
+    {"EPYC-Turin-v1", 26, 0, 0},
 };
 
 constexpr std::optional<std::uint32_t> vcpu_signature(std::string_view name) {
