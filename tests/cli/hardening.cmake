@@ -104,3 +104,8 @@ cli_test("chain: the matching ASK says nothing of the kind (twin)" 0 "V003 pass[
 hostile_test("hardening: V016 on a changed report says its own VCEK no longer verifies it" 1
              "V016 fail[^\n]*\n[^\n]*the VCEK is this report's \\(chip [0-9a-f]+…?, TCB [^)]*\\), so the signed bytes or the signature were changed after signing.*NOT VERIFIED"
              verify --report "${HOSTILE}/measurement-changed.bin" --vcek "${TD}/reports/oak-genoa-v5/vcek.der")
+# Standard input is read once: a second "-" is refused, not read as an empty file (twin: one "-" is read).
+cli_test("hardening: two inputs cannot both be standard input" 3 "--report: -: standard input is already read for another input"
+         verify --report - --vcek -)
+cli_test("hardening: one input from standard input is read (twin)" 3 "--report -: report: size is 0 bytes"
+         verify --report - --vcek "${MILAN}/vcek.der")

@@ -1,6 +1,7 @@
 // The one option-text parser: numbers (decimal or 0x, never octal), empty values, TCB lists, times,
 // hex fields in the forms people paste, and reference-value files.
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "sevproof/core/number.hpp"
 #include "sevproof/core/time.hpp"
@@ -107,4 +108,17 @@ TEST_CASE("reference values: unknown keys, wrong types and bad values name the k
   CHECK(message("vmpl = [0]\n").find("list") != std::string::npos);
   CHECK(message("vmpl = \n").find("not valid TOML") != std::string::npos);
   CHECK(message("{\"vmpl\": 0,\n \"bogus\": 1}").find("ref.toml:2: bogus") != std::string::npos);
+}
+
+TEST_CASE("reference values: a key may be spelt with underscores, as the evidence keys may", "[option][reference]") {
+  const std::string host_data(64, 'a');
+  const auto dashed =
+      validate::read_reference_values("host-data = \"" + host_data + "\"\nmin-tcb = \"snp=8\"\n", "a.toml");
+  const auto underscored =
+      validate::read_reference_values("host_data = \"" + host_data + "\"\nmin_reported_tcb = \"snp=8\"\n", "b.toml");
+  CHECK(validate::to_json(underscored) == validate::to_json(dashed));
+  CHECK(validate::find_option("host_data") == validate::find_option("host-data"));
+  CHECK(validate::find_option("host_dat") == nullptr);  // twin: still an unknown key
+  CHECK_THROWS_WITH(validate::read_reference_values("host__data = \"" + host_data + "\"\n", "c.toml"),
+                    Catch::Matchers::ContainsSubstring("c.toml:1: host__data: unknown key"));
 }

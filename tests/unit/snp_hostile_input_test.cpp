@@ -6,6 +6,7 @@
 #include <random>
 
 #include "sevproof/core/base64.hpp"
+#include "sevproof/core/hex.hpp"
 #include "sevproof/crypto/certificate.hpp"
 #include "sevproof/format/report_json.hpp"
 #include "sevproof/snp/cert_table.hpp"
@@ -35,6 +36,22 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
     auto r = snp::read_report(b);
     REQUIRE_FALSE(r.ok());
     CHECK(r.err().to_string() == "report: VERSION at 0x000 is 7; supported: 2, 3, 4, 5");
+  }
+  SECTION("hex text: an odd number of digits is named; a UTF-8 BOM is read past; UTF-16 is named") {
+    const std::string hex_text = hex::encode(good);
+    const auto as_bytes = [](const std::string& t) { return bytes(t.begin(), t.end()); };
+    auto r = snp::read_report(as_bytes(hex_text.substr(1)));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().message.find("2367 hex digits, an odd number") != std::string::npos);
+    r = snp::read_report(as_bytes("\xEF\xBB\xBF" + hex_text + "\n"));
+    REQUIRE(r.ok());
+    CHECK(r->encoding == "hex");
+    r = snp::read_report(as_bytes("\xFF\xFE" + hex_text));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().message.find("UTF-16") != std::string::npos);
+    r = snp::read_report(as_bytes(hex_text.substr(2)));  // twin: an even number of digits is only too short
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err().message.find("odd number") == std::string::npos);
   }
   SECTION("a refused field inside a container is named at its file offset") {
     bytes b(0x20 + good.size(), 0);  // a MSG_REPORT_RSP (status 0) carrying a version 7 report

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "sevproof/core/bytes.hpp"
 
@@ -28,10 +29,19 @@ inline std::string size_text(std::uint64_t n) {
 }
 
 // Reads at most `max` bytes; one byte more and the file is refused, having read no further.
+// Standard input can be read once: a second "-" in the same run would read nothing, and the input given there
+// would silently be another's.
+inline bool& stdin_taken() {
+  static bool taken = false;
+  return taken;
+}
+
 inline read_result read_bounded(const std::string& path, std::uint64_t max = default_max_input) {
   const bool stdin_input = path == "-";
   const std::string name = stdin_input ? std::string("standard input") : path;
   if (path.empty()) return {std::nullopt, "empty file name"};
+  if (stdin_input && std::exchange(stdin_taken(), true))
+    return {std::nullopt, "-: standard input is already read for another input; only one input can be -"};
   std::FILE* f = stdin;
   if (!stdin_input) {
     std::error_code ec;

@@ -194,8 +194,25 @@ inline parsed_report::hcl_runtime_data read_hcl_runtime(bytes_view data) {
 // the 1184 report bytes, left in `body` (which may point into `decoded`).
 inline std::optional<error> unwrap(bytes_view data, const read_options& opt, parsed_report& out, bytes& decoded,
                                    bytes_view& body) {
+  std::string odd_hex;  // text of hex digits only, but an odd number of them: decoded as base64, likely a typo
+  const bool utf8_bom = data.size() > 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF;
+  if (!opt.offset && utf8_bom && detail::is_text(data.subspan(3))) data = data.subspan(3);  // as editors save text
+  if (!opt.offset && data.size() >= 2 && data.size() != report_size &&
+      ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
+    return error{"report", "encoding", 0,
+                 "starts with a UTF-16 byte-order mark: save the hex or base64 text as ASCII or UTF-8"};
   if (!opt.offset && data.size() != report_size && detail::is_text(data)) {
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+    std::size_t digits = 0;
+    bool hex_only = true;
+    for (char c : text.substr(text.rfind("0x", 0) == 0 ? 2 : 0)) {
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+      hex_only = hex_only && hex::nibble(c) >= 0;
+      ++digits;
+    }
+    if (hex_only && digits % 2 == 1)
+      odd_hex = "; the text is " + std::to_string(digits) +
+                " hex digits, an odd number, so it was read as base64: if it is hex, a digit is missing or extra";
     auto pem = read_pem_armour(text);
     if (!pem) return pem.err();
     if (pem.value()) {
@@ -216,7 +233,7 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
       out.encoding = "base64url";
     } else {
       return error{"report", "encoding", std::nullopt,
-                   "is text but neither valid hex nor valid base64 (standard or URL-safe alphabet)"};
+                   "is text but neither valid hex nor valid base64 (standard or URL-safe alphabet)" + odd_hex};
     }
     data = decoded;
   }
@@ -255,7 +272,7 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
     body = data.subspan(0x20, report_size);
     out.source = container::msg_report_rsp;
   } else {
-    return error{"report", "size", std::nullopt, detail::size_hint(data.size())};
+    return error{"report", "size", std::nullopt, detail::size_hint(data.size()) + odd_hex};
   }
 
   return std::nullopt;

@@ -239,15 +239,24 @@ inline const option_spec option_table[] = {
 #undef SEVPROOF_NUM
 // clang-format on
 
+// An option named as a key: "host_data" is "host-data", as the evidence keys are (pipeline::evidence_slot_of),
+// so a batch line or a file may spell its keys either way.
+constexpr bool same_option_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if ((a[i] == '_' ? '-' : a[i]) != (b[i] == '_' ? '-' : b[i])) return false;
+  return true;
+}
+
 // Other names accepted for an option (not listed in forms or written to files).
 inline std::string_view canonical_option_name(std::string_view name) {
-  return name == "min-reported-tcb" ? std::string_view("min-tcb") : name;
+  return same_option_name(name, "min-reported-tcb") ? std::string_view("min-tcb") : name;
 }
 
 inline const option_spec* find_option(std::string_view name) {
   name = canonical_option_name(name);
   for (const auto& s : option_table)
-    if (s.name == name) return &s;
+    if (same_option_name(s.name, name)) return &s;
   return nullptr;
 }
 
