@@ -14,12 +14,14 @@ BASE = "https://sevproof.example/schemas/"
 
 
 def validator(schemas_dir, name):
+    # Each schema's $id is BASE + its file name, so that the relative $refs between them resolve in any stock
+    # validator given the folder (no registry of our own): the store below is built from the $ids alone.
     store = {}
     for p in pathlib.Path(schemas_dir).glob("*.schema.json"):
         doc = json.loads(p.read_text())
-        store[BASE + p.name] = doc
-        if "$id" in doc:
-            store[doc["$id"]] = doc
+        if doc.get("$id") != BASE + p.name:
+            raise SystemExit(f"{p.name}: $id is {doc.get('$id')!r}, expected {BASE + p.name!r}")
+        store[doc["$id"]] = doc
     schema = store[BASE + name]
     resolver = jsonschema.RefResolver(base_uri=BASE + name, referrer=schema, store=store)
     cls = jsonschema.validators.validator_for(schema)
