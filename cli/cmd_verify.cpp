@@ -18,6 +18,7 @@ namespace {
 
 struct verify_cli {
   std::string report, batch;
+  std::string report_positional;  // `sevproof verify REPORT`, as `report show REPORT` takes it
   evidence_flags evidence;
   expectation_flags expect;
   bool json = false, all = false;
@@ -108,6 +109,7 @@ runner add_verify(CLI::App& app) {
       "malformed.");
   app.add_option("--report,-r", o->report,
                  "Attestation report: raw, MSG_REPORT_RSP, Azure HCL, hex, base64 or PEM ('-': stdin)");
+  app.add_option("REPORT", o->report_positional, "The report, given without --report (as `report show` takes it)");
   app.add_option(
       "--batch", o->batch,
       "Verify many reports: a file ('-': stdin) of JSON lines {\"report\": PATH, \"vcek\"|\"vlek\"|\"cert_table\"|"
@@ -120,6 +122,14 @@ runner add_verify(CLI::App& app) {
   app.add_flag("--json", o->json, "Print the verdict (and the decoded report) as JSON (schemas/verdict.schema.json)");
   app.add_flag("--all", o->all, "Also list the validation checks that were not requested");
   return [o]() -> int {
+    if (!o->report_positional.empty()) {
+      if (!o->report.empty()) {
+        std::cerr << "sevproof verify: the report is given twice (" << o->report_positional << " and --report "
+                  << o->report << "): give it once\n";
+        return usage;
+      }
+      o->report = o->report_positional;
+    }
     if (o->report.empty() == o->batch.empty()) {
       std::cerr << "sevproof verify: give --report FILE (one report) or --batch FILE (many), not both or neither\n";
       return usage;
