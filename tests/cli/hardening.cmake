@@ -53,9 +53,17 @@ hostile_test("hardening: report show version 4" 0 "version 4" report show "${HOS
 # 8. Chains as users have them.
 cli_test("hardening: VCEK taken from a VCEK+ASK+ARK chain file" 0 "V016 pass.*VERIFIED"
          verify --report "${TD}/reports/routex-genoa-v3/report.bin" --chain "${TD}/reports/routex-genoa-v3/chain.pem")
+# A version 2 report carries no product: the message says where Milan came from (v3 and later: the report's CPUID).
 cli_test("hardening: Genoa ARK/ASK for a Milan report refused, naming both" 1
-         "V001 fail[^\n]*\n[^\n]*ARK-Genoa was given, a certificate of Genoa, but the report is Milan"
+         "V001 fail[^\n]*\n[^\n]*ARK-Genoa was given, a certificate of Genoa, but the (VCEK/VLEK is Milan's|product verified is Milan)"
          verify ${MILAN_ARGS} --ark "${TD}/amd/genoa/ark.pem" --ask "${TD}/amd/genoa/ask.pem")
+cli_test("hardening: Genoa ARK for a Milan v3 report: the report (its CPUID) is Milan" 1
+         "V001 fail[^\n]*\n[^\n]*ARK-Genoa was given, a certificate of Genoa, but the report is Milan"
+         verify --report "${TD}/reports/oak-milan-oc-release-v3/report.bin"
+                --vcek "${TD}/reports/oak-milan-oc-release-v3/vcek.der" --ark "${TD}/amd/genoa/ark.pem")
+cli_test("hardening: Genoa ARK for a v2 report said to be Milan: the product given is Milan" 1
+         "V001 fail[^\n]*\n[^\n]*ARK-Genoa was given, a certificate of Genoa, but the product given is Milan"
+         verify ${MILAN_ARGS} --product milan --ark "${TD}/amd/genoa/ark.pem")
 cli_test("hardening: an ARK given as --vcek is named" 3 "is the ARK of Milan"
          verify --report "${MILAN}/report.bin" --vcek "${TD}/amd/milan/ark.pem")
 # 9. Time: impossible dates refused, RFC 3339 offsets accepted.

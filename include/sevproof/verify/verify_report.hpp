@@ -249,9 +249,17 @@ inline std::string foreign_user_cert(const evidence& ev, snp::product prod, ca_r
   for (const auto& cn : ev.user_chain) {
     if (cn.rfind(prefix, 0) != 0 || (role == ca_role::ask && cn.rfind("SEV-VLEK-", 0) == 0)) continue;
     auto p = snp::product_from_name(std::string_view(cn).substr(prefix.size()));
-    if (p && *p != prod)
-      return cn + " was given, a certificate of " + std::string(snp::product_name(*p)) + ", but the report is " +
-             std::string(snp::product_name(prod)) + ": give the " + std::string(snp::product_name(prod)) + " chain";
+    if (p && *p != prod) {
+      // a v2 report carries no product: say where the product verified came from
+      const auto src = ev.report.prod_source;
+      const std::string name(snp::product_name(prod));
+      const std::string verified = src == snp::product_source::cpuid         ? "the report is " + name
+                                   : src == snp::product_source::given       ? "the product given is " + name
+                                   : src == snp::product_source::certificate ? "the VCEK/VLEK is " + name + "'s"
+                                                                             : "the product verified is " + name;
+      return cn + " was given, a certificate of " + std::string(snp::product_name(*p)) + ", but " + verified +
+             ": give the " + name + " chain";
+    }
   }
   return {};
 }
