@@ -67,6 +67,7 @@ void print_text(const workflows::explanation_report& r, const std::string& repor
   else
     std::cout << "believed launch  cannot be measured: " << r.believed_error << "\n";
   std::cout << "\n" << workflows::headline(r) << "\n";  // the library's words, as the page shows them
+  if (!r.note.empty()) std::cout << "  note: " << r.note << ".\n";
   if (r.explained && r.explanations.front().changes.empty()) return;
   if (r.explained) {
     for (std::size_t i = 0; i < r.explanations.size(); ++i) {
@@ -103,7 +104,7 @@ std::optional<workflows::launch_belief> believed(const measure_cli& m, const mea
 }
 
 // The reported digest: --measurement (hex or base64) or a report's MEASUREMENT.
-std::optional<bytes> reported_digest(const explain_cli& o, int& code) {
+std::optional<bytes> reported_digest(const explain_cli& o, int& code, std::optional<std::uint32_t>& host_signature) {
   auto fail = [&](const std::string& msg, int c) {
     std::cerr << "sevproof explain: " << msg << "\n";
     code = c;
@@ -118,6 +119,7 @@ std::optional<bytes> reported_digest(const explain_cli& o, int& code) {
   if (!f.data) return fail("--report " + f.why, bad_input);
   auto r = snp::read_report(*f.data);
   if (!r) return fail(o.report + ": " + r.err().to_string(), bad_input);
+  host_signature = workflows::report_cpu_signature(r->report);  // host CPU passthrough gives this one
   const auto mv = r->report.measurement();
   return bytes(mv.begin(), mv.end());
 }
@@ -132,9 +134,9 @@ int run(const measure_cli& m, const measure_flag_set& flags, const explain_cli& 
   const auto max_vcpus = parse_uint(o.max_vcpus, 4096);
   if (!max_vcpus || *max_vcpus == 0) return say("--max-vcpus " + o.max_vcpus + ": expected 1..4096", usage);
   int code = ok;
-  const auto reported = reported_digest(o, code);
-  if (!reported) return code;
   workflows::explain_options opt;
+  const auto reported = reported_digest(o, code, opt.host_signature);
+  if (!reported) return code;
   opt.max_vcpus = static_cast<unsigned>(*max_vcpus);
   std::string why;
   if (!o.candidates_dir.empty() && !read_candidates(o.candidates_dir, opt, why)) return say(why, bad_input);
@@ -161,7 +163,8 @@ runner add_explain(CLI::App& app) {
   app.footer(
       "Give the launch you believe happened (the `sevproof measure` flags) and the digest the guest reported;\n"
       "explain searches the inputs that change real digests, each alone and in pairs: guest features (every\n"
-      "combination of known bits), vCPU count (1..--max-vcpus), vCPU type (one name per signature), VMM type,\n"
+      "combination of known bits), vCPU count (1..--max-vcpus), vCPU type (one name per signature, and with\n"
+      "--report of version 3 or later the report's own CPU, as host CPU passthrough gives it), VMM type,\n"
       "VMSA FPU init, the kernel command line (whitespace, trailing newline, Nova's default line), initrd\n"
       "removed, kernel hashes off, the mode (a 32-byte digest is SEV or SEV-ES), and every firmware image in\n"
       "--ovmf-candidates DIR. It prints the smallest set of changes that reproduces the reported digest.\n"

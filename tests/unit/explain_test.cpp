@@ -15,6 +15,7 @@
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/request.hpp"
+#include "sevproof/snp/report_reader.hpp"
 #include "sevproof/workflows/explain.hpp"
 #include "support/testdata.hpp"
 
@@ -255,6 +256,35 @@ TEST_CASE("explain: changes made here are found and named", "[explain][real]") {
     CHECK(std::any_of(same.begin(), same.end(),
                       [](const std::string& s) { return s.find("EPYC-v4") != std::string::npos; }));
   }
+  SECTION("a trailing carriage return, and runs of whitespace, on the command line") {
+    changed.kernel->cmdline = boot_hashes::cmdline_hash("console=ttyS0 root=/dev/vda1\r");
+    auto r = workflows::explain(l.belief(), digest_of(l.image, changed), quick());
+    REQUIRE(r.ok());
+    CHECK(first_changes(*r) == M{{"append", "console=ttyS0 root=/dev/vda1\r"}});
+    CHECK(r->explanations.front().sentence.find("carriage return") != std::string::npos);
+    auto spaced = l.belief();  // the user believes a doubled space and a tab the guest did not have
+    spaced.append = "console=ttyS0  \troot=/dev/vda1";
+    spaced.inputs.kernel->cmdline = boot_hashes::cmdline_hash(*spaced.append);
+    r = workflows::explain(spaced, digest_of(l.image, l.in), quick());
+    REQUIRE(r.ok());
+    CHECK(first_changes(*r) == M{{"append", "console=ttyS0 root=/dev/vda1"}});
+  }
+  SECTION("host CPU passthrough: the report's own CPU signature, which no QEMU model has") {
+    const auto rep = snp::read_report(testdata::read("reports/routex-genoa-v5/report.bin"));
+    REQUIRE(rep.ok());
+    const auto host = workflows::report_cpu_signature(rep->report);
+    REQUIRE(host == 0x00A10F11u);  // Genoa B1 (family 25, model 17, stepping 1); EPYC-Genoa is stepping 0
+    changed.vcpu_signature = *host;
+    auto with_host = quick();
+    with_host.host_signature = host;
+    auto r = workflows::explain(l.belief(), digest_of(l.image, changed), with_host);
+    REQUIRE(r.ok());
+    CHECK(first_changes(*r) == M{{"vcpu-sig", "0xa10f11"}});
+    CHECK(r->explanations.front().sentence.find("host CPU passed through") != std::string::npos);
+    auto without = workflows::explain(l.belief(), digest_of(l.image, changed), quick());  // twin: not tried
+    REQUIRE(without.ok());
+    CHECK_FALSE(without->explained);
+  }
   SECTION("initrd removed: merged with an empty initrd") {
     changed.kernel->initrd = crypto::sha256_of({});
     auto r = workflows::explain(l.belief(), digest_of(l.image, changed), quick());
@@ -382,4 +412,19 @@ TEST_CASE("a believed launch that cannot be measured is still searched", "[expla
   CHECK(r->believed_digest.empty());
   CHECK(r->believed_error.find("SNP_KERNEL_HASHES") != std::string::npos);
   CHECK(first_changes(*r) == std::map<std::string, std::optional<std::string>>{{"kernel", std::nullopt}});
+}
+
+TEST_CASE("explain: a 48-byte value with an SEV belief may be QEMU's LAUNCH_MEASURE, and says so", "[explain][real]") {
+  REQUIRE_TESTDATA();
+  milan_launch l;
+  auto b = l.belief();
+  b.inputs.mode = guest_mode::sev;
+  const bytes hmac_and_nonce(48, 0x5a), digest32(32, 0x5a);
+  const auto r = workflows::explain(b, hmac_and_nonce, quick());
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->explained);
+  CHECK(r->note.find("LAUNCH_MEASURE HMAC (32 bytes) and MNONCE (16 bytes)") != std::string::npos);
+  const auto sev_digest = workflows::explain(b, digest32, quick());  // twin: a 32-byte value is an SEV digest
+  REQUIRE(sev_digest.ok());
+  CHECK(sev_digest->note.empty());
 }

@@ -146,6 +146,11 @@ inline result<launch_inputs> to_inputs(const request& r) {
                  " are reserved in SEV_FEATURES");
   if (snp && !(*f & 1))
     return usage("--guest-features " + r.guest_features + ": bit 0 (SNPActive) must be set for an SNP guest");
+  if ((r.mode == "seves" || r.mode == "sev") && *f != 1)
+    return usage("--guest-features " + r.guest_features + ": --mode " + r.mode +
+                 " measures its VMSAs with SEV_FEATURES 0, as sev-snp-measure does (the flag is for SNP); sevproof "
+                 "refuses a value that would not be used. Hosts whose kernel put DebugSwap in SEV-ES VMSAs "
+                 "(Linux 6.5 to 6.7, before debug_swap was turned off by default) launched guests it cannot measure");
   in.guest_features = *f;
   if (!r.snp_ovmf_hash.empty()) {
     if (!snp) return usage("--snp-ovmf-hash is only used in --mode snp");

@@ -31,6 +31,7 @@
 #include "sevproof/measure/launch_digest.hpp"
 #include "sevproof/measure/request.hpp"
 #include "sevproof/measure/vcpu.hpp"
+#include "sevproof/snp/report.hpp"
 
 namespace sevproof::workflows {
 
@@ -54,7 +55,18 @@ struct explain_options {
   std::uint64_t ovmf_unusable = 0;              // candidates the caller could not read or parse (counted as skipped)
   unsigned max_vcpus = 512;                     // vCPU counts tried: 1..max_vcpus
   std::uint64_t feature_bits = measure::searched_guest_features;  // SEV_FEATURES bits varied (every combination)
+  // The CPU signature the report carries (CPUID_FAM/MOD/STEP, version 3 and later): the one a guest started with
+  // the host CPU passed through (QEMU -cpu host, libvirt host-passthrough) has in its VMSA. Tried as a vCPU type.
+  std::optional<std::uint32_t> host_signature;
 };
+
+// The signature of the CPU that produced the report, when the report says (version 3 and later).
+inline std::optional<std::uint32_t> report_cpu_signature(const snp::report& r) {
+  if (!r.has_cpuid()) return std::nullopt;
+  return measure::cpu_signature(static_cast<std::uint32_t>(r.uint_of("CPUID_FAM_ID")),
+                                static_cast<std::uint32_t>(r.uint_of("CPUID_MOD_ID")),
+                                static_cast<std::uint32_t>(r.uint_of("CPUID_STEP")));
+}
 
 // One input change, as the measure flag that would express it (flag name without dashes) and the
 // value written as that flag accepts it; nullopt value: the input removed.
@@ -72,7 +84,8 @@ struct explanation {
 
 struct explanation_report {
   bool explained = false;
-  std::vector<explanation> explanations;                        // the first is the smallest and most likely
+  std::string note;                       // what the user should know about the question itself (empty: nothing)
+  std::vector<explanation> explanations;  // the first is the smallest and most likely
   std::vector<std::pair<std::string, std::uint64_t>> searched;  // per axis (flag name): values tried; "ovmf-skipped"
   std::uint64_t candidates = 0;                                 // launches whose digest was compared
   bytes believed_digest;       // what the believed launch gives (empty: it cannot be measured)
@@ -190,6 +203,15 @@ inline std::vector<std::string> append_variants(const std::optional<std::string>
     if (!t.empty() && t.back() == '\n') v.push_back(t.substr(0, t.size() - 1));
     v.push_back(t + " ");
     v.push_back(" " + t);
+    v.push_back(t + "\r");  // a CRLF file read with $(cat): the newline goes, the carriage return stays
+    std::string collapsed;  // runs of spaces and tabs as one space (a line retyped or re-joined)
+    for (const char c : t)
+      if (c != ' ' && c != '\t')
+        collapsed += c;
+      else if (!collapsed.empty() && collapsed.back() != ' ')
+        collapsed += ' ';
+    while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+    v.push_back(collapsed);
     v.push_back("");
   }
   for (const char* root : {"/dev/vda", "/dev/vda1"}) {
@@ -285,6 +307,14 @@ class searcher {
   void evaluate_snp(const base_config& base, measure::launch_inputs x);
   void evaluate_seves(const base_config& base, const measure::launch_inputs& x);
   std::vector<vmsa_config> vmsa_configs(const base_config& base, unsigned budget) const;
+  // One signature per QEMU model, then the report's own CPU when no model has it.
+  std::vector<std::uint32_t> candidate_signatures() const {
+    std::vector<std::uint32_t> out;
+    for (const auto& [sig, name] : distinct_signatures()) out.push_back(sig);
+    if (o_.host_signature && std::find(out.begin(), out.end(), *o_.host_signature) == out.end())
+      out.push_back(*o_.host_signature);
+    return out;
+  }
   measure::launch_inputs inputs_for(const base_config& base) const;
   void record(const base_config& base, const vmsa_config* v, unsigned vcpus);
   explanation describe(const base_config& base, const vmsa_config* v, unsigned vcpus) const;
@@ -353,7 +383,7 @@ inline std::vector<vmsa_config> searcher::vmsa_configs(const base_config& base, 
   std::vector<fpu_init> fpus{x.fpu};
   const bool qemu = base.vmm == vmm_type::qemu;
   if (qemu && budget > 0) {
-    for (const auto& [sig, name] : distinct_signatures())
+    for (const auto sig : candidate_signatures())
       if (!b_.signature_given || sig != x.vcpu_signature) sigs.emplace_back(sig);
     fpus.push_back(x.fpu == fpu_init::modern ? fpu_init::zero : fpu_init::modern);
   }
@@ -498,6 +528,11 @@ inline std::string searcher::words(unsigned axis, const change& c, const base_co
       return "the guest had " + v + " vCPUs, not " + std::to_string(x.vcpus) +
              " (one VMSA page is measured per vCPU: QEMU -smp)";
     case ax_type: {
+      if (c.flag == "vcpu-sig")
+        return "the vCPU signature was " + v + ", the report's own CPU (CPUID_FAM/MOD/STEP), not " +
+               (b_.signature_given ? signature_name(x.vcpu_signature) + " (" + hex::number(x.vcpu_signature) + ")"
+                                   : std::string("unset")) +
+               ": the guest ran with the host CPU passed through (QEMU -cpu host, libvirt host-passthrough)";
       const auto sig = *measure::vcpu_signature(v);
       for (const auto& a : signature_aliases(sig))
         if (a != v) same.push_back("vcpu-type " + a + " (the same signature " + hex::number(sig) + ")");
@@ -528,6 +563,8 @@ inline std::string searcher::words(unsigned axis, const change& c, const base_co
         how = " (without the trailing newline)";
       else if (b_.append && v == *b_.append + "\n")
         how = " (with a trailing newline)";
+      else if (b_.append && v == *b_.append + "\r")
+        how = " (with a trailing carriage return: a file with CRLF line ends)";
       else if (v.find("console=hvc0") != std::string::npos)
         how = " (OpenStack Nova's default line: the image has no os_command_line)";
       else if (b_.append && !v.empty() && v != *b_.append)
@@ -569,7 +606,12 @@ inline explanation searcher::describe(const base_config& base, const vmsa_config
   if (base.changed[ax_append]) add(ax_append, base.append.value_or(""));
   if (v && v->changed[ax_features]) add(ax_features, hex::number(v->features));
   if (v && vcpus != in().vcpus) add(ax_vcpus, std::to_string(vcpus));
-  if (v && v->changed[ax_type]) add(ax_type, signature_name(*v->signature));
+  if (v && v->changed[ax_type]) {
+    if (measure::vcpu_signature(signature_name(*v->signature)))
+      add(ax_type, signature_name(*v->signature));
+    else  // no QEMU model has it (the report's own CPU): the signature itself
+      list.emplace_back(ax_type, change{"vcpu-sig", hex::number(*v->signature)});
+  }
   if (v && v->changed[ax_fpu]) add(ax_fpu, v->fpu == fpu_init::zero ? "zero" : "modern");
   std::sort(list.begin(), list.end(),
             [](const auto& a, const auto& b) { return axis_rank[a.first] < axis_rank[b.first]; });
@@ -590,7 +632,7 @@ inline std::vector<std::pair<std::string, std::uint64_t>> searcher::searched() c
   const bool vmsas = std::any_of(ms.begin(), ms.end(), [](auto m) { return m != guest_mode::sev; });
   const bool snp = snp_target();
   std::uint64_t types = 0;
-  for (const auto& [sig, name] : distinct_signatures()) types += !b_.signature_given || sig != x.vcpu_signature;
+  for (const auto sig : candidate_signatures()) types += !b_.signature_given || sig != x.vcpu_signature;
   std::uint64_t skipped = o_.ovmf_unusable;
   for (bool m : ovmf_measured_) skipped += !m;
   const auto modes_tried =
@@ -657,7 +699,13 @@ inline result<explanation_report> explain(const believed_launch& believed, bytes
     return error{"explain", "mode", std::nullopt, "only snp, seves and sev launches are explained"};
   if (options.max_vcpus == 0 || options.max_vcpus > 4096)
     return error{"explain", "max_vcpus", std::nullopt, "must be 1..4096"};
-  return detail_explain::searcher(believed, reported, options).run();
+  auto r = detail_explain::searcher(believed, reported, options).run();
+  if (reported.size() == 48 && m != measure::guest_mode::snp)
+    r.note =
+        "a 48-byte value with an SEV or SEV-ES belief was searched as an SNP digest; if it came from QEMU's "
+        "query-sev-launch-measure (or virsh domlaunchsecinfo), it is the LAUNCH_MEASURE HMAC (32 bytes) and "
+        "MNONCE (16 bytes), not a digest: check it with `sevproof sev validate` and the TIK";
+  return r;
 }
 
 }  // namespace sevproof::workflows

@@ -61,7 +61,9 @@ inline std::optional<result<explanation_report>> explain_measurement(const pipel
                                                                      const believed_launch& believed,
                                                                      const explain_options& options = {}) {
   if (!measurement_failed(a)) return std::nullopt;
-  return explain(believed, a.report->report.measurement(), options);
+  auto with_host = options;  // the report's own CPU is a vCPU type to try (host CPU passthrough)
+  if (!with_host.host_signature) with_host.host_signature = report_cpu_signature(a.report->report);
+  return explain(believed, a.report->report.measurement(), with_host);
 }
 
 // "guest-features 8191, vcpus 511, ..." (the axes searched, with the values tried; zero counts left out).
@@ -125,7 +127,9 @@ inline nlohmann::ordered_json explanation_json(const explanation_report& r) {
   }
   nlohmann::ordered_json searched = nlohmann::ordered_json::object();
   for (const auto& [axis, n] : r.searched) searched[axis] = n;
-  return {{"explained", r.explained}, {"explanations", list}, {"searched", searched}};
+  nlohmann::ordered_json j{{"explained", r.explained}, {"explanations", list}, {"searched", searched}};
+  if (!r.note.empty()) j["note"] = r.note;
+  return j;
 }
 inline nlohmann::ordered_json explanation_json(const result<explanation_report>& r) {
   if (r) return explanation_json(*r);
