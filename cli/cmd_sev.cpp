@@ -14,6 +14,7 @@
 #include "sevproof/measure/launch_digest.hpp"
 #include "sevproof/measure/vcpu.hpp"
 #include "sevproof/sev/launch_measure.hpp"
+#include "sevproof/workflows/explain_mismatch.hpp"
 
 namespace sevproof::cli {
 
@@ -112,6 +113,39 @@ int read_boot_hashes(const validate_options& o, measure::launch_inputs& in) {
   return v_ok;
 }
 
+// Which launch input, changed, gives the measured MAC: explain's search, a candidate digest counting as found when
+// its LAUNCH_MEASURE MAC (with this TIK, platform version, policy and MNONCE) is the measured one.
+void explain_mismatch(const validate_options& o, const measure::launch_inputs& in, const measure::ovmf_image& fw,
+                      const bytes& tik, const sev::platform_version& pv, std::uint32_t policy,
+                      const sev::measurement& m) {
+  workflows::believed_launch b{in,
+                               &fw,
+                               o.firmware,
+                               in.kernel ? std::optional<std::string>(o.cmdline) : std::nullopt,
+                               in.kernel && !o.initrd.empty(),
+                               in.mode == measure::guest_mode::seves};
+  workflows::explain_options eo;
+  eo.max_vcpus = 64;
+  eo.matches = [&](bytes_view d) {
+    if (d.size() != 32) return false;
+    crypto::sha256_digest digest{};
+    std::copy(d.begin(), d.end(), digest.begin());
+    return sev::same_mac(sev::launch_measure_mac(tik, pv, policy, digest, m.mnonce), m.mac);
+  };
+  const bytes placeholder(32, 0);  // 32 bytes: an SEV or SEV-ES launch; the MAC check decides
+  auto r = workflows::explain(b, placeholder, eo);
+  if (!r) return;
+  if (!r->explained) {
+    std::cerr
+        << "NOTE: no single input change and no pair of changes (" << workflows::searched_text(*r)
+        << ") gives this MAC: the firmware build, the kernel/initrd files, the TIK or the platform facts differ\n";
+    return;
+  }
+  for (const auto& e : r->explanations)
+    std::cerr << "NOTE: it matches when " << e.sentence << " (as measure flags:" << workflows::change_flags(e)
+              << "; here --vcpus is --num-cpus)\n";
+}
+
 int run_validate(const validate_options& o) {
   auto dbg = [&](const std::string& m) {
     if (o.debug) std::cerr << "DEBUG: " << m << "\n";
@@ -196,6 +230,7 @@ int run_validate(const validate_options& o) {
       std::cerr << "NOTE: the other SEV-ES VMSA convention (--fpu-init "
                 << (other == measure::fpu_init::modern ? "modern" : "zero") << ") does not match either\n";
   }
+  if (!in.bsp_vmsa) explain_mismatch(o, in, *fw, tik, pv, policy, *m);
   return v_mismatch;
 }
 

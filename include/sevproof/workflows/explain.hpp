@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,9 @@ struct explain_options {
   // The CPU signature the report carries (CPUID_FAM/MOD/STEP, version 3 and later): the one a guest started with
   // the host CPU passed through (QEMU -cpu host, libvirt host-passthrough) has in its VMSA. Tried as a vCPU type.
   std::optional<std::uint32_t> host_signature;
+  // When set, a candidate digest is the reported one when this says so, not when it equals it: legacy SEV and
+  // SEV-ES guests show only LAUNCH_MEASURE, a MAC over the digest (sev validate passes the MAC check here).
+  std::function<bool(bytes_view)> matches;
 };
 
 // The signature of the CPU that produced the report, when the report says (version 3 and later).
@@ -256,6 +260,7 @@ class searcher {
  private:
   const believed_launch& b_;
   bytes target_;
+  bytes hit_;  // the digest of the candidate last found
   const explain_options& o_;
   explanation_report report_;
   std::vector<std::pair<unsigned, explanation>> found_;  // (diff count, explanation)
@@ -274,6 +279,12 @@ class searcher {
     if (ovmf >= 0) ovmf_measured_[static_cast<std::size_t>(ovmf)] = true;
   }
   [[nodiscard]] bool snp_target() const { return target_.size() == 48; }
+  // Is this candidate digest the reported one? Kept for the explanation (with options::matches it is not target_).
+  bool hits(bytes_view d) {
+    const bool hit = o_.matches ? o_.matches(d) : std::equal(d.begin(), d.end(), target_.begin(), target_.end());
+    if (hit) hit_.assign(d.begin(), d.end());
+    return hit;
+  }
   [[nodiscard]] const measure::ovmf_image& fw(int i) const {
     return i < 0 ? *b_.ovmf : o_.ovmf_candidates[static_cast<std::size_t>(i)].image;
   }
@@ -427,7 +438,7 @@ inline void searcher::evaluate_base(const base_config& base) {
   if (!h || base.diffs < min_) return;
   ++report_.candidates;
   const auto d = h->finish();
-  if (std::equal(d.begin(), d.end(), target_.begin(), target_.end())) record(base, nullptr, 0);
+  if (hits(d)) record(base, nullptr, 0);
 }
 
 inline void searcher::evaluate_snp(const base_config& base, measure::launch_inputs x) {
@@ -452,7 +463,7 @@ inline void searcher::evaluate_snp(const base_config& base, measure::launch_inpu
       const unsigned diffs = fixed + (n != x.vcpus ? 1u : 0u);
       if (diffs >= min_ && diffs <= max_) {
         ++report_.candidates;
-        if (std::equal(d.begin(), d.end(), target_.begin(), target_.end())) record(base, &v, n);
+        if (hits(d)) record(base, &v, n);
       }
       return true;
     };
@@ -481,7 +492,7 @@ inline void searcher::evaluate_seves(const base_config& base, const measure::lau
       if (d < min_ || d > max_) continue;
       ++report_.candidates;
       const auto digest = g.fork().finish();
-      if (std::equal(digest.begin(), digest.end(), target_.begin(), target_.end())) record(base, &v, n);
+      if (hits(digest)) record(base, &v, n);
     }
   }
 }
@@ -616,7 +627,7 @@ inline explanation searcher::describe(const base_config& base, const vmsa_config
   std::sort(list.begin(), list.end(),
             [](const auto& a, const auto& b) { return axis_rank[a.first] < axis_rank[b.first]; });
   explanation e;
-  e.digest = target_;
+  e.digest = hit_;
   for (const auto& [a, c] : list) {
     const auto w = words(a, c, base, e.same_digest);
     e.sentence += (e.sentence.empty() ? "" : "; and ") + w;
