@@ -219,7 +219,14 @@ std::string explain_js(const val& in) {
   const auto reported = hex::decode(text_of(in, "reported"));
   if (!reported) return input_error("reported", "the reported digest is not hex");
   workflows::believed_launch b{l.inputs, &l.fw, l.ovmf_name, l.append, l.initrd, l.signature_given};
-  auto r = workflows::explain(b, *reported);
+  workflows::explain_options opt;
+  if (present(in, "reportCpuid")) {  // the verified report's CPUID (v3+): host CPU passthrough, as the CLI tries it
+    const val c = in["reportCpuid"];
+    if (present(c, "family") && present(c, "model") && present(c, "stepping"))
+      opt.host_signature = measure::cpu_signature(c["family"].as<std::uint32_t>(), c["model"].as<std::uint32_t>(),
+                                                  c["stepping"].as<std::uint32_t>());
+  }
+  auto r = workflows::explain(b, *reported, opt);
   if (!r) return input_error("reported", r.err().message);
   json list = json::array();
   for (const auto& e : r->explanations) {
@@ -234,6 +241,7 @@ std::string explain_js(const val& in) {
   for (const auto& [axis, n] : r->searched) searched[axis] = n;
   return json{{"explained", r->explained},
               {"headline", workflows::headline(*r)},
+              {"note", r->note},
               {"explanations", list},
               {"searched", searched},
               {"candidates", r->candidates},

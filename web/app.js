@@ -657,6 +657,7 @@
   let nextFileId = 1;
   const fileId = (f) => { if (!fileIds.has(f)) fileIds.set(f, nextFileId++); return fileIds.get(f); };
   let lastReportMeasurement = null;
+  let lastReportCpuid = null;
   let firstChosen = null, lastChosen = null;  // when the first and the last measurement file of this computation were chosen
   let lastMeasureRequest = null;
   function clearExplanation() {
@@ -673,6 +674,9 @@
     const started = performance.now();
     lastMeasureRequest = req;
     lastReportMeasurement = lastVerdict && lastVerdict.report && lastVerdict.report.measurement;
+    const rep = lastVerdict && lastVerdict.report;  // v3+: the CPU that made the report (host CPU passthrough)
+    lastReportCpuid = rep && Number.isInteger(rep.cpuid_fam_id)
+      ? { family: rep.cpuid_fam_id, model: rep.cpuid_mod_id, stepping: rep.cpuid_step } : null;
     const bar = $('m-progress');
     bar.hidden = false;
     bar.value = 0;
@@ -710,6 +714,7 @@
     if (r.error) { out.dataset.state = 'error'; out.textContent = 'Cannot explain: ' + pageWords(r.error.message); return; }
     out.dataset.state = r.explained ? 'explained' : 'unexplained';
     out.appendChild(el('p', { class: 'headline' }, r.headline));
+    if (r.note) out.appendChild(el('p', { class: 'detail note' }, 'Note: ' + r.note + '.'));
     for (const [i, e] of r.explanations.entries()) {
       const p = el('p', { class: 'explanation' });
       p.append(el('span', { class: 'sentence' }, (i === 0 ? '' : 'or: ') + e.sentence + '.'));
@@ -735,7 +740,7 @@
       showExplanation(out, e.data.result);
     };
     w.postMessage(Object.assign({}, lastMeasureRequest, { op: 'explain',
-      options: Object.assign({}, lastMeasureRequest.options, { reported: lastReportMeasurement }) }));
+      options: Object.assign({}, lastMeasureRequest.options, { reported: lastReportMeasurement, reportCpuid: lastReportCpuid }) }));
   }
 
   // ---- OpenStack: Nova's decision for a flavor and an image (`sevproof openstack check`) ----

@@ -416,6 +416,19 @@ test('explain: m02 believed, m03 reported: guest features 0x21; a digest nothing
   assert.equal(JSON.parse(measureCore.explain({ ...believed, reported: 'ab'.repeat(20) })).error.input, 'reported');
 });
 
+test('explain: with the report\'s CPUID given (reportCpuid), host CPU passthrough is found, as the CLI finds it', () => {
+  const believed = { ovmf: td('ovmf/OVMF_CODE.fd'), ovmfName: 'OVMF_CODE.fd', mode: 'snp', vcpus: '2', vcpuType: 'EPYC-Genoa', guestFeatures: '0x1' };
+  const { vcpuType, ...rest } = believed;
+  const host = JSON.parse(measureCore.measure({ ...rest, vcpuSig: '0xA10F11' }));  // Genoa B1 with -cpu host
+  assert.ok(host.measurement, JSON.stringify(host));
+  const r = JSON.parse(measureCore.explain({ ...believed, reported: host.measurement, reportCpuid: { family: 25, model: 17, stepping: 1 } }));
+  assert.equal(r.explained, true, JSON.stringify(r));
+  assert.deepEqual(r.explanations[0].changes, { 'vcpu-sig': '0xa10f11' });
+  assert.match(r.explanations[0].sentence, /host CPU passed through/);
+  // twin: without the report's CPUID no QEMU model gives that digest
+  assert.equal(JSON.parse(measureCore.explain({ ...believed, reported: host.measurement })).explained, false);
+});
+
 // ---- the chain's RSA-PSS links by WebCrypto (the page's default) and by Botan (the reference) agree ----
 async function answerLinks(questions) {
   const answers = [];
