@@ -122,3 +122,12 @@ TEST_CASE("reference values: a key may be spelt with underscores, as the evidenc
   CHECK_THROWS_WITH(validate::read_reference_values("host__data = \"" + host_data + "\"\n", "c.toml"),
                     Catch::Matchers::ContainsSubstring("c.toml:1: host__data: unknown key"));
 }
+
+TEST_CASE("reference values: a leading UTF-8 byte-order mark is read past; one elsewhere is refused",
+          "[option][reference]") {
+  const auto plain = validate::read_reference_values("vmpl = 0\n", "a.toml");
+  const auto bom = validate::read_reference_values("\xEF\xBB\xBFvmpl = 0\n", "b.toml");
+  CHECK(validate::to_json(bom) == validate::to_json(plain));
+  CHECK_THROWS_WITH(validate::read_reference_values("vmpl = 0\n\xEF\xBB\xBF", "c.toml"),  // twin: not at the start
+                    Catch::Matchers::ContainsSubstring("c.toml:2: a non-ASCII character"));
+}

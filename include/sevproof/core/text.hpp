@@ -46,6 +46,12 @@ inline sequence decode(std::string_view s, std::size_t i) {
 
 inline std::size_t sequence_length(std::string_view s, std::size_t i) { return decode(s, i).length; }
 
+// The text without a leading UTF-8 byte-order mark, which editors on some systems write first: a file read as
+// text is the same file with it or without it (browsers' File.text() drops it too).
+inline std::string_view without_bom(std::string_view s) {
+  return s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF" ? s.substr(3) : s;
+}
+
 inline std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());

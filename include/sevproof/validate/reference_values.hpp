@@ -133,6 +133,7 @@ inline void apply_json(const nlohmann::json& j, std::string_view text, const std
 
 // A reference-values file, TOML or JSON (told apart by its first non-blank character).
 inline options read_reference_values(std::string_view text, const std::string& source, options o = {}) {
+  text = utf8::without_bom(text);
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') {
     nlohmann::json j;

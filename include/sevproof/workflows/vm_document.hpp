@@ -225,6 +225,7 @@ struct json_builder : nlohmann::json_sax<nlohmann::json> {
 // Reads `text` as JSON when its first non-blank character is '{', else as TOML. `source` names
 // the file in errors. The result is a table (the document root).
 inline result<node> read_document(std::string_view text, const std::string& source) {
+  text = utf8::without_bom(text);
   if (text.size() > max_text_size)
     return error{source, "", std::nullopt, "larger than 1 MiB: not a VM definition file"};
   const auto first = text.find_first_not_of(" \t\r\n");
