@@ -519,6 +519,10 @@ json classify_document(const bytes& d) {
 }
 
 json classify(const bytes& d) {
+  // a GHCB certificate table first: its entries may be PEM text, which must not make it a bundle
+  if (auto t = snp::parse_cert_table(d))
+    if (std::any_of(t->begin(), t->end(), [](const auto& e) { return e.role != snp::cert_role::unknown; }))
+      return {{"kind", "cert_table"}, {"detail", std::to_string(t->size()) + " entries"}};
   const bool pem = crypto::detail::looks_like_pem(d);
   const std::string_view text(reinterpret_cast<const char*>(d.data()), d.size());
   if ((pem && text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) ||
@@ -533,9 +537,9 @@ json classify(const bytes& d) {
   ro.product_is_hint = true;
   if (auto r = snp::read_report(d, ro))
     return {{"kind", "report"}, {"detail", std::string(snp::container_name(r->source)) + ", " + r->encoding}};
-  if (auto t = snp::parse_cert_table(d))
-    if (std::any_of(t->begin(), t->end(), [](const auto& e) { return e.role != snp::cert_role::unknown; }))
-      return {{"kind", "cert_table"}, {"detail", std::to_string(t->size()) + " entries"}};
+  if (crypto::detail::der_from_text(d))  // a certificate as bare base64 or hex text, as --vcek reads it
+    if (auto cs = crypto::certificate::load_all(d))
+      return {{"kind", certificate_kind(cs->front())}, {"detail", cs->front().subject_cn()}};
   if (auto doc = classify_document(d); !doc.is_null()) return doc;
   return {{"kind", "unknown"}, {"detail", std::to_string(d.size()) + " bytes"}};
 }

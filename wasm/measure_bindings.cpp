@@ -77,6 +77,13 @@ struct launch {
 // `sevproof measure`): the digest in `m`, and the inputs and firmware explain searches around (a
 // launch whose digest is refused still has them).
 std::optional<std::string> form_launch(const val& in, launch& l, pipeline::measurement& m) {
+  // a number the form holds is refused in the library's words, naming the field (as the CLI's flags are)
+  for (auto [key, name] : {std::pair{"vcpus", "vcpus"}, std::pair{"vcpuFamily", "vcpu-family"},
+                           std::pair{"vcpuModel", "vcpu-model"}, std::pair{"vcpuStepping", "vcpu-stepping"}}) {
+    const auto text = text_of(in, key);
+    if (!text.empty() && !parse_uint(text))
+      return input_error(name, "--" + std::string(name) + ": " + number_syntax_problem(text));
+  }
   const auto r = request_of(in);
   if (auto checked = pipeline::check_request(r); !checked) return input_error("options", checked.err().message);
   if (!present(in, "ovmf")) return input_error("ovmf", "no OVMF firmware image was given");

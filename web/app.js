@@ -72,8 +72,11 @@
     for (const f of document.querySelectorAll('[aria-invalid="true"]')) f.removeAttribute('aria-invalid');
     for (const m of document.querySelectorAll('.field-error')) m.remove();
   }
+  let verifyGeneration = 0;  // a verification under way whose inputs change is dropped (its verdict is stale)
+  let documentError = null;  // a reference-values or VM file the library refused: Verify refuses too
   function clearVerdict() {
-    const hadVerdict = lastVerdict !== null || ['verified', 'policy', 'not_verified', 'error'].includes(status.dataset.state);
+    verifyGeneration++;
+    const hadVerdict = lastVerdict !== null || ['verified', 'policy', 'not_verified', 'error', 'working'].includes(status.dataset.state);
     lastVerdict = null;
     $('export-json').disabled = true;
     $('print').disabled = true;
@@ -162,7 +165,9 @@
     for (const part of text.split(/[,;]/)) {
       const tokens = part.trim().split(/\s+/).filter(Boolean);
       if (tokens.length === 0) continue;
-      if (tokens.every((t) => t.length >= 24)) items.push(...tokens);
+      // whole values (64 characters or more: a 32-byte hex value, a 48-byte base64 one) are separate items;
+      // shorter pieces are one value broken up (xxd -p lines, spaced groups), as the CLI reads them
+      if (tokens.length > 1 && tokens.every((t) => t.length >= 64)) items.push(...tokens);
       else items.push(tokens.join(''));
     }
     return items;
@@ -236,7 +241,13 @@
     const f = $('reference-values').files[0];
     if (!f) return;
     const r = JSON.parse(core.readReferenceValues(await f.text(), f.name));
-    if (r.error) { setStatus('error', 'Cannot use the reference values: ' + markError(r.error.input, r.error.message)); return; }
+    if (r.error) {  // refused as the CLI refuses it: nothing of it, or of an earlier file, stays in the form
+      fillExpectations({});
+      documentError = { input: 'reference-values', message: r.error.message };
+      setStatus('error', 'Cannot use the reference values: ' + markError(r.error.input, r.error.message));
+      return;
+    }
+    documentError = null;
     fillExpectations(r);
   }
 
@@ -282,12 +293,15 @@
     if (!f) { out.dataset.state = 'idle'; out.textContent = ''; return; }
     const text = await f.text();
     const r = JSON.parse(core.readVm(text, f.name));
-    if (r.error) {
+    if (r.error) {  // refused as `vm verify` refuses it: nothing of it, or of an earlier file, stays in the form
       out.dataset.state = 'error';
       out.textContent = '';
+      fillExpectations({});
+      documentError = { input: 'vm', message: r.error.message };
       setStatus('error', 'Cannot use the VM file: ' + markError(r.error.input, r.error.message));
       return;
     }
+    documentError = null;
     const bytes = new TextEncoder().encode(text);
     vmDoc = { text, name: f.name, sha256: core.sha256(bytes), bytes: bytes.length, info: r };
     fillExpectations(r.expect);
@@ -315,17 +329,21 @@
     }
     return { files, inputs };
   }
-  function joinedChain(chain, request) {  // the library takes one chain blob per call; PEM concatenates, DER one by one
+  // The library takes one chain blob: every chosen file goes into it, as --certs/--chain give them all (a DER file
+  // as its PEM armour; PEM and text as they are), so no certificate chosen is left out of the verification.
+  function joinedChain(chain, request) {
     if (chain.length === 0) return;
-    if (chain.every((c) => c[0] === 0x2d)) {
-      const joined = new Uint8Array(chain.reduce((n, c) => n + c.length + 1, 0));
-      let at = 0;
-      for (const c of chain) { joined.set(c, at); at += c.length; joined[at++] = 0x0a; }
-      request.chain = joined;
-    } else {
-      request.ark = chain[0];
-      if (chain[1]) request.ask = chain[1];
-    }
+    const enc = new TextEncoder();
+    const parts = chain.map((c) => {
+      if (c[0] !== 0x30) return c;  // PEM, or text the library reads (or names as unreadable)
+      let bin = '';
+      for (const b of c) bin += String.fromCharCode(b);
+      return enc.encode('-----BEGIN CERTIFICATE-----\n' + btoa(bin).replace(/.{64}/g, '$&\n') + '\n-----END CERTIFICATE-----\n');
+    });
+    const joined = new Uint8Array(parts.reduce((n, c) => n + c.length + 1, 0));
+    let at = 0;
+    for (const c of parts) { joined.set(c, at); at += c.length; joined[at++] = 0x0a; }
+    request.chain = joined;
   }
 
   // ---- the report signature (V016) by WebCrypto, for exactly the question the library will ask ----
@@ -374,6 +392,17 @@
       setStatus('error', markError('report', 'choose the attestation report first'));
       return;
     }
+    if (documentError) {  // a refused reference-values or VM file is not silently left out (the CLI exits 3)
+      setStatus('error', 'Cannot verify: ' + markError(documentError.input, documentError.message));
+      return;
+    }
+    if (vmDoc && !vmDoc.info.measurement_recorded && !expectations().measurement) {
+      // `vm verify` computes the launch digest from [launch]; the page computes it in the measurement section
+      setStatus('error', 'Cannot verify: ' + markError('ovmf', 'the VM file records no measurement: compute its ' +
+        'launch digest below (choose the files it names, then Compute), as `sevproof vm verify` computes it, then Verify'));
+      return;
+    }
+    const generation = ++verifyGeneration;
     setStatus('working', 'Verifying…');
     const { files, inputs } = await readEvidence();
     const request = { report: files.report[0], reportName: $('report').files[0].name, now: $('now').value.trim(), product: $('product').value,
@@ -394,6 +423,7 @@
       }
     }
     await webcryptoAnswer(request);
+    if (generation !== verifyGeneration) return;  // an input changed while verifying: that verdict is not shown
     let result;
     try {
       result = JSON.parse(core.verify(request));
@@ -442,7 +472,7 @@
                        certificate: 'chain', crl: 'crl', cert_table: 'certTable', vm: 'vm-file', reference_values: 'reference-values',
                        openstack_flavor: 'os-flavor', openstack_image: 'os-image' };
   const documentSlots = ['vm-file', 'reference-values', 'os-flavor', 'os-image'];
-  const kindWords = { report: 'attestation report', vcek: 'VCEK certificate', vlek: 'VLEK certificate', ark: 'ARK certificate',
+  const kindWords = { json: 'JSON document sevproof does not read', report: 'attestation report', vcek: 'VCEK certificate', vlek: 'VLEK certificate', ark: 'ARK certificate',
                       ask: 'ASK certificate', asvk: 'ASVK certificate', chain: 'certificate bundle', certificate: 'certificate',
                       crl: 'CRL', cert_table: 'certificate table', vm: 'VM definition file', reference_values: 'reference-values file',
                       openstack_flavor: 'OpenStack flavor', openstack_image: 'OpenStack image', unknown: 'unrecognized file' };

@@ -49,12 +49,13 @@ export async function makeIdBlock(keyPem, ld, policy) {
 // initrd-a pinned by their SHA-256 (computed here by Node), 2 EPYC-Genoa vCPUs, guest features 0x21.
 // `kernelPin` replaces the kernel's pin (a file that is not the pinned one must be refused); `policy` the
 // launch policy (line 11).
-export function vmFile({ kernelPin, policy } = {}) {
+export function vmFile({ kernelPin, policy, measurement } = {}) {
   const pin = (rel) => createHash('sha256').update(td(rel)).digest('hex');
   return `format = 1\n[launch]\nmode = "snp"\n` +
     `ovmf = { path = "firmware/OVMF.amdsev.fd", sha256 = "${pin('ovmf/OVMF.amdsev.fd')}" }\n` +
     `kernel = { path = "kernel-a.bin", sha256 = "${kernelPin || pin('measure/kernel-a.bin')}" }\n` +
     `initrd = { path = "initrd-a.bin", sha256 = "${pin('measure/initrd-a.bin')}" }\n` +
     `append = "console=ttyS0 root=/dev/vda1"\nvcpus = 2\nvcpu_type = "EPYC-Genoa"\nguest_features = "0x21"\n` +
-    `policy = "${policy || '0x30000'}"\n[expect]\nvmpl = 0\nsmt = "allow"\n`;
+    `policy = "${policy || '0x30000'}"\n[expect]\nvmpl = 0\nsmt = "allow"\n` +
+    (measurement ? `measurement = "${measurement}"\n` : '');
 }

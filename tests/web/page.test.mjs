@@ -544,7 +544,7 @@ test('a VM file fills the expectations and the launch; its pinned files give m07
   assert.equal(r.checks.P018, 'fail');  // this Milan guest was not launched from m07's files
   assert.match(await page.textContent('#checks li[data-code="P018"] .detail'), /from the VM file: the digest recomputed from \[launch\]/);
   // twin: another launch policy fails P035, named by its key and line
-  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile({ policy: '0x70000' })));
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile({ policy: '0x70000', measurement: M07 })));
   await page.waitForSelector('#vm-out[data-state="loaded"]');
   const other = await verifyOnPage(page, {});
   assert.equal(other.checks.P035, 'fail');
@@ -580,7 +580,7 @@ test('a VM file whose pin does not match the chosen kernel is refused, on the ke
 test('a VM file naming an ID key asks for the key file: without it Verify names the key, with it ID_KEY_DIGEST is checked', async () => {
   const { page, errors } = await openPage();
   const keyPath = join(process.env.SEVPROOF_SOURCE_DIR, 'tests/data/idblock/id-key-sec1.pem');
-  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile().replace('[expect]', '[id_block]\nid_key = "id-key.pem"\n[expect]')));
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile({ measurement: M07 }).replace('[expect]', '[id_block]\nid_key = "id-key.pem"\n[expect]')));
   await page.waitForSelector('#vm-out[data-state="loaded"]');
   const keyInput = '#vm-files input[data-vm-key="id_block.id_key"]';
   await page.waitForSelector(keyInput, { state: 'attached' });
@@ -592,6 +592,56 @@ test('a VM file naming an ID key asks for the key file: without it Verify names 
   const r = await verifyOnPage(page, {});
   assert.equal(r.checks.P030, 'fail', r.text);  // this guest was launched without that ID key
   assert.match(await page.textContent('#checks li[data-code="P030"] .detail'), /from the VM file: id_block\.id_key \(line 13\)/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Round 6's page trial: what the CLI refuses or fails, the page must not show as VERIFIED.
+test('every chain file chosen is verified (a third, foreign one fails as with --certs); refused documents stop Verify', async () => {
+  const { page, errors } = await openPage();
+  const der = (rel) => Buffer.from(td(rel).toString().replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const vlek = { report: 'reports/constellation-aws-milan-v3-vlek/report.bin', vlek: 'reports/constellation-aws-milan-v3-vlek/vlek.der' };
+  const asDer = (name, rel) => ({ name, mimeType: 'application/octet-stream', buffer: der(rel) });
+  await page.setInputFiles('#chain', [asDer('ark.der', 'amd/milan/ark.pem'), asDer('asvk.der', 'amd/milan/asvk.pem')]);
+  const good = await verifyOnPage(page, vlek, { '#now': '2025-06-01' });
+  assert.equal(good.state, 'verified', good.text);
+  await page.setInputFiles('#chain', [asDer('ark.der', 'amd/milan/ark.pem'), asDer('asvk.der', 'amd/milan/asvk.pem'),
+                                      asDer('genoa-asvk.der', 'amd/genoa/asvk.pem')]);
+  const foreign = await verifyOnPage(page, {});  // twin: the Genoa ASVK was left out before; --certs fails V003
+  assert.equal(foreign.state, 'not_verified', foreign.text);
+  assert.equal(foreign.checks.V003, 'fail');
+  // a VM file that records no measurement: `vm verify` computes it, so Verify asks for it rather than passing
+  await page.setInputFiles('#chain', []);
+  await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile()));
+  await page.waitForSelector('#vm-out[data-state="loaded"]');
+  const unmeasured = await verifyOnPage(page, MILAN);
+  assert.equal(unmeasured.state, 'error');
+  assert.match(unmeasured.text, /the VM file records no measurement: compute its launch digest below/);
+  // a refused VM file is not left out silently: Verify names it (the CLI exits 3)
+  await page.setInputFiles('#vm-file', textFile('bad.toml', vmFile().replace('vcpus = 2', 'vcpus = "two"')));
+  await page.waitForSelector('#error-vm');
+  const refused = await verifyOnPage(page, {});
+  assert.equal(refused.state, 'error');
+  assert.match(refused.text, /bad\.toml: line 8: launch\.vcpus/);
+  assert.equal(await page.inputValue('[data-expect="vmpl"]'), '');  // nothing of the earlier file stays
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a measurement pasted as xxd -p lines is one value; a certificate table with PEM entries is routed as a table', async () => {
+  const { page, errors } = await openPage();
+  await page.fill('#expect-measurement', M_MILAN.slice(0, 60) + '\n' + M_MILAN.slice(60));
+  const r = await verifyOnPage(page, MILAN);
+  assert.equal(r.checks.P018, 'pass', r.text);
+  // a GHCB table whose entries are PEM (as Veraison's TSM evidence carries them), dropped: the table field
+  const pem = (rel) => Buffer.from(td(rel).toString());
+  const entries = [['63da758d-e664-4564-adc5-f4b93be8accd', pem('amd/milan/ark.pem')]];
+  const guid = (g) => Buffer.from(g.replace(/-/g, ''), 'hex');
+  const head = Buffer.alloc(24 * (entries.length + 1));
+  let at = head.length;
+  entries.forEach(([g, b], i) => { guid(g).copy(head, 24 * i); head.writeUInt32LE(at, 24 * i + 16); head.writeUInt32LE(b.length, 24 * i + 20); at += b.length; });
+  await drop(page, [['auxblob.bin', Buffer.concat([head, ...entries.map(([, b]) => b)])]]);
+  assert.deepEqual(await chosen(page, 'certTable'), ['auxblob.bin']);
   assert.deepEqual(errors, []);
   await page.close();
 });
