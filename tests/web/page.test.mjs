@@ -599,8 +599,8 @@ test('a VM file naming an ID key asks for the key file: without it Verify names 
 // Round 6's page trial: what the CLI refuses or fails, the page must not show as VERIFIED.
 test('every chain file chosen is verified (a third, foreign one fails as with --certs); refused documents stop Verify', async () => {
   const { page, errors } = await openPage();
-  const der = (rel) => Buffer.from(td(rel).toString().replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  const vlek = { report: 'reports/constellation-aws-milan-v3-vlek/report.bin', vlek: 'reports/constellation-aws-milan-v3-vlek/vlek.der' };
+  const der = (rel) => Buffer.from(Buffer.from(td(rel)).toString().replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const vlek = { report: 'reports/constellation-aws-milan-v3-vlek/report.bin', vcek: 'reports/constellation-aws-milan-v3-vlek/vlek.der' };
   const asDer = (name, rel) => ({ name, mimeType: 'application/octet-stream', buffer: der(rel) });
   await page.setInputFiles('#chain', [asDer('ark.der', 'amd/milan/ark.pem'), asDer('asvk.der', 'amd/milan/asvk.pem')]);
   const good = await verifyOnPage(page, vlek, { '#now': '2025-06-01' });
@@ -634,7 +634,7 @@ test('a measurement pasted as xxd -p lines is one value; a certificate table wit
   const r = await verifyOnPage(page, MILAN);
   assert.equal(r.checks.P018, 'pass', r.text);
   // a GHCB table whose entries are PEM (as Veraison's TSM evidence carries them), dropped: the table field
-  const pem = (rel) => Buffer.from(td(rel).toString());
+  const pem = (rel) => Buffer.from(td(rel));
   const entries = [['63da758d-e664-4564-adc5-f4b93be8accd', pem('amd/milan/ark.pem')]];
   const guid = (g) => Buffer.from(g.replace(/-/g, ''), 'hex');
   const head = Buffer.alloc(24 * (entries.length + 1));
