@@ -132,6 +132,12 @@ TEST_CASE("vm file: the same content as JSON reads the same, lines included", "[
   CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4, \"vcpus\": 5,")),
              ContainsSubstring("duplicate key \"vcpus\""));
   CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4")), ContainsSubstring("line 7: invalid JSON"));
+  // a leading UTF-8 BOM (as some editors save) is read past, [expect] included (the fuzz smoke run's
+  // fuzz/regressions/vm/bom-before-json-expect-read-as-toml.json: its [expect] was read as TOML and threw)
+  auto with_bom = vm::parse("\xEF\xBB\xBF" + json, "vm.json");
+  REQUIRE(with_bom.ok());
+  CHECK(with_bom->expect.measurements.size() == 1);
+  CHECK(with_bom->where("expect.vmpl") == "expect.vmpl (line 10)");
 }
 
 TEST_CASE("vm file: unknown keys, wrong types, missing and bad values name key and line", "[vm][hostile]") {

@@ -610,6 +610,11 @@ test('every chain file chosen is verified (a third, foreign one fails as with --
   const foreign = await verifyOnPage(page, {});  // twin: the Genoa ASVK was left out before; --certs fails V003
   assert.equal(foreign.state, 'not_verified', foreign.text);
   assert.equal(foreign.checks.V003, 'fail');
+  // an unreadable file is named by its name in the library's message, as the CLI names the path
+  await page.setInputFiles('#vcek', { name: 'not-a-cert.der', mimeType: 'application/octet-stream', buffer: Buffer.from([0x30, 3, 1, 2, 3]) });
+  const unreadable = await verifyOnPage(page, {});
+  assert.equal(unreadable.state, 'error');
+  assert.match(unreadable.text, /\(in not-a-cert\.der\)/);
   // a VM file that records no measurement: `vm verify` computes it, so Verify asks for it rather than passing
   await page.setInputFiles('#chain', []);
   await page.setInputFiles('#vm-file', textFile('guest.toml', vmFile()));
@@ -708,6 +713,12 @@ test('explain the difference: a report launched with guest features 0x21 is expl
   assert.match(e.text, /change: guest-features "0x21"/);
   assert.match(e.text, /searched \(values per axis, tried alone and in pairs\): guest-features \d+, vcpus 511, /);
   await page.screenshot({ path: join(shots, 'explained.png'), fullPage: true });
+  // another report: the comparison with the old one's MEASUREMENT and its explanation go (twin of the above)
+  await page.setInputFiles('#report', tdPath('reports/oak-turin-v5/report.bin'));
+  assert.equal(await page.getAttribute('#m-result', 'data-state'), 'done');
+  assert.match(await page.textContent('#m-result'), /the report changed: press Verify, then Compute, to compare/);
+  assert.equal(await page.isHidden('#m-explain'), true);
+  assert.equal(await page.getAttribute('#m-explain-out', 'data-state'), 'idle');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -351,6 +351,10 @@ inline void read_expect(reader& rd, const node& root, std::string_view text) {
       const toml::table doc = toml::parse(text, src);
       validate::apply_table(*doc["expect"].as_table(), src, rd.def.expect);
     }
+  } catch (const toml::parse_error& e) {  // read_document parsed this text already; kept as a refusal, never a throw
+    rd.fail("expect", t->line, std::string("not valid TOML: ") + utf8::printable(e.description()));
+  } catch (const nlohmann::json::exception& e) {
+    rd.fail("expect", t->line, std::string("not valid JSON: ") + utf8::printable(e.what()));
   } catch (const validate::option_error& e) {
     std::string msg = e.what();
     for (const auto& [k, v] : t->members)
@@ -430,6 +434,7 @@ inline void read_snpguard(reader& rd, const node& root) {
 // Parses a VM definition (native TOML/JSON, or a SNPGuard file). `base_dir` is the folder relative
 // paths resolve against ("" leaves them as written, e.g. for files a browser supplies by name).
 inline result<definition> parse(std::string_view text, const std::string& source, const std::string& base_dir = "") {
+  text = utf8::without_bom(text);  // one text for the document and for its [expect], read twice below
   auto doc = read_document(text, source);
   if (!doc) return doc.err();
   definition d;
