@@ -78,7 +78,10 @@ void request_evidence(const val& in, pipeline::request& rq) {
         key += static_cast<char>(std::toupper(static_cast<unsigned char>(slot.name[++i])));
       else
         key += slot.name[i];
-    if (present(in, key.c_str())) rq.evidence.push_back({slot.kind, {key, to_bytes(in[key])}, key});
+    if (!present(in, key.c_str())) continue;
+    // the file's name when the page gives it (messages then say "in vcek.der", as the CLI names the path)
+    const bool named = present(in, "names") && present(in["names"], key.c_str());
+    rq.evidence.push_back({slot.kind, {named ? text_of(in["names"], key.c_str()) : key, to_bytes(in[key])}, key});
   }
 }
 

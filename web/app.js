@@ -411,6 +411,11 @@
     if (files.certTable[0]) request.certTable = files.certTable[0];
     if (files.crl[0]) request.crl = files.crl[0];
     joinedChain(files.chain, request);
+    request.names = {};  // the files' names, for the library's messages ("in vcek.der")
+    for (const id of ['vcek', 'certTable', 'crl', 'chain']) {
+      const list = [...$(id).files].map((f) => f.name);
+      if (list.length) request.names[id] = list.join(' + ');
+    }
     if (vmDoc) {
       request.vm = { text: vmDoc.text, name: vmDoc.name, files: {} };
       inputs.push({ field: labelOf($('vm-file')), name: vmDoc.name, bytes: vmDoc.bytes, sha256: vmDoc.sha256 });
@@ -690,6 +695,17 @@
   let lastReportCpuid = null;
   let firstChosen = null, lastChosen = null;  // when the first and the last measurement file of this computation were chosen
   let lastMeasureRequest = null;
+  // Another report: the computed digest's comparison with the old report's MEASUREMENT (and its explanation) goes.
+  function forgetReportComparison() {
+    lastReportMeasurement = null;
+    lastReportCpuid = null;
+    clearExplanation();
+    const out = $('m-result');
+    if (out.dataset.state === 'match' || out.dataset.state === 'mismatch') {
+      out.dataset.state = 'done';
+      out.textContent = $('expect-measurement').value + ' (the report changed: press Verify, then Compute, to compare)';
+    }
+  }
   function clearExplanation() {
     $('m-explain').hidden = true;
     $('m-explain-out').dataset.state = 'idle';
@@ -815,6 +831,7 @@
       if (e.target.type === 'file' && evidenceSlots.includes(e.target.id)) checkSlot(e.target.id);
       if (e.target.id === 'reference-values') loadReferenceValues();
       if (e.target.id === 'vm-file') loadVm();
+      if (e.target.id === 'report') forgetReportComparison();
     });
   }
   $('openstack').addEventListener('input', clearOpenstack);
