@@ -5,6 +5,7 @@
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/crypto/cipher.hpp"
+#include "sevproof/embedded_amd_chain.hpp"
 #include "sevproof/sev/chain.hpp"
 #include "sevproof/sev/launch_measure.hpp"
 #include "sevproof/sev/secret.hpp"
@@ -104,6 +105,23 @@ TEST_CASE("legacy platform chains parse and verify; hostile chain files are refu
     CHECK_FALSE(v.valid());
     CHECK_FALSE(v.generation);
   }
+  SECTION("a link verified before is remembered by every byte it depends on, never by the key's name") {
+    auto chain = sev::parse_chain_file(testdata::read("sev-legacy/rome/full_chain_assembled.bin")).value();
+    REQUIRE(sev::verify_chain(chain, {}).valid());  // the ASK <- ARK and ARK <- ARK links are now remembered
+    auto ask_sig = chain;
+    ask_sig.ask->signature_be[10] ^= 1;
+    CHECK_FALSE(sev::verify_chain(ask_sig, {}).valid());
+    auto ark_exp = chain;
+    ark_exp.ark->exponent_be.back() ^= 2;
+    CHECK_FALSE(sev::verify_chain(ark_exp, {}).valid());
+    auto cek_sig = chain;
+    cek_sig.cek.sigs[0].data[3] ^= 1;
+    CHECK_FALSE(sev::verify_chain(cek_sig, {}).valid());
+    auto cek_usage = chain;
+    cek_usage.cek.sigs[0].usage = sev::usage_oca;  // the ASK's signature no longer found
+    CHECK_FALSE(sev::verify_chain(cek_usage, {}).valid());
+    CHECK(sev::verify_chain(chain, {}).valid());
+  }
 }
 
 #include "sevproof/sev/session.hpp"
@@ -146,4 +164,43 @@ TEST_CASE("session round trip: the platform side unwraps TEK and TIK", "[sev][se
   REQUIRE(pt.ok());
   CHECK(pt->first == gx);
   CHECK(pt->second == gy);
+}
+
+TEST_CASE("an RSA key's integers are judged as Botan judges them, without building the key", "[sev][crypto]") {
+  // Every modulus and exponent around the edges of Botan's rule (n odd, of at least 5 bits; e odd),
+  // with and without leading zero bytes: our byte check and Botan's constructor agree on each.
+  const std::vector<bytes> moduli = {{},           {0x00},       {0x01},       {0x0f},       {0x10},
+                                     {0x11},       {0x00, 0x11}, {0x00, 0x0f}, {0x01, 0x00}, {0x01, 0x01},
+                                     {0xff, 0xfe}, {0xff, 0xff}, {0x00, 0x00}, {0x13}};
+  const std::vector<bytes> exponents = {{},     {0x00},       {0x01},       {0x02},
+                                        {0x03}, {0x00, 0x03}, {0x01, 0x00}, {0x01, 0x00, 0x01}};
+  std::size_t valid = 0;
+  for (const auto& n : moduli)
+    for (const auto& e : exponents) {
+      INFO("n " << hex::encode(n) << " e " << hex::encode(e));
+      bool botan = true;
+      try {
+        Botan::RSA_PublicKey key(Botan::BigInt(n.data(), n.size()), Botan::BigInt(e.data(), e.size()));
+      } catch (const std::exception&) {
+        botan = false;
+      }
+      CHECK(crypto::rsa_public_key_valid(n, e) == botan);
+      valid += botan ? 1 : 0;
+    }
+  CHECK(valid > 0);
+  CHECK(valid < moduli.size() * exponents.size());
+}
+
+TEST_CASE("an RSA key's SPKI fingerprint is the one Botan's key object writes", "[sev][crypto]") {
+  for (const auto& f : embedded::legacy_sev_keys) {
+    INFO(f.product << " " << f.role);
+    auto k = sev::parse_signing_key(bytes_view(f.data.data(), f.data.size()));
+    REQUIRE(k.ok());
+    Botan::RSA_PublicKey key(Botan::BigInt(k->modulus_be.data(), k->modulus_be.size()),
+                             Botan::BigInt(k->exponent_be.data(), k->exponent_be.size()));
+    CHECK(k->spki_sha256() == hex::encode(crypto::sha256_of(key.subject_public_key())));
+    auto other = k->modulus_be;
+    other[other.size() / 2] ^= 4;
+    CHECK(crypto::rsa_spki_sha256(other, k->exponent_be) != k->spki_sha256());
+  }
 }

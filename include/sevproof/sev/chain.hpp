@@ -3,6 +3,10 @@
 // share their RSA keys, and so their pins, with the SNP X.509 roots).
 #pragma once
 
+#include <array>
+#include <initializer_list>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +53,54 @@ struct chain_verdict {
 };
 
 // `ca` candidates: (ASK, ARK) pairs to try when the file has none (the built-in ones).
+namespace detail {
+// RSA links are verified once per process: the ASK <- ARK and ARK <- ARK links are mostly the
+// built-in keys, and a CEK is met again (a host's chain checked with every launch). The key is every
+// byte the check reads (signed bytes, signature, the signer's modulus and exponent), so any change is
+// verified afresh. At most 256 links are kept: when full, those never met again are dropped first.
+template <class Check>
+bool remembered(std::initializer_list<bytes_view> parts, Check check) {
+  struct entry {
+    bool valid;
+    std::size_t hits;
+  };
+  static std::mutex m;
+  static std::map<std::string, entry> seen;
+  std::string key;
+  for (const auto part : parts) {
+    key += std::to_string(part.size()) + ':';
+    key.append(part.begin(), part.end());
+  }
+  {
+    std::lock_guard lock(m);
+    if (auto it = seen.find(key); it != seen.end()) {
+      ++it->second.hits;
+      return it->second.valid;
+    }
+  }
+  const bool ok = check();
+  std::lock_guard lock(m);
+  if (seen.size() >= 256) std::erase_if(seen, [](const auto& e) { return e.second.hits == 0; });
+  if (seen.size() >= 256) seen.clear();
+  seen.emplace(std::move(key), entry{ok, 0});
+  return ok;
+}
+inline bool key_signed_by(const signing_key& subject, const signing_key& issuer) {
+  return remembered(
+      {bytes_view(subject.raw).first(subject.signed_size), subject.signature_be, issuer.modulus_be, issuer.exponent_be},
+      [&] { return signed_by(subject, issuer); });
+}
+inline bool cek_signed_by(const platform_cert& cek, const signing_key& ask) {
+  std::array<byte, 16> slots{};
+  for (std::size_t i = 0; i < 2; ++i) {
+    store_le<std::uint32_t>(slots, i * 8, cek.sigs[i].usage);
+    store_le<std::uint32_t>(slots, i * 8 + 4, cek.sigs[i].algo);
+  }
+  return remembered({cek.signed_region(), slots, cek.sigs[0].data, cek.sigs[1].data, ask.modulus_be, ask.exponent_be},
+                    [&] { return signed_by(cek, ask); });
+}
+}  // namespace detail
+
 inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pair<signing_key, signing_key>>& ca) {
   chain_verdict v;
   auto add = [&](const std::string& s, const std::string& by, bool ok) {
@@ -67,7 +119,7 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
   const std::pair<signing_key, signing_key>* chosen = nullptr;
   bool cek_signed = false;
   for (const auto& c : candidates)
-    if (signed_by(f.cek, c.first)) {
+    if (detail::cek_signed_by(f.cek, c.first)) {
       chosen = &c;
       cek_signed = true;
       break;
@@ -78,8 +130,8 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
     return v;
   }
   add("CEK", "ASK", cek_signed);
-  add("ASK", "ARK", signed_by(chosen->first, chosen->second));
-  add("ARK", "ARK (self)", signed_by(chosen->second, chosen->second));
+  add("ASK", "ARK", detail::key_signed_by(chosen->first, chosen->second));
+  add("ARK", "ARK (self)", detail::key_signed_by(chosen->second, chosen->second));
   v.generation = pinned_generation(chosen->second);
   v.links.push_back({"ARK", "pin", v.generation.has_value(),
                      v.generation ? "the pinned AMD ARK of " + *v.generation
