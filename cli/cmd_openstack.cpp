@@ -10,6 +10,7 @@
 #include "io.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/workflows/openstack.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 
 namespace sevproof::cli {
 namespace {
@@ -115,6 +116,38 @@ int emit_vm(const openstack_options& o, const os::check_result& r) {
     std::cerr << me << text.err().message << "\n";
     return usage;
   }
+  // The firmware must be able to measure this launch (`vm measure` would refuse it later): a usage error here.
+  // The vCPU type the file may leave to the node does not decide that: a stand-in stands for it.
+  const auto& l = *r.launch;
+  measure::request rq;
+  rq.mode = l.resolved == os::model::amd_sev_snp ? "snp" : l.resolved == os::model::amd_sev_es ? "seves" : "sev";
+  rq.vcpus = l.vcpus;
+  if (rq.mode != "sev") rq.vcpu_type = "EPYC-v4";
+  rq.kernel = in.kernel.has_value();
+  rq.initrd = in.initrd.has_value();
+  rq.append = in.kernel.has_value() && l.cmdline.has_value();
+  pipeline::launch_files lf;
+  lf.ovmf_name = o.ovmf;
+  auto fw_bytes = read_file(o.ovmf);
+  if (!fw_bytes.data) {
+    std::cerr << me << "--ovmf " << o.ovmf << ": " << fw_bytes.why << "\n";
+    return bad_input;
+  }
+  lf.ovmf = std::move(*fw_bytes.data);
+  auto digest = [](const os::pinned_file& f) {
+    crypto::sha256_digest d{};
+    const auto b = hex::decode(f.sha256).value_or(bytes{});
+    std::copy_n(b.begin(), std::min(b.size(), d.size()), d.begin());
+    return d;
+  };
+  if (in.kernel) lf.kernel = digest(*in.kernel);
+  if (in.initrd) lf.initrd = digest(*in.initrd);
+  if (rq.append) lf.append = l.cmdline;
+  if (auto m = pipeline::measure_launch(rq, lf); m.failure != pipeline::measure_failure::none) {
+    std::cerr << me << "--emit-vm " << o.emit_vm
+              << " not written: the files given cannot make this launch: " << m.why->message << "\n";
+    return m.failure == pipeline::measure_failure::input ? bad_input : usage;
+  }
   std::ofstream out(o.emit_vm, std::ios::binary | std::ios::trunc);
   out << *text;
   out.close();
@@ -163,7 +196,7 @@ runner add_openstack(CLI::App& app) {
       "  openstack flavor show -f json m1.snp > flavor.json; openstack image show -f json ubuntu-snp > image.json\n"
       "  sevproof openstack check --flavor flavor.json --image image.json --require sev-snp\n"
       "  sevproof openstack check --flavor flavor.json --image image.json --node "
-      "machine_type=pc-q35-9.0,cpu_model=EPYC-Milan \\\n"
+      "machine_type=pc-q35-9.0,cpu_mode=custom,cpu_model=EPYC-Milan \\\n"
       "      --emit-vm vm.toml --ovmf OVMF.amdsev.fd --kernel vmlinuz --initrd initrd.img\n"
       "  sevproof vm measure vm.toml\n\n"
       "Exit codes: 0 Nova boots it as resolved (and as --require says), 1 Nova refuses it or it resolves to another "

@@ -94,7 +94,7 @@ runner add_verify(CLI::App& app) {
       "option names); flags given here override it. Check codes: docs/checks.md.\n"
       "With the launch inputs (the sevproof measure flags) a failed MEASUREMENT check (P018) names the input\n"
       "that explains the reported digest, as `sevproof explain` does.\n\n"
-      "Numbers are decimal or 0x-hexadecimal (a leading zero is refused, never read as octal); an empty\n"
+      "Numbers are decimal, 0x-hex, 0b-binary or 0o-octal (a leading zero is refused, never read as octal); an empty\n"
       "value is refused, so an unset shell variable cannot turn a check off.\n\n"
       "Examples:\n"
       "  sevproof verify -r report.bin --vcek vcek.der                       # chain built in\n"

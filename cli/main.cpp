@@ -11,7 +11,7 @@
 namespace {
 
 // One rule for every option of every command: an empty value is refused (an unset shell variable
-// must never turn a check off), and an integer option takes decimal or 0x-hex only (never octal).
+// must never turn a check off), and an integer option takes decimal, 0x, 0b or 0o (never a bare leading zero).
 // Options that may legitimately be empty say so by name here.
 void harden(CLI::App& app) {
   for (CLI::Option* opt : app.get_options()) {

@@ -7,7 +7,7 @@ file(MAKE_DIRECTORY "${OSOUT}")
 # 0: launchable as resolved (and as required).
 cli_test("openstack check: the YAOOK SNP pair is launchable" 0
          "O012 info +image .ubuntu-24.04-snp. [^\n]* has no kernel_id.*launch: amd-sev-snp, <launchSecurity type='sev-snp'> policy 0x00030000, kernel hashes no, 4 vCPUs, vCPU type EPYC-Milan.*LAUNCHABLE as amd-sev-snp"
-         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-yaook.json" --node cpu_model=EPYC-Milan --require sev-snp)
+         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-yaook.json" --node cpu_mode=custom,cpu_model=EPYC-Milan --require sev-snp)
 cli_test("openstack check --json: SNP direct boot with Nova's command line" 0
          "\"schema_version\": 1,[^}]*\"model\": \"amd-sev-snp\",[^}]*\"refused\": false.*\"launch\": {[^}]*\"policy\": \"0x00030000\",[^}]*\"kernel_hashes\": true,[^}]*\"cmdline\": \"root=/dev/sda console=tty0 console=ttyS0 console=hvc0\",[^}]*\"vcpus\": 4"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-kernel.json" --root-device /dev/sda --json)
@@ -67,7 +67,7 @@ set(OS_OVMF "${TD}/ovmf/OVMF.amdsev.fd")
 set(OS_KERNEL "${TD}/measure/kernel-a.bin")
 set(OS_INITRD "${TD}/measure/initrd-a.bin")
 cli_test("openstack check --emit-vm: SNP direct boot" 0 "LAUNCHABLE as amd-sev-snp.*wrote .*snp-direct.toml"
-         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-kernel.json" --node cpu_model=EPYC-Milan
+         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-kernel.json" --node cpu_mode=custom,cpu_model=EPYC-Milan
                          --emit-vm "${OSOUT}/snp-direct.toml" --ovmf "${OS_OVMF}" --kernel "${OS_KERNEL}" --initrd "${OS_INITRD}")
 set_tests_properties("cli: openstack check --emit-vm: SNP direct boot" PROPERTIES FIXTURES_SETUP openstack_vm_file)
 if(EXISTS "${OS_OVMF}" AND EXISTS "${OS_KERNEL}" AND EXISTS "${OS_INITRD}")
@@ -83,6 +83,11 @@ endif()
 cli_test("openstack check --emit-vm: SNP direct boot needs the kernel" 2 "give --kernel .*openstack image save --file vmlinuz 6b1e2d3c"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-kernel.json"
                          --emit-vm "${OSOUT}/no-kernel.toml" --ovmf "${OS_OVMF}")
+# Firmware that cannot measure the launch: nothing written, a usage error (vm measure would refuse the file later).
+cli_test("openstack check --emit-vm: firmware without kernel hashes is a usage error" 2
+         "LAUNCHABLE as amd-sev-snp.*not written: the files given cannot make this launch: .*SNP_KERNEL_HASHES"
+         openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-kernel.json" --node cpu_mode=custom,cpu_model=EPYC-Milan
+                         --emit-vm "${OSOUT}/no-hashes.toml" --ovmf "${TD}/ovmf/OVMF-trixie.fd" --kernel "${OS_KERNEL}" --initrd "${OS_INITRD}")
 # kernel_id "nokernel" tells Nova to boot no kernel and no ramdisk (compute/api.py): firmware only, nothing to give.
 cli_test("openstack check: kernel_id nokernel boots from disk, only the firmware is measured" 0
          "O012 info +image 'ubuntu-24.04-snp-nokernel' [^\n]*has kernel_id \"nokernel\".*O014 warning [^\n]*ignored with kernel_id \"nokernel\".*O015 warning [^\n]*ramdisk_id 7c2f3e4d[^\n]* ignored with kernel_id \"nokernel\".*kernel hashes no"

@@ -299,7 +299,7 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
   const auto cases = json::parse(data("cases.json"));
   SECTION("SNP direct boot with kernel hashes") {
     auto c = case_named(cases, "SNP direct boot: kernel hashes, Nova's default command line");
-    c["node"] = "cpu_model=EPYC-Milan";
+    c["node"] = "cpu_mode=custom,cpu_model=EPYC-Milan";
     const auto r = run_case(c);
     auto text = os::vm_file_text(
         r,
@@ -389,8 +389,8 @@ TEST_CASE("openstack --emit-vm: the VM file reads back with toml++ and carries t
 }
 
 TEST_CASE("openstack: the page's entry point takes texts and gives the --json object", "[openstack][page]") {
-  auto j = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "cpu_model=EPYC-Genoa", "sev-snp",
-                           "/dev/sda");
+  auto j = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"),
+                           "cpu_mode=custom,cpu_model=EPYC-Genoa", "sev-snp", "/dev/sda");
   REQUIRE(j.ok());
   CHECK((*j)["model"] == "amd-sev-snp");
   CHECK((*j)["launch"]["vcpu_type"] == "EPYC-Genoa");

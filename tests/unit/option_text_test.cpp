@@ -10,15 +10,41 @@
 
 using namespace sevproof;
 
-TEST_CASE("numbers: decimal or 0x-hex, a leading zero is refused", "[option][hardening]") {
+TEST_CASE("numbers: decimal, 0x, 0b or 0o as Python's int(x, 0) reads them; a leading zero is refused",
+          "[option][hardening]") {
   CHECK(parse_uint("10") == 10u);
   CHECK(parse_uint("0x10") == 16u);
   CHECK(parse_uint("0X1f") == 31u);
   CHECK(parse_uint("0") == 0u);
-  for (const char* bad : {"010", "00", "021", "030000", "", "-1", "+1", " 1", "1 ", "0x", "0xg", "1e3", "0o7", "0b1",
-                          "18446744073709551616", "0x10000000000000000"})
+  CHECK(parse_uint("0b100001") == 0x21u);  // sev-snp-measure --guest-features 0b100001
+  CHECK(parse_uint("0B1") == 1u);
+  CHECK(parse_uint("0o777") == 511u);
+  CHECK(parse_uint("0b" + std::string(64, '1')) == 18446744073709551615ull);
+  for (const char* bad : {"010",
+                          "00",
+                          "021",
+                          "030000",
+                          "",
+                          "-1",
+                          "+1",
+                          " 1",
+                          "1 ",
+                          "0x",
+                          "0xg",
+                          "1e3",
+                          "0o8",
+                          "0b2",
+                          "0b",
+                          "0o",
+                          "0b1_0",
+                          " 0x21",
+                          "18446744073709551616",
+                          "0x10000000000000000"})
     CHECK_FALSE(parse_uint(bad).has_value());
+  CHECK_FALSE(parse_uint("0b1" + std::string(64, '0')).has_value());  // 65 bits
   CHECK(number_syntax_problem("010").find("leading zero") != std::string::npos);
+  CHECK(number_syntax_problem(" 0x21") == "' 0x21' has spaces in it");
+  CHECK(number_syntax_problem("0b12") == "'0b12' is not a 0b-binary number");
   CHECK(parse_uint("18446744073709551615") == 18446744073709551615ull);
   CHECK_FALSE(parse_uint("256", 255));
 }

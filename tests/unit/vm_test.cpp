@@ -129,6 +129,10 @@ TEST_CASE("vm file: the same content as JSON reads the same, lines included", "[
   CHECK(d->where("expect.vmpl") == "expect.vmpl (line 10)");
   CHECK_THAT(error_of(replace(json, "\"vcpus\": 4", "\"vcpus\": \"4\"")),
              ContainsSubstring("line 6: launch.vcpus: expected an integer, found a string"));
+  CHECK_THAT(error_of(replace(json, "\"vcpus\": 4", "\"vcpus\": null")),
+             ContainsSubstring("line 6: launch.vcpus: expected an integer, found null"));
+  CHECK_THAT(error_of(replace(json, "\"vcpu_type\": \"EPYC-Milan\"", "\"vcpu_type\": {}")),
+             ContainsSubstring("line 7: launch.vcpu_type: expected a string, found a table (a JSON object)"));
   CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4, \"vcpus\": 5,")),
              ContainsSubstring("duplicate key \"vcpus\""));
   CHECK_THAT(error_of(replace(json, "\"vcpus\": 4,", "\"vcpus\": 4")), ContainsSubstring("line 7: invalid JSON"));
@@ -147,7 +151,9 @@ TEST_CASE("vm file: unknown keys, wrong types, missing and bad values name key a
   CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = \"2\"")),
              ContainsSubstring("line 10: launch.vcpus: expected an integer, found a string"));
   CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = 0")),
-             ContainsSubstring("launch.vcpus (line 10): launch.vcpus 0: a guest has 1 to 4096 vCPUs"));
+             ContainsSubstring("line 10: launch.vcpus: 0 is out of range (1 to 4096)"));
+  CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = -1")),
+             ContainsSubstring("line 10: launch.vcpus: -1 is out of range (1 to 4096)"));  // one range in every message
   CHECK_THAT(error_of(replace(ex, "vcpus = 2", "vcpus = 5000")),
              ContainsSubstring("line 10: launch.vcpus: 5000 is out of range"));
   CHECK_THAT(error_of(replace(ex, "vcpus = 2\n", "")), ContainsSubstring("missing launch.vcpus in guest mode 'snp'"));
@@ -264,7 +270,7 @@ _reserved = [0, 0, 0, 0]
   CHECK_THAT(error_of(replace(sg, "tee = 0", "tea = 0")),
              ContainsSubstring("line 15: min_commited_tcb.tea: unknown key"));
   CHECK_THAT(error_of(replace(sg, "vcpu_count = 1", "vcpu_count = 0")),
-             ContainsSubstring("vcpu_count (line 2): vcpu_count 0"));
+             ContainsSubstring("line 2: vcpu_count: 0 is out of range (1 to 4096)"));
   // Converted to the native form and read back: the same launch.
   auto back = vm::parse(vm::to_toml(*d), "vm.toml", "/vm");
   REQUIRE(back.ok());
@@ -392,6 +398,27 @@ TEST_CASE("vm launch-args: QEMU arguments and libvirt domain carry every launch 
   CHECK_THAT(*x, ContainsSubstring("<cmdline>console=ttyS0 root=/dev/vda1</cmdline>"));
   CHECK_THAT(*x, ContainsSubstring("<loader type='rom' stateless='yes'>/vm/ovmf/OVMF.amdsev.fd</loader>"));
   CHECK_THAT(*x, ContainsSubstring("<hostData>AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=</hostData>"));
+
+  // libvirt reads the XML back with libxml2, which turns a literal CR (or CR LF) into LF: the command line
+  // measured would not be the one booted. CR and tab go as character references; what XML 1.0 cannot hold
+  // (other control characters, bytes that are not UTF-8) is refused, naming the key.
+  auto crlf = *d;
+  crlf.append = "console=ttyS0\tquiet\r\n";
+  CHECK_THAT(*vm::libvirt_domain(crlf, "g"), ContainsSubstring("<cmdline>console=ttyS0&#9;quiet&#13;\n</cmdline>"));
+  crlf.append = "console=ttyS0\x1b[0m";
+  CHECK_THAT(
+      vm::libvirt_domain(crlf, "g").err().to_string(),
+      ContainsSubstring("launch.append: has character U+001B at byte 13, which libvirt's domain XML cannot hold"));
+  CHECK(vm::qemu_args(crlf).ok());  // QEMU's -append takes it as it is
+  crlf.append = "console=\xff";
+  CHECK_THAT(vm::libvirt_domain(crlf, "g").err().to_string(),
+             ContainsSubstring("has a byte that is not UTF-8 at byte 8"));
+  CHECK_THAT(vm::libvirt_domain(*d,
+                                "a\x01"
+                                "b")
+                 .err()
+                 .to_string(),
+             ContainsSubstring("the domain name: has character U+0001"));
 
   // File names given relative to a relative VM file become absolute: libvirt's schema takes no relative
   // <loader>/<kernel>, and QEMU would resolve them from wherever it starts.

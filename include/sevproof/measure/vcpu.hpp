@@ -43,11 +43,26 @@ constexpr std::optional<std::uint32_t> vcpu_signature(std::string_view name) {
   return std::nullopt;
 }
 
+// The name as the table spells it, for a name given in any case (Nova reads its cpu_models so), or nullopt.
+constexpr std::optional<std::string_view> canonical_vcpu_type(std::string_view name) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& t : vcpu_types) {
+    const std::string_view n = t.name;
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < n.size() && same; ++i) same = lower(n[i]) == lower(name[i]);
+    if (same) return n;
+  }
+  return std::nullopt;
+}
+
 static_assert(cpu_signature(23, 1, 2) == 0x00800F12);
 static_assert(cpu_signature(23, 49, 0) == 0x00830F10);
 static_assert(cpu_signature(25, 1, 1) == 0x00A00F11);
 static_assert(cpu_signature(25, 17, 0) == 0x00A10F10);
 static_assert(cpu_signature(26, 0, 0) == 0x00B00F00);
 static_assert(vcpu_signature("EPYC-Genoa") == 0x00A10F10u);
+static_assert(canonical_vcpu_type("epyc-milan-v2") == std::string_view("EPYC-Milan-v2"));
+static_assert(!canonical_vcpu_type("EPYC-Milan-v9"));
 
 }  // namespace sevproof::measure

@@ -216,6 +216,16 @@ inline std::vector<std::string> append_variants(const std::optional<std::string>
         collapsed += ' ';
     while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
     v.push_back(collapsed);
+    // One gap between words doubled (an empty shell variable in `-append "a $X b"`) or typed as a tab: each of
+    // the first 16 gaps, one at a time.
+    std::size_t gaps = 0;
+    for (std::size_t i = 0; i < t.size() && gaps < 16; ++i)
+      if ((t[i] == ' ' || t[i] == '\t') && i > 0 && t[i - 1] != ' ' && t[i - 1] != '\t') {
+        ++gaps;
+        v.push_back(t.substr(0, i) + "  " + t.substr(i + 1));
+        v.push_back(t.substr(0, i) + "\t" + t.substr(i + 1));
+        v.push_back(t.substr(0, i) + " " + t.substr(i + 1));
+      }
     v.push_back("");
   }
   for (const char* root : {"/dev/vda", "/dev/vda1"}) {

@@ -104,6 +104,8 @@ inline constexpr finding_info tcg{"O017", severity::warning,
 inline constexpr finding_info vcpu_model_node{"O018", severity::info, "vCPU model: the compute node decides"};
 inline constexpr finding_info vcpu_model_unknown{"O019", severity::warning,
                                                  "cpu_model is not a vCPU type sevproof can measure"};
+inline constexpr finding_info node_cpu_invalid{
+    "O024", severity::error, "cpu_model without cpu_mode=custom: nova-compute does not start (Invalid)"};
 inline constexpr finding_info yaook_machine{"O020", severity::warning, "YAOOK: set hw_machine_type=q35 on the image"};
 inline constexpr finding_info yaook_encryption{"O021", severity::warning,
                                                "YAOOK: set hw_mem_encryption=true on the image"};
@@ -132,6 +134,7 @@ inline constexpr const finding_info* all_codes[] = {&codes::not_encrypted,
                                                     &codes::tcg,
                                                     &codes::vcpu_model_node,
                                                     &codes::vcpu_model_unknown,
+                                                    &codes::node_cpu_invalid,
                                                     &codes::yaook_machine,
                                                     &codes::yaook_encryption,
                                                     &codes::yaook_model,
@@ -267,6 +270,16 @@ inline bool replay_request(check_result& r, const flavor& f, const image& im, co
 inline std::optional<model> replay_model(check_result& r, const flavor& f, const image& im, const sides& s) {
   const auto* fm = get(f.specs, "hw:mem_encryption_model");
   const auto* imm = get(im.props, "hw_mem_encryption_model");
+  // An image property is an enum field (ImageMetaProps): an empty value is invalid before any rule runs. A
+  // flavor's extra spec is a string, and an empty one names no model.
+  if (imm && imm->empty()) {
+    add(r, codes::unknown_model,
+        s.image +
+            " hw_mem_encryption_model is empty: Nova reads image properties as typed fields and refuses "
+            "the image (amd-sev, amd-sev-es or amd-sev-snp); remove the property to name no model");
+    r.refused = true;
+    return std::nullopt;
+  }
   if (fm && imm && *fm != *imm) {
     add(r, codes::model_conflict,
         s.flavor + " hw:mem_encryption_model=" + in_quotes(*fm) + " conflicts with " + s.image +
@@ -274,8 +287,8 @@ inline std::optional<model> replay_model(check_result& r, const flavor& f, const
     r.refused = true;
     return std::nullopt;
   }
-  // Nova takes the image's when both are given (they are equal here); an empty value names no model.
-  const std::string* given = imm && !imm->empty() ? imm : fm && !fm->empty() ? fm : nullptr;
+  // Nova takes the image's when both are given (they are equal here); an empty flavor value names no model.
+  const std::string* given = imm ? imm : fm && !fm->empty() ? fm : nullptr;
   if (!given) {
     add(r, codes::default_model,
         "neither " + s.flavor + " hw:mem_encryption_model nor " + s.image +
@@ -345,23 +358,29 @@ inline std::string nova_cmdline(const image& im, const check_options& o) {
 // The kernel Nova boots directly: the image's kernel_id, unless that is "nokernel", which tells Nova to boot no
 // kernel and no ramdisk (compute/api.py, _handle_kernel_and_ramdisk).
 inline constexpr std::string_view no_kernel_id = "nokernel";
+// An empty kernel_id is none as well: the driver boots a kernel only `if instance.kernel_id`.
 inline const std::string* booted_kernel(const image& im) {
   const auto* k = get(im.props, "kernel_id");
-  return k && *k != no_kernel_id ? k : nullptr;
+  return k && !k->empty() && *k != no_kernel_id ? k : nullptr;
 }
 
 inline void note_boot(check_result& r, const launch_shape& l, const image& im, const sides& s) {
   const auto* kernel = booted_kernel(im);
   const auto* cmd = get(im.props, "os_command_line");
   if (!kernel) {
-    const bool nokernel = get(im.props, "kernel_id") != nullptr;
-    const std::string why = nokernel ? " has kernel_id \"nokernel\", which tells Nova to boot no kernel and no ramdisk"
-                                     : " has no kernel_id";
+    const auto* kid = get(im.props, "kernel_id");
+    const std::string why =
+        !kid           ? " has no kernel_id"
+        : kid->empty() ? " has an empty kernel_id, which Nova's libvirt driver takes as none (its API may also "
+                         "refuse to look up an image with no id)"
+                       : " has kernel_id \"nokernel\", which tells Nova to boot no kernel and no ramdisk";
     add(r, codes::firmware_only,
         s.image + why +
             ": the guest boots from its disk, only the firmware is measured (not the kernel, initrd, command line or "
             "disk)");
-    const std::string without = nokernel ? "with kernel_id \"nokernel\"" : "without kernel_id";
+    const std::string without = !kid           ? "without kernel_id"
+                                : kid->empty() ? "with an empty kernel_id"
+                                               : "with kernel_id \"nokernel\"";
     if (cmd)
       add(r, codes::cmdline_without_kernel, s.image + " os_command_line=" + in_quotes(*cmd) + " is ignored " + without);
     if (const auto* rd = get(im.props, "ramdisk_id"))
@@ -382,28 +401,32 @@ inline void note_node(check_result& r, model m, const node_facts& node) {
     add(r, codes::tcg,
         "the node's virt_type=qemu is TCG emulation: Nova appends no_timer_check to its default "
         "command line, and no real SEV guest runs without kvm");
+  // nova-compute checks its CPU settings when it starts (LibvirtDriver._check_cpu_compatibility): cpu_models
+  // with any cpu_mode but custom (unset included) is Invalid, and the service does not start.
+  if (node.cpu_model && node.cpu_mode != "custom") {
+    add(r, codes::node_cpu_invalid,
+        "the node's cpu_model=" + in_quotes(*node.cpu_model) + " with " +
+            (node.cpu_mode ? "cpu_mode=" + *node.cpu_mode : std::string("no cpu_mode")) +
+            ": nova-compute refuses to start (\"The cpu_models option is not required when cpu_mode!=custom\"); "
+            "give cpu_mode=custom if that is the node's setting");
+    r.refused = true;
+    return;
+  }
   if (m == model::amd_sev) return;  // no VMSA is measured for SEV: the vCPU type does not matter
   if (!node.cpu_model) {
     add(r, codes::vcpu_model_node,
-        "--node gives no cpu_model: the compute node's [libvirt] cpu_mode" +
-            (node.cpu_mode ? "=" + *node.cpu_mode : std::string()) +
-            " (and cpu_models) decide the vCPU type the VMSA carries");
+        node.cpu_mode == "host-passthrough"
+            ? std::string("cpu_mode=host-passthrough: the VMSA carries the host CPU's own family, model and stepping: "
+                          "measure with its signature (--vcpu-sig; explain tries a report's own CPUID)")
+            : "--node gives no cpu_model: the compute node's [libvirt] cpu_mode" +
+                  (node.cpu_mode ? "=" + *node.cpu_mode : std::string()) +
+                  " (and cpu_models) decide the vCPU type the VMSA carries");
     return;
   }
-  if (!measure::vcpu_signature(*node.cpu_model))
+  if (!measure::canonical_vcpu_type(*node.cpu_model))
     add(r, codes::vcpu_model_unknown,
         "the node's cpu_model=" + in_quotes(*node.cpu_model) +
             " is not a vCPU type sevproof knows; the VMSA signature must be given by hand");
-  if (node.cpu_mode == "host-passthrough")
-    add(r, codes::vcpu_model_node,
-        "cpu_mode=host-passthrough: the guest sees the host CPU's exact family, model and stepping; " +
-            in_quotes(*node.cpu_model) + " matches only if they are its");
-  else if (node.cpu_mode && node.cpu_mode != "custom")
-    add(r, codes::vcpu_model_node,
-        "cpu_mode=" + *node.cpu_mode +
-            ": Nova reads cpu_models only with cpu_mode=custom, so the guest's vCPU is "
-            "not " +
-            in_quotes(*node.cpu_model) + " unless that is what " + *node.cpu_mode + " gives; it is used as given");
 }
 
 inline void note_yaook(check_result& r, const image& im, const sides& s) {
@@ -437,7 +460,11 @@ inline launch_shape shape(model m, const flavor& f, const image& im, const check
     if (const auto* rd = get(im.props, "ramdisk_id")) l.ramdisk_id = *rd;
   }
   l.kernel_hashes = m == model::amd_sev_snp && l.kernel_id.has_value();
-  l.vcpu_type = o.node.cpu_model;
+  // Nova reads cpu_models without regard to case and gives libvirt its spelling (_get_cpu_model_mapping).
+  if (o.node.cpu_model && o.node.cpu_mode == "custom") {
+    const auto known = measure::canonical_vcpu_type(*o.node.cpu_model);
+    l.vcpu_type = known ? std::string(*known) : *o.node.cpu_model;
+  }
   l.machine_type = std::move(machine_type);
   return l;
 }
@@ -459,6 +486,7 @@ inline check_result check(const flavor& f, const image& im, const check_options&
         r.launch = detail::shape(*m, f, im, o, machine_type);
         detail::note_boot(r, *r.launch, im, s);
         detail::note_node(r, *m, o.node);
+        if (r.refused) r.launch.reset();  // the node's settings stop it: there is no launch to describe
       }
       r.resolved = m;
     }

@@ -131,12 +131,14 @@ struct reader {
       fail(join(table, key), n->line, "empty value");
     return n ? std::optional<std::string>(n->text) : std::nullopt;
   }
-  std::optional<std::int64_t> integer(const node& t, const std::string& table, const char* key, std::int64_t max) {
+  std::optional<std::int64_t> integer(const node& t, const std::string& table, const char* key, std::int64_t max,
+                                      std::int64_t min = 0) {
     const node* n = get(t, table, key, node::kind::integer);
     if (!n) return std::nullopt;
-    if (n->integer < 0 || n->integer > max)
-      fail(join(table, key), n->line,
-           std::to_string(n->integer) + " is out of range (0 to " + std::to_string(max) + ")");
+    if (n->integer < min || n->integer > max)
+      fail(
+          join(table, key), n->line,
+          std::to_string(n->integer) + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")");
     return n->integer;
   }
   // An integer, or a string holding one ("0x1"): for bit masks people write in hex.
@@ -153,7 +155,7 @@ struct reader {
       fail(join(table, key), n->line,
            std::string("expected an integer (or a string such as \"0x1\"), found ") + kind_name(n->type));
     if (!v || *v > max)
-      fail(join(table, key), n->line, "expected a number from 0 to " + hex::number(max) + " (decimal or 0x-hex)");
+      fail(join(table, key), n->line, "expected a number from 0 to " + hex::number(max) + " (decimal, 0x, 0b or 0o)");
     return v;
   }
   template <std::size_t N>
@@ -281,7 +283,7 @@ inline void read_launch(reader& rd, const node& root) {
   d.kernel = rd.file(l, "launch", "kernel");
   d.initrd = rd.file(l, "launch", "initrd");
   d.append = rd.text(l, "launch", "append");
-  d.vcpus = rd.integer(l, "launch", "vcpus", 4096);
+  d.vcpus = rd.integer(l, "launch", "vcpus", 4096, 1);
   d.vcpu_type = rd.text(l, "launch", "vcpu_type").value_or("");
   if (auto s = rd.number(l, "launch", "vcpu_sig", 0xFFFFFFFFu)) d.vcpu_sig = hex::number(*s);
   d.vcpu_family = rd.integer(l, "launch", "vcpu_family", 0xFF + 0xF);
@@ -395,7 +397,7 @@ inline void read_snpguard(reader& rd, const node& root) {
   d.vcpu_type = "EPYC-v4";
   d.vmm_type = "QEMU";
   rd.need(root, "", "vcpu_count", node::kind::integer);
-  d.vcpus = rd.integer(root, "", "vcpu_count", 4096);
+  d.vcpus = rd.integer(root, "", "vcpu_count", 4096, 1);
   for (const char* k : {"ovmf_file", "kernel_file", "initrd_file", "kernel_cmdline"})
     rd.need(root, "", k, node::kind::string);
   d.ovmf = *rd.file(root, "", "ovmf_file");

@@ -25,7 +25,7 @@ inline constexpr std::size_t max_text_size = 1u << 20;
 struct node_member;
 
 struct node {
-  enum class kind : std::uint8_t { string, integer, floating, boolean, table, array, other };
+  enum class kind : std::uint8_t { string, integer, floating, boolean, table, array, null, other };  // null: JSON's
   kind type = kind::other;
   std::string text;                  // string
   std::int64_t integer = 0;          // integer
@@ -60,9 +60,11 @@ inline const char* kind_name(node::kind k) {
     case node::kind::boolean:
       return "a boolean";
     case node::kind::table:
-      return "a table";
+      return "a table (a JSON object)";
     case node::kind::array:
       return "an array";
+    case node::kind::null:
+      return "null";
     case node::kind::other:
       return "a date or time";
   }
@@ -164,7 +166,7 @@ struct json_builder : nlohmann::json_sax<nlohmann::json> {
     return &parent->members.back().second;
   }
   bool scalar(node n) { return place(std::move(n)) != nullptr; }
-  bool null() override { return scalar(node{}); }
+  bool null() override { return scalar(of_kind(node::kind::null)); }
   bool boolean(bool v) override {
     node n = of_kind(node::kind::boolean);
     n.boolean = v;

@@ -4,12 +4,14 @@
 // libvirt 11 (<launchSecurity type='sev-snp'>) name them.
 #pragma once
 
+#include <cctype>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sevproof/core/base64.hpp"
+#include "sevproof/core/text.hpp"
 #include "sevproof/workflows/vm.hpp"
 
 namespace sevproof::workflows::vm {
@@ -121,10 +123,29 @@ inline result<launch_args> qemu_args(const definition& d, const host_settings& h
 
 namespace detail {
 
-inline std::string xml_escape(const std::string& s) {
+// Text for an XML element or attribute, read back by libvirt (libxml2) exactly as given: a carriage
+// return and a tab are written as character references (a parser turns a literal CR, or CR LF, into
+// LF, and normalises whitespace in attributes), so the guest gets the bytes that were measured.
+// XML 1.0 cannot carry other control characters or invalid UTF-8: those are refused, naming `field`.
+inline result<std::string> xml_text(const std::string& s, std::string_view field, const std::string& source) {
   std::string out;
-  for (const char c : s) {
-    switch (c) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto q = utf8::decode(s, i);
+    if (q.length == 0 ||
+        (q.code_point < 0x20 && q.code_point != '\t' && q.code_point != '\n' && q.code_point != '\r') ||
+        q.code_point == 0xFFFE || q.code_point == 0xFFFF) {
+      std::string what = "a byte that is not UTF-8";
+      if (q.length != 0) {
+        what = hex::number(q.code_point, 4).substr(2);
+        for (auto& c : what) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        what = "character U+" + what;
+      }
+      return error{source, "", std::nullopt,
+                   std::string(field) + ": has " + what + " at byte " + std::to_string(i) +
+                       ", which libvirt's domain XML cannot hold (XML 1.0 has no such character): launch it with "
+                       "--for qemu"};
+    }
+    switch (q.code_point) {
       case '&':
         out += "&amp;";
         break;
@@ -140,9 +161,16 @@ inline std::string xml_escape(const std::string& s) {
       case '"':
         out += "&quot;";
         break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
       default:
-        out += c;
+        out.append(s, i, q.length);
     }
+    i += q.length;
   }
   return out;
 }
@@ -155,27 +183,39 @@ inline result<std::string> libvirt_domain(const definition& d, const std::string
                                           const host_settings& h = {},
                                           const std::optional<id_material>& id = std::nullopt) {
   if (auto e = detail::launchable(d)) return *e;
-  using detail::xml_escape;
   const bool snp = d.mode == "snp";
-  std::string x = "<domain type='kvm'>\n  <name>" + xml_escape(name) + "</name>\n  <memory unit='MiB'>" +
+  std::string text[6];
+  const std::pair<std::string, std::string_view> fields[6] = {
+      {name, "the domain name"},
+      {detail::launch_path(d.ovmf), "launch.ovmf"},
+      {d.kernel ? detail::launch_path(*d.kernel) : "", "launch.kernel"},
+      {d.initrd ? detail::launch_path(*d.initrd) : "", "launch.initrd"},
+      {d.append.value_or(""), "launch.append"},
+      {d.mode != "sev" ? detail::cpu_model(d) : "", "launch.vcpu_type"}};
+  for (std::size_t i = 0; i < 6; ++i) {
+    auto t = detail::xml_text(fields[i].first, fields[i].second, d.source);
+    if (!t) return t.err();
+    text[i] = *t;
+  }
+  std::string x = "<domain type='kvm'>\n  <name>" + text[0] + "</name>\n  <memory unit='MiB'>" +
                   std::to_string(memory_mib) + "</memory>\n  <vcpu>" + std::to_string(d.vcpus.value_or(1)) +
                   "</vcpu>\n  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n"
                   "    <loader type='rom' stateless='yes'>" +
-                  xml_escape(detail::launch_path(d.ovmf)) + "</loader>\n";
+                  text[1] + "</loader>\n";
   if (d.kernel) {
-    x += "    <kernel>" + xml_escape(detail::launch_path(*d.kernel)) + "</kernel>\n";
-    if (d.initrd) x += "    <initrd>" + xml_escape(detail::launch_path(*d.initrd)) + "</initrd>\n";
-    if (d.append) x += "    <cmdline>" + xml_escape(*d.append) + "</cmdline>\n";
+    x += "    <kernel>" + text[2] + "</kernel>\n";
+    if (d.initrd) x += "    <initrd>" + text[3] + "</initrd>\n";
+    if (d.append) x += "    <cmdline>" + text[4] + "</cmdline>\n";
   }
   x += "  </os>\n";
   if (d.mode != "sev") {
-    const auto model = detail::cpu_model(d);
+    const auto& model = fields[5].first;
     if (model.find(',') != std::string::npos)
       return error{
           d.source, "", std::nullopt,
           std::string(d.vcpu_sig.empty() ? "launch.vcpu_family/vcpu_model/vcpu_stepping" : "launch.vcpu_sig") +
               ": libvirt needs a CPU model name, not a bare signature: set launch.vcpu_type (e.g. EPYC-Milan)"};
-    x += "  <cpu mode='custom' match='exact' check='none'>\n    <model fallback='forbid'>" + xml_escape(model) +
+    x += "  <cpu mode='custom' match='exact' check='none'>\n    <model fallback='forbid'>" + text[5] +
          "</model>\n  </cpu>\n";
   }
   x += "  <launchSecurity type='" + std::string(snp ? "sev-snp" : "sev") + "'";
