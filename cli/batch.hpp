@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io.hpp"
+#include "sevproof/core/json_text.hpp"
 #include "sevproof/pipeline/appraise.hpp"
 #include "sevproof/pipeline/evidence_inputs.hpp"
 #include "verify_flags.hpp"
@@ -22,7 +23,9 @@ namespace batch_detail {
 
 inline constexpr std::size_t chunk_lines = 1024;
 inline constexpr std::size_t max_line = 1u << 20;
-inline constexpr std::size_t chunk_bytes = 32u << 20;  // a chunk also ends once its lines hold this much text
+// The whole batch: a device or a pipe given by mistake (/dev/zero) stops here, not never.
+inline constexpr std::uint64_t max_batch_input = 256ull << 20;  // a million lines of paths
+inline constexpr std::size_t chunk_bytes = 32u << 20;           // a chunk also ends once its lines hold this much text
 
 struct line_job {
   std::size_t number = 0;
@@ -53,13 +56,12 @@ inline bool is_line_request_key(const std::string& key) {
 // One input line -> a request (evidence read, reference values merged over the defaults).
 inline void prepare(line_job& job, const std::string& text, const pipeline::request& defaults,
                     const validate::options& expect) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    job.error = std::string("not valid JSON: ") + e.what();
+  auto parsed = json_text::parse(text);
+  if (const auto* p = std::get_if<json_text::problem>(&parsed)) {
+    job.error = p->what;
     return;
   }
+  const auto j = std::get<nlohmann::json>(std::move(parsed));
   if (!j.is_object()) {
     job.error = "expected a JSON object";
     return;
@@ -133,31 +135,34 @@ inline nlohmann::ordered_json result_line(const line_job& job, const pipeline::a
 
 // std::getline with a bound: keeps at most `max` characters of the line and skips the rest (a
 // hostile multi-gigabyte line is never held in memory). False at the end of the input.
-inline bool bounded_line(std::istream& in, std::string& line, std::size_t max, bool& too_long) {
+inline bool bounded_line(std::FILE* in, std::string& line, std::size_t max, bool& too_long, std::uint64_t& read) {
   line.clear();
   too_long = false;
-  std::streambuf* sb = in.rdbuf();
   bool any = false;
-  for (int c; (c = sb->sbumpc()) != std::char_traits<char>::eof();) {
+  for (int c; read < max_batch_input && (c = getc_unlocked(in)) != EOF;) {
     any = true;
+    ++read;
     if (c == '\n') return true;
     if (line.size() < max)
       line.push_back(static_cast<char>(c));
     else
       too_long = true;
   }
-  in.setstate(std::ios::eofbit);
   return any;
 }
 
 // One line from text to result: the JSON read, the files read, the appraisal (all on a worker).
 inline void read_line(line_job& job, const pipeline::request& defaults, const validate::options& expect) {
   const std::string text = std::move(job.text);
-  nlohmann::json peek = nlohmann::json::parse(text, nullptr, false);
-  if (peek.is_object() && peek.contains("report") && peek["report"].is_string())
-    job.report_path = peek["report"].get<std::string>();
-  else if (!peek.is_discarded() && peek.is_object())
-    job.error = "report: missing (each line needs \"report\": PATH)";
+  const auto parsed = json_text::parse(text);
+  if (const auto* peek = std::get_if<nlohmann::json>(&parsed); peek && peek->is_object()) {
+    const auto it = peek->find("report");
+    if (it != peek->end() && it->is_string())
+      job.report_path = it->get<std::string>();
+    else
+      job.error = it == peek->end() ? "report: missing (each line needs \"report\": PATH)"
+                                    : "report: expected a file path (a string)";
+  }
   if (job.error.empty()) prepare(job, text, defaults, expect);
 }
 
@@ -191,15 +196,19 @@ inline int run_batch(const std::string& path, const evidence_flags& flags, const
   using namespace batch_detail;
   pipeline::request defaults;
   if (int rc = flags.fill(defaults, "sevproof verify --batch"); rc != ok) return rc;
-  std::ifstream file;
-  if (path != "-") {
-    file.open(path);
-    if (!file) {
-      std::cerr << "sevproof verify: --batch " << path << ": cannot open\n";
-      return bad_input;
-    }
+  std::string why;  // the one opener: "-", missing files, directories, loops; a pipe without a writer is empty
+  std::FILE* in = io::open_input(path, why);
+  if (!in) {
+    std::cerr << "sevproof verify: --batch " << why << "\n";
+    return bad_input;
   }
-  std::istream& in = path == "-" ? std::cin : file;
+  struct closer {
+    std::FILE* f;
+    ~closer() {
+      if (f != stdin) std::fclose(f);
+    }
+  } close_at_end{in};
+  std::uint64_t read = 0;
   verify::link_cache cache;
   bool all_verified = true;
   std::size_t number = 0, total = 0;
@@ -208,7 +217,8 @@ inline int run_batch(const std::string& path, const evidence_flags& flags, const
     std::vector<line_job> jobs;
     std::size_t held = 0;
     bool too_long = false;
-    while (jobs.size() < chunk_lines && held < chunk_bytes && (more = bounded_line(in, text, max_line, too_long))) {
+    while (jobs.size() < chunk_lines && held < chunk_bytes &&
+           (more = bounded_line(in, text, max_line, too_long, read))) {
       ++number;
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines are skipped
       line_job job;
@@ -224,10 +234,20 @@ inline int run_batch(const std::string& path, const evidence_flags& flags, const
     run_chunk(jobs, cache, defaults, expect);
     for (const auto& job : jobs) {
       all_verified = all_verified && job.out["verified"].get<bool>();
-      std::cout << job.out.dump() << "\n";
+      std::cout << json_out(job.out, -1) << "\n";
     }
     total += jobs.size();
     std::cout.flush();
+  }
+  if (read >= max_batch_input) {
+    std::cerr << "sevproof verify --batch: " << (path == "-" ? std::string("standard input") : path)
+              << ": more than 256 MiB, stopped after line " << number << " (split the batch)\n";
+    return bad_input;
+  }
+  if (total == 0) {
+    std::cerr << "sevproof verify --batch: " << (path == "-" ? std::string("standard input") : path)
+              << ": no report lines (one JSON object per line, each with \"report\": PATH)\n";
+    return bad_input;
   }
   std::cerr << "sevproof verify --batch: " << total << " reports, "
             << (all_verified ? "all verified" : "not all verified") << " (" << cache.hits()

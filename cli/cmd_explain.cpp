@@ -147,7 +147,7 @@ int run(const measure_cli& m, const measure_flag_set& flags, const explain_cli& 
   if (o.json) {
     nlohmann::ordered_json j{{"schema_version", 1}};
     j.update(workflows::explanation_json(*r));
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_out(j) << "\n";
   } else {
     print_text(*r, hex::encode(*reported));
   }

@@ -144,7 +144,7 @@ int run_id_block_create(const create_options& o, const measure_cli& m) {
                              {"id_key_digest", hex::encode(id_digest)},
                              {"qemu_object", qemu}};
     if (ak) j["author_key_digest"] = hex::encode(idblock::key_digest(*idblock::key_structure_of(*ak)));
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_out(j) << "\n";
     return ok;
   }
   // The reference tool's three lines, then the ready QEMU argument and the hex digests.
@@ -232,12 +232,13 @@ int run_check(const check_options& o, const measure_cli& m) {
     for (const auto& w : why_lines) std::cout << "        why: " << w << "\n";
   }
   if (o.json)
-    std::cout << nlohmann::ordered_json{{"schema_version", 1}, {"accepted", all}, {"checks", j}}.dump(2) << "\n";
+    std::cout << json_out(nlohmann::ordered_json{{"schema_version", 1},
+                                                 {"accepted", all},
+                                                 {"not_compared", idblock::not_compared(want)},
+                                                 {"checks", j}})
+              << "\n";
   else
-    std::cout << (all ? "SNP_LAUNCH_FINISH would accept this ID block and ID auth\n"
-                      : "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see FAIL above)\n");
-  if (!want.ld && !o.json)
-    std::cout << "(give --measurement or the measure flags, and --policy, to compare them with the launch)\n";
+    std::cout << idblock::finish_verdict(all, want) << "\n";
   return all ? ok : check_failed;
 }
 

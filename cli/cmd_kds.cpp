@@ -51,7 +51,7 @@ int run_kds(const kds_options& o) {
     j["vcek"] = u->vcek.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(u->vcek);
     j["cert_chain"] = u->cert_chain;
     j["crl"] = u->crl;
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_out(j) << "\n";
   } else if (u->signer == "VLEK") {
     std::cout
         << "# A VLEK signed this report: the VLEK comes from the cloud provider (the extended report's certificate\n"

@@ -175,7 +175,7 @@ int print_measurement(const measure_cli& o) {
                              {"measurement", hex::encode(digest)},
                              {"measurement_base64", base64::encode(digest)},
                              {"inputs", t}};
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_out(j) << "\n";
   } else if (o.verbose && !ovmf_hash) {
     for (const auto& line : t) std::cerr << "  " << line << "\n";
     const char* name = o.mode == "snp"        ? "SEV_SNP"

@@ -169,7 +169,7 @@ int run(const openstack_options& o) {
   if (!im) return code;
   const auto r = os::check(*f, *im, *options);
   if (o.json)
-    std::cout << os::to_json(r).dump(2) << "\n";
+    std::cout << json_out(os::to_json(r)) << "\n";
   else
     print_text(o, r);
   if (!o.emit_vm.empty()) {

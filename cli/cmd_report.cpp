@@ -143,7 +143,7 @@ int run_show(const show_options& o) {
       for (auto it = fields.begin(); it != fields.end(); ++it) out[it.key()] = it.value();
     }
     if (table) out["cert_table"] = cert_table_json(*table);
-    std::cout << out.dump(2) << "\n";
+    std::cout << json_out(out) << "\n";
   } else {
     if (pr) print_text(*pr, std::cout);
     if (table) {

@@ -129,8 +129,9 @@ int run_secret(const secret_options& o) {
   const auto table = sev::build_secret_table(entries);
   auto packet = sev::build_secret_packet(table, tek, tik, bytes_view(*m).first(32), iv);
   if (!packet) return fail(packet.err().to_string(), usage);
-  std::ofstream(o.out + "_header.b64") << base64::encode(packet->header) << "\n";
-  std::ofstream(o.out + "_payload.b64") << base64::encode(packet->payload) << "\n";
+  for (const auto& [suffix, data] : {std::pair{"_header.b64", base64::encode(packet->header) + "\n"},
+                                     std::pair{"_payload.b64", base64::encode(packet->payload) + "\n"}})
+    if (auto why = write_file(o.out + suffix, data); !why.empty()) return fail(why, bad_input);
   std::cout << "wrote " << o.out << "_header.b64 (52 bytes) and " << o.out << "_payload.b64 (" << packet->payload.size()
             << " bytes)\n"
             << "QMP: { \"execute\": \"sev-inject-launch-secret\", \"arguments\": { \"packet-header\": \""
@@ -181,10 +182,11 @@ int run_session(const session_options& o) {
   const auto tek = crypto::random_bytes(16), tik = crypto::random_bytes(16), nonce = crypto::random_bytes(16),
              iv = crypto::random_bytes(16);
   const auto s = sev::make_session(*z, tek, tik, static_cast<std::uint32_t>(*pol), nonce, iv);
-  std::ofstream(o.name + "_godh.b64") << base64::encode(sev::make_godh_cert(godh)) << "\n";
-  std::ofstream(o.name + "_session.b64") << base64::encode(s.encode()) << "\n";
-  std::ofstream(o.name + "_tek.bin", std::ios::binary).write(reinterpret_cast<const char*>(tek.data()), 16);
-  std::ofstream(o.name + "_tik.bin", std::ios::binary).write(reinterpret_cast<const char*>(tik.data()), 16);
+  const auto as_text = [](const bytes& b) { return std::string(b.begin(), b.end()); };
+  for (const auto& [suffix, data] : {std::pair{"_godh.b64", base64::encode(sev::make_godh_cert(godh)) + "\n"},
+                                     std::pair{"_session.b64", base64::encode(s.encode()) + "\n"},
+                                     std::pair{"_tek.bin", as_text(tek)}, std::pair{"_tik.bin", as_text(tik)}})
+    if (auto why = write_file(o.name + suffix, data); !why.empty()) return fail(why, bad_input);
   std::cout << "wrote " << o.name << "_godh.b64, " << o.name
             << "_session.b64 (for QEMU sev-guest dh-cert-file= and session-file=), " << o.name << "_tek.bin and "
             << o.name << "_tik.bin (keep these secret: they validate the launch and wrap secrets)\n";

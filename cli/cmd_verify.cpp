@@ -70,7 +70,7 @@ int run_single(const verify_cli& o, const validate::options& expect) {
   if (o.json) {
     auto j = pipeline::appraisal_json(a, o.report, o.all);
     if (why) workflows::attach_explanation(j, *why);
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_out(j) << "\n";
   } else {
     std::cout << pipeline::appraisal_text(a, o.report, o.all);
     if (why)

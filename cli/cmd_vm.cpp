@@ -389,7 +389,7 @@ int run_launch_args(const launch_cli& o) {
     auto x = vmw::libvirt_domain(*d, name, o.memory, {}, id);
     if (!x) return std::cerr << "sevproof vm launch-args: " << x.err().to_string() << "\n", static_cast<int>(usage);
     if (o.json)
-      std::cout << nlohmann::ordered_json{{"domain_xml", *x}}.dump(2) << "\n";
+      std::cout << json_out(nlohmann::ordered_json{{"domain_xml", *x}}) << "\n";
     else
       std::cout << "<!-- from " << o.vm << " by sevproof vm launch-args; name and memory are placeholders -->\n" << *x;
     return ok;
@@ -397,7 +397,7 @@ int run_launch_args(const launch_cli& o) {
   auto a = vmw::qemu_args(*d, {}, id);
   if (!a) return std::cerr << "sevproof vm launch-args: " << a.err().to_string() << "\n", static_cast<int>(usage);
   if (o.json) {
-    std::cout << nlohmann::ordered_json{{"argv", a->argv}, {"notes", a->notes}}.dump(2) << "\n";
+    std::cout << json_out(nlohmann::ordered_json{{"argv", a->argv}, {"notes", a->notes}}) << "\n";
     return ok;
   }
   for (const auto& n : a->notes) std::cout << "# " << n << "\n";

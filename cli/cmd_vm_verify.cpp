@@ -100,7 +100,7 @@ int run(const vm_verify_cli& o) {
       if (c["status"] == "fail")
         if (auto it = sources.find(c["code"].get<std::string>()); it != sources.end()) c["vm_key"] = it->second;
     if (why) workflows::attach_explanation(j, *why);
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_out(j) << "\n";
     return pipeline::exit_code(a);
   }
   std::cout << pipeline::appraisal_text(a, o.report, o.all);

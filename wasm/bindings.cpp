@@ -637,7 +637,7 @@ std::string id_block_check_js(const val& in) {
   }
   if (const auto p = text_of(in, "policy"); !p.empty()) {
     want.policy = parse_uint(p);
-    if (!want.policy) return input_error("idPolicy", p + ": not a number (decimal or 0x hex)");
+    if (!want.policy) return input_error("idPolicy", number_syntax_problem(p));
   }
   auto r = idblock::check_for_launch_finish(*block, *auth, want);
   if (!r) return input_error("idBlock", r.err().to_string());
@@ -647,7 +647,11 @@ std::string id_block_check_js(const val& in) {
     all = all && c.ok;
     checks.push_back({{"check", c.what}, {"ok", c.ok}, {"detail", c.detail}});
   }
-  return json{{"accepted", all}, {"checks", checks}}.dump();
+  return json{{"accepted", all},
+              {"not_compared", idblock::not_compared(want)},
+              {"checks", checks},
+              {"summary", idblock::finish_verdict(all, want)}}
+      .dump();
 }
 
 // sha256(bytes) -> hex: the input hashes recorded in the exported verdict.

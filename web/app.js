@@ -606,8 +606,7 @@
     }
     out.dataset.state = r.accepted ? 'accepted' : 'refused';
     for (const c of r.checks) out.appendChild(el('li', { 'data-status': c.ok ? 'pass' : 'fail', 'data-check': c.check }, `${c.ok ? 'pass' : 'fail'}  ${c.check}: ${c.detail}`));
-    out.appendChild(el('li', {}, r.accepted ? 'SNP_LAUNCH_FINISH would accept this ID block and ID auth'
-      : 'SNP_LAUNCH_FINISH would refuse this ID block and ID auth (see the failed checks)'));
+    out.appendChild(el('li', {}, r.summary));  // the library's sentence, as the CLI prints it
   }
 
   // ---- expected measurement: computed by the measurement module, compiled in its worker on first use ----

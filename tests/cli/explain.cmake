@@ -105,7 +105,15 @@ cli_test("id-block check passes with the launch inputs of the ID block" 0 "pass 
 cli_test("id-block check refuses --measurement with the measure flags" 2 "not both"
          id-block check --id-block "${LAUNCH}/id-block.base64" --id-auth "${LAUNCH}/id-auth.base64" --measurement ${M12}
                         --mode snp --ovmf "${OV}/OVMF-trixie.fd" --vcpus 2 --vcpu-type EPYC-Milan)
-set_tests_properties("cli: id-block check explains a differing LD from the launch inputs"
+# Nothing to compare with: the signatures hold, but "would accept" is said for the launch the block names only.
+cli_test("id-block check without a launch says what it did not compare" 0
+         "would accept this ID block and ID auth for a launch with the LD and POLICY the block names; LD and POLICY were not compared"
+         id-block check --id-block "${LAUNCH}/id-block.base64" --id-auth "${LAUNCH}/id-auth.base64")
+cli_test("id-block check --json without a launch lists what it did not compare" 0 "\"not_compared\": \\[[^]]*\"LD\",[^]]*\"POLICY\""
+         id-block check --id-block "${LAUNCH}/id-block.base64" --id-auth "${LAUNCH}/id-auth.base64" --json)
+set_tests_properties("cli: id-block check without a launch says what it did not compare"
+                     "cli: id-block check --json without a launch lists what it did not compare"
+                     "cli: id-block check explains a differing LD from the launch inputs"
                      "cli: id-block check passes with the launch inputs of the ID block"
                      "cli: id-block check refuses --measurement with the measure flags"
                      PROPERTIES DEPENDS "cli: id-block prints the reference lines and the QEMU object")

@@ -66,6 +66,14 @@ cli_test("hardening: Genoa ARK for a v2 report said to be Milan: the product giv
          verify ${MILAN_ARGS} --product milan --ark "${TD}/amd/genoa/ark.pem")
 cli_test("hardening: an ARK given as --vcek is named" 3 "is the ARK of Milan"
          verify --report "${MILAN}/report.bin" --vcek "${TD}/amd/milan/ark.pem")
+# Twins: the other way round, a VCEK given as --ark (it was dropped, and VERIFIED came from --vcek alone), and
+# ARK and ASK swapped.
+cli_test("hardening: a VCEK given as --ark is named" 3 "--ark[^\n]*is a VCEK .SEV-VCEK., not an ARK: give it with --vcek"
+         verify ${MILAN_ARGS} --ark "${MILAN}/vcek.der")
+cli_test("hardening: ARK and ASK swapped are named" 3 "is the ASK of Milan .SEV-Milan., not an ARK: the files are swapped"
+         verify ${MILAN_ARGS} --ark "${TD}/amd/milan/ask.pem" --ask "${TD}/amd/milan/ark.pem")
+cli_test("hardening: ARK and ASK each in their place" 0 "VERIFIED"
+         verify ${MILAN_ARGS} --ark "${TD}/amd/milan/ark.pem" --ask "${TD}/amd/milan/ask.pem")
 # 9. Time: impossible dates refused, RFC 3339 offsets accepted.
 cli_test("hardening: --now 2026-02-30 refused" 2 "2026-02-30 does not exist" verify ${MILAN_ARGS} --now 2026-02-30)
 cli_test("hardening: --now with an offset" 0 "verification time 2026-06-30T22:00:00Z"

@@ -101,7 +101,7 @@ cli_test("openstack check --emit-vm: kernel_id nokernel needs no --kernel" 0 "LA
 cli_test("openstack check --emit-vm: no file for a refused pair" 1 "REFUSED.*not written: Nova would refuse"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-not-stateless.json"
                          --emit-vm "${OSOUT}/refused.toml" --ovmf "${OS_OVMF}")
-cli_test("openstack check --emit-vm: a missing firmware file" 3 "--ovmf .*no-such-ovmf.fd: cannot open"
+cli_test("openstack check --emit-vm: a missing firmware file" 3 "--ovmf .*no-such-ovmf.fd: no such file"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-yaook.json"
                          --emit-vm "${OSOUT}/x.toml" --ovmf "${OSOUT}/no-such-ovmf.fd")
 cli_test("openstack check --emit-vm: an unwritable place" 3 "cannot write"

@@ -157,3 +157,41 @@ TEST_CASE("reference values: a leading UTF-8 byte-order mark is read past; one e
   CHECK_THROWS_WITH(validate::read_reference_values("vmpl = 0\n\xEF\xBB\xBF", "c.toml"),  // twin: not at the start
                     Catch::Matchers::ContainsSubstring("c.toml:2: a non-ASCII character"));
 }
+
+TEST_CASE("reference values: a file that names nothing, a key given twice or JSON nested deep is refused",
+          "[option][reference][hardening]") {
+  auto message = [](const std::string& text) {
+    try {
+      (void)validate::read_reference_values(text, "ref");
+    } catch (const validate::option_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  // An empty file (or /dev/null) is not a policy that asks for nothing: the verdict would read VERIFIED.
+  for (const char* empty : {"", "\n\n", "# only a comment\n", "{}", " { } \n"})
+    CHECK_THAT(message(empty), Catch::Matchers::ContainsSubstring("names no reference value"));
+  CHECK(message("vmpl = 0\n") == "accepted");  // twin: one key is a policy
+  // nlohmann keeps the last of two equal keys: the second allow-debug would turn the check off.
+  CHECK_THAT(message(R"({"allow-debug": false, "allow-debug": true})"),
+             Catch::Matchers::ContainsSubstring("\"allow-debug\" is given twice in one object"));
+  CHECK(message(R"({"allow-debug": false})") == "accepted");
+  CHECK_THAT(message("{\"x\": " + std::string(40, '[') + std::string(40, ']') + "}"),
+             Catch::Matchers::ContainsSubstring("nested deeper than 32 levels"));
+  CHECK_THAT(message("{\"x\": " + std::string(100000, '[') + std::string(100000, ']') + "}"),
+             Catch::Matchers::ContainsSubstring("nested deeper than 32 levels"));  // never built, never recursed
+}
+
+TEST_CASE("a fixed-size field: text that reads as hex is hex, even when it would also decode as base64",
+          "[option][hardening]") {
+  // 64 hex digits are 32 bytes; read as base64 they are 48 bytes, a MEASUREMENT nobody typed.
+  const std::string hex64(64, 'a');
+  try {
+    (void)validate::parse_hex_field(hex64, "--measurement", 48);
+    FAIL("64 hex digits accepted as a 48-byte value");
+  } catch (const validate::option_error& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Matchers::ContainsSubstring("32 bytes given, the field is 48 bytes"));
+  }
+  // twin: base64 that is not hex is still read (48 bytes as 64 base64 characters)
+  CHECK(validate::parse_hex_field(std::string(63, 'A') + "+", "--measurement", 48).size() == 48);
+}

@@ -216,7 +216,12 @@ test('id-block check: an ID block signed by its ID key is accepted; a changed by
   const ok = check({ idBlock: block, idAuth: auth, measurement: ld.toString('base64'), policy: '0x30000' });
   assert.equal(ok.accepted, true, JSON.stringify(ok.checks));
   const asText = (b) => new TextEncoder().encode(Buffer.from(b).toString('base64'));
-  assert.equal(check({ idBlock: asText(block), idAuth: asText(auth) }).accepted, true);  // base64 files, as QEMU takes them
+  assert.deepEqual(ok.not_compared, []);
+  assert.equal(ok.summary, 'SNP_LAUNCH_FINISH would accept this ID block and ID auth');
+  const unbound = check({ idBlock: asText(block), idAuth: asText(auth) });  // base64 files, as QEMU takes them
+  assert.equal(unbound.accepted, true);
+  assert.deepEqual(unbound.not_compared, ['LD', 'POLICY']);  // accepted for the launch the block names: said so
+  assert.match(unbound.summary, /LD and POLICY were not compared with a launch/);
   const tampered = check({ idBlock: flipBit(block, 0x31), idAuth: auth });
   assert.equal(tampered.accepted, false);
   assert.equal(tampered.checks.find((c) => c.check === 'ID block signature').ok, false);
@@ -224,6 +229,7 @@ test('id-block check: an ID block signed by its ID key is accepted; a changed by
   assert.deepEqual(other.checks.filter((c) => !c.ok).map((c) => c.check), ['LD', 'POLICY']);
   assert.equal(check({ idBlock: block.subarray(1), idAuth: auth }).error.input, 'idBlock');
   assert.equal(check({ idBlock: block, idAuth: auth, policy: '3x' }).error.input, 'idPolicy');
+  assert.match(check({ idBlock: block, idAuth: auth, policy: '030000' }).error.message, /leading zero/);  // the CLI's words
 });
 
 test('the option table drives the form; reference-values files fill it; a bad file names its line and key', () => {

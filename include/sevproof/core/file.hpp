@@ -3,6 +3,9 @@
 // Every refusal names the file and why.
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -36,20 +39,50 @@ inline bool& stdin_taken() {
   return taken;
 }
 
+// Opens an input to read it once: "-" is standard input; a named pipe with no writer reads as empty
+// rather than blocking in open() for ever (opened non-blocking, then read blocking); a directory, a
+// missing file or a symlink loop is refused naming it. On failure returns nullptr and says why.
+inline std::FILE* open_input(const std::string& path, std::string& why) {
+  if (path.empty()) {
+    why = "empty file name";
+    return nullptr;
+  }
+  if (path == "-") {
+    if (std::exchange(stdin_taken(), true)) {
+      why = "-: standard input is already read for another input; only one input can be -";
+      return nullptr;
+    }
+    return stdin;
+  }
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) {
+    why =
+        path + (ec && ec != std::errc::no_such_file_or_directory ? ": " + ec.message() : std::string(": no such file"));
+    return nullptr;
+  }
+  if (std::filesystem::is_directory(st)) {
+    why = path + ": is a directory, expected a file";
+    return nullptr;
+  }
+  std::FILE* f = nullptr;
+  if (std::filesystem::is_fifo(st)) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+    if (fd >= 0 && ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0) f = ::fdopen(fd, "rb");
+    if (!f && fd >= 0) ::close(fd);
+  } else {
+    f = std::fopen(path.c_str(), "rb");
+  }
+  if (!f) why = path + ": cannot open (" + std::strerror(errno) + ")";
+  return f;
+}
+
 inline read_result read_bounded(const std::string& path, std::uint64_t max = default_max_input) {
   const bool stdin_input = path == "-";
   const std::string name = stdin_input ? std::string("standard input") : path;
-  if (path.empty()) return {std::nullopt, "empty file name"};
-  if (stdin_input && std::exchange(stdin_taken(), true))
-    return {std::nullopt, "-: standard input is already read for another input; only one input can be -"};
-  std::FILE* f = stdin;
-  if (!stdin_input) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return {std::nullopt, path + ": no such file"};
-    if (std::filesystem::is_directory(path, ec)) return {std::nullopt, path + ": is a directory, expected a file"};
-    f = std::fopen(path.c_str(), "rb");
-    if (!f) return {std::nullopt, path + ": cannot open (" + std::strerror(errno) + ")"};
-  }
+  std::string why;
+  std::FILE* f = open_input(path, why);
+  if (!f) return {std::nullopt, why};
   bytes out;
   byte buf[1u << 16];
   bool too_big = false, failed = false;

@@ -130,6 +130,27 @@ struct finish_expectations {
   std::optional<std::uint64_t> policy;     // the guest policy given to SNP_LAUNCH_START
 };
 
+// What was not compared with a launch because it was not given ("LD", "POLICY").
+inline std::vector<std::string> not_compared(const finish_expectations& want) {
+  std::vector<std::string> out;
+  if (!want.ld) out.emplace_back("LD");
+  if (!want.policy) out.emplace_back("POLICY");
+  return out;
+}
+
+// The verdict in one sentence, as the CLI prints it and the page shows it. Accepting signatures alone is
+// said as such: the LD and POLICY the block names were then not compared with any launch.
+inline std::string finish_verdict(bool accepted, const finish_expectations& want) {
+  if (!accepted) return "SNP_LAUNCH_FINISH would REFUSE this ID block and ID auth (see the failed checks)";
+  const auto missing = not_compared(want);
+  if (missing.empty()) return "SNP_LAUNCH_FINISH would accept this ID block and ID auth";
+  const std::string what = missing.size() == 2 ? "LD and POLICY" : missing[0];
+  return "SNP_LAUNCH_FINISH would accept this ID block and ID auth for a launch with the " + what +
+         " the block names; " + what + (missing.size() == 2 ? " were" : " was") + " not compared with a launch (give " +
+         (want.ld ? std::string() : "the launch digest") + (missing.size() == 2 ? " and " : "") +
+         (want.policy ? std::string() : "the policy") + ")";
+}
+
 inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_block, bytes_view id_auth,
                                                                  const finish_expectations& want) {
   if (id_block.size() != 0x60)

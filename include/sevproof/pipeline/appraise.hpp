@@ -84,8 +84,14 @@ inline std::optional<error> add_evidence(verify::evidence_builder& eb, const evi
       return eb.signer(it.file.data, it.file.name);
     case evidence_kind::cert_table:
       return eb.cert_table(it.file.data, it.file.name);
-    case evidence_kind::chain:
+    case evidence_kind::chain: {
+      // --ark and --ask/--asvk name one role: a certificate of another role there is a mix-up, refused.
+      std::string_view role = it.option;
+      while (!role.empty() && role.front() == '-') role.remove_prefix(1);
+      if (role == "ark" || role == "ask" || role == "asvk")
+        return eb.chain_as(it.file.data, it.file.name, role == "ark" ? verify::ca_slot::ark : verify::ca_slot::ask);
       return eb.chain(it.file.data, it.file.name);
+    }
     case evidence_kind::crl:
       return eb.crl(it.file.data, it.file.name);
   }

@@ -87,13 +87,15 @@ inline bytes parse_hex_field(const std::string& s, const std::string& flag, std:
   detail::refuse_empty(s, flag);
   auto h = hex::decode(s);
   if (h && h->size() == size) return *h;
+  const std::string want = std::to_string(size) + " bytes (" + std::to_string(2 * size) + " hex digits)";
+  // Text that reads as hex is hex: 64 hex digits are 32 bytes given for a 48-byte field, never base64 that
+  // happens to decode to 48 bytes (the value checked would be one nobody typed).
+  if (h) throw option_error(flag + ": " + std::to_string(h->size()) + " bytes given, the field is " + want);
   std::string compact;
   for (char c : s)
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
   if (auto b = base64::decode(compact); b && b->size() == size) return *b;
-  const std::string want = std::to_string(size) + " bytes (" + std::to_string(2 * size) + " hex digits)";
-  if (!h) throw option_error(flag + ": neither hex nor base64 of " + want);
-  throw option_error(flag + ": " + std::to_string(h->size()) + " bytes given, the field is " + want);
+  throw option_error(flag + ": neither hex nor base64 of " + want);
 }
 
 // "bl=3,tee=0,snp=8,ucode=115[,fmc=0]" (also bootloader=, microcode=); each component once.

@@ -22,6 +22,7 @@
 #ifndef TOML_HEADER_ONLY
 #define TOML_HEADER_ONLY 1
 #endif
+#include "sevproof/core/json_text.hpp"
 #include "sevproof/core/text.hpp"
 #include "sevproof/core/toml.hpp"
 
@@ -131,17 +132,20 @@ inline void apply_json(const nlohmann::json& j, std::string_view text, const std
   }
 }
 
+// A file that names no reference value is refused: an empty file (or /dev/null, or an unset variable's
+// path) must not verify as if it were a policy that asks for nothing.
+inline constexpr std::string_view no_values =
+    "names no reference value (an empty file cannot stand for a policy: give at least one key, e.g. measurement)";
+
 // A reference-values file, TOML or JSON (told apart by its first non-blank character).
 inline options read_reference_values(std::string_view text, const std::string& source, options o = {}) {
   text = utf8::without_bom(text);
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '{') {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-      throw option_error(source + ": not valid JSON (" + utf8::printable(e.what()) + ")");
-    }
+    auto parsed = json_text::parse(text);
+    if (const auto* p = std::get_if<json_text::problem>(&parsed)) throw option_error(source + ": " + p->what);
+    const auto& j = std::get<nlohmann::json>(parsed);
+    if (j.is_object() && j.empty()) throw option_error(source + ": " + std::string(no_values));
     apply_json(j, text, source, o);
     return o;
   }
@@ -152,6 +156,7 @@ inline options read_reference_values(std::string_view text, const std::string& s
     throw option_error(source + ":" + std::to_string(p->line) + ": not valid TOML (" + p->what + ")");
   try {
     const toml::table t = toml::parse(text, source);
+    if (t.empty()) throw option_error(source + ": " + std::string(no_values));
     apply_table(t, source, o);
   } catch (const toml::parse_error& e) {
     throw option_error(source + ":" + std::to_string(e.source().begin.line) + ": not valid TOML (" +

@@ -16,6 +16,9 @@
 
 namespace sevproof::verify {
 
+// The role a chain option names (--ark; --ask or --asvk).
+enum class ca_slot : std::uint8_t { ark, ask };
+
 class evidence_builder {
  public:
   // `cache` (optional): a VCEK/VLEK file seen before is taken from it instead of parsed again.
@@ -47,6 +50,25 @@ class evidence_builder {
       ev_.offered.push_back(c);
     }
     return std::nullopt;
+  }
+
+  // --ark or --ask/--asvk: chain certificates of that role. A VCEK/VLEK, or the other CA, given there is
+  // refused naming what it is (the files were swapped: it would otherwise be used, or dropped, unseen).
+  std::optional<error> chain_as(bytes_view data, std::string_view source, ca_slot slot) {
+    auto cs = crypto::certificate::load_all(data);
+    if (!cs) return named(cs.err(), source);
+    for (const auto& c : *cs) {
+      const std::string cn = c.subject_cn();
+      const bool ark = cn.rfind("ARK-", 0) == 0, leaf = cn == "SEV-VCEK" || cn == "SEV-VLEK";
+      const bool ask = !ark && !leaf && cn.rfind("SEV-", 0) == 0;
+      const char* want = slot == ca_slot::ark ? "an ARK" : "an ASK or ASVK";
+      if (leaf || (slot == ca_slot::ark && ask) || (slot == ca_slot::ask && ark))
+        return error{
+            std::string(source), "", std::nullopt,
+            "is " + (leaf ? "a " + cn.substr(4) + " (" + cn + ")" : ca_name(c)) + ", not " + want +
+                (leaf ? ": give it with --" + to_lower(cn.substr(4)) : std::string(": the files are swapped"))};
+    }
+    return chain(data, source);
   }
 
   // A file that may hold the signer or chain certificates (snpguest writes vcek.pem beside ark.pem).
@@ -114,6 +136,10 @@ class evidence_builder {
   evidence take() { return std::move(ev_); }
 
  private:
+  static std::string to_lower(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    return s;
+  }
   // "the ARK of Milan (ARK-Milan)" for an AMD CA certificate, "" for a leaf.
   static std::string ca_name(const crypto::certificate& c) {
     const std::string cn = c.subject_cn();

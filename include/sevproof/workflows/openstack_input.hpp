@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sevproof/core/error.hpp"
+#include "sevproof/core/json_text.hpp"
 #include "sevproof/core/text.hpp"
 
 namespace sevproof::workflows::openstack {
@@ -134,30 +135,12 @@ namespace detail {
 inline result<nlohmann::json> parse_json(std::string_view text, const std::string& doc) {
   if (text.size() > max_document_size)
     return input_error(doc, "", "larger than 1 MiB: not the output of `openstack " + doc + " show -f json`");
-  std::vector<std::set<std::string>> seen;
-  std::string duplicate;
-  std::size_t deepest = 0;
-  auto cb = [&](int depth, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
-    deepest = std::max(deepest, static_cast<std::size_t>(depth));
-    if (deepest > max_json_depth) return false;
-    if (ev == nlohmann::json::parse_event_t::object_start)
-      seen.emplace_back();
-    else if (ev == nlohmann::json::parse_event_t::object_end && !seen.empty())
-      seen.pop_back();
-    else if (ev == nlohmann::json::parse_event_t::key && !seen.empty() && duplicate.empty() &&
-             !seen.back().insert(parsed.get<std::string>()).second)
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.begin(), text.end(), cb);
-  } catch (const nlohmann::json::exception& e) {
-    return input_error(doc, "", "not JSON: " + utf8::printable(e.what()));
+  auto parsed = json_text::parse(text, max_json_depth);
+  if (const auto* p = std::get_if<json_text::problem>(&parsed)) {
+    if (!p->key.empty()) return input_error(doc, p->key, "given twice in one JSON object");
+    return input_error(doc, "", p->what.rfind("nested", 0) == 0 ? "JSON " + p->what : "not JSON: " + p->what);
   }
-  if (deepest > max_json_depth) return input_error(doc, "", "JSON nested deeper than 32 levels");
-  if (!duplicate.empty()) return input_error(doc, duplicate, "given twice in one JSON object");
-  return j;
+  return std::get<nlohmann::json>(std::move(parsed));
 }
 
 // Which `openstack ... show` printed this object, by the keys only that command prints.
