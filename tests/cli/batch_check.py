@@ -69,15 +69,27 @@ print(f"{total} batch lines agree with single runs ({len(cases)} distinct cases)
 
 # Lines the batch cannot use are answered in place and the rest go on: a line of 3 MiB (kept to
 # 1 MiB in memory, the rest skipped), a line without "report", a line that is not JSON.
+# Also a line nested 30,000 deep (it overflowed the stack), one with a key twice (the last one won), one
+# whose "report" is not a string, and one with a byte that is not UTF-8 (it aborted the whole batch).
+deep = '{"report": "x", "z": ' + "[" * 30000 + "]" * 30000 + "}"
+twice = json.dumps(cases[0])[:-1] + ', "vmpl": 0, "vmpl": 1}'
 hostile = [json.dumps(cases[0]), "x" * (3 << 20), json.dumps({"vcek": cases[0]["vcek"]}), "{not json",
-           json.dumps(cases[0])]
-p = subprocess.run([sevproof, "verify", "--batch", "-"], input="\n".join(hostile), capture_output=True, text=True)
-docs = [json.loads(line) for line in p.stdout.splitlines()]
-if [d["line"] for d in docs] != [1, 2, 3, 4, 5] or p.returncode != 1:
+           json.dumps(cases[0]), deep, twice, '{"report": 5}', '{"report": "\udcff"}']
+p = subprocess.run([sevproof, "verify", "--batch", "-"], input="\n".join(hostile).encode("utf-8", "surrogateescape"),
+                   capture_output=True)
+docs = [json.loads(line) for line in p.stdout.decode().splitlines()]
+if [d["line"] for d in docs] != list(range(1, len(hostile) + 1)) or p.returncode != 1:
     raise SystemExit(f"hostile lines: exit {p.returncode}, lines {[d.get('line') for d in docs]}")
-for n, want in [(2, "longer than 1 MiB"), (3, "report: missing"), (4, "not valid JSON")]:
+for n, want in [(2, "longer than 1 MiB"), (3, "report: missing"), (4, "not valid JSON"), (6, "nested deeper than 32"),
+                (7, "given twice"), (8, "report: expected a file path"), (9, "not valid JSON")]:
     if want not in json.dumps(docs[n - 1]):
         raise SystemExit(f"hostile line {n}: {docs[n - 1]} does not say {want!r}")
 if docs[0]["verified"] != expected[0][1] or docs[4]["verified"] != expected[0][1]:
     raise SystemExit("the good lines around the hostile ones changed their verdict")
-print("hostile lines answered in place: over-long, without report, not JSON")
+print("hostile lines answered in place: over-long, without report, not JSON, deep, a key twice, not UTF-8")
+
+# A batch with no line at all is no verdict: exit 3, never "0 reports, all verified".
+p = subprocess.run([sevproof, "verify", "--batch", "-"], input=b"\n\n", capture_output=True)
+if p.returncode != 3 or b"no report lines" not in p.stderr:
+    raise SystemExit(f"an empty batch: exit {p.returncode}, {p.stderr!r}")
+print("an empty batch is refused")
