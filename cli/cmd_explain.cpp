@@ -37,8 +37,13 @@ std::optional<bytes> parse_digest(const std::string& s, std::string& why) {
 bool read_candidates(const std::string& dir, workflows::explain_options& opt, std::string& why) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    if (e.is_regular_file()) files.push_back(e.path());
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::error_code kind;  // a symlink loop or a dangling link is unusable, counted, never an exception
+    if (e.is_regular_file(kind))
+      files.push_back(e.path());
+    else if (kind)
+      ++opt.ovmf_unusable;
+  }
   if (ec) {
     why = "--ovmf-candidates " + dir + ": " + ec.message();
     return false;

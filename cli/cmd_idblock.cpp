@@ -132,10 +132,15 @@ int run_id_block_create(const create_options& o, const measure_cli& m) {
   const std::string qemu = "-object sev-snp-guest,id=sev0,policy=" + hex::number(v.policy) + ",id-block=" + b_block +
                            ",id-auth=" + b_auth + (ak ? ",author-key-enabled=on" : "");
   if (!o.out_dir.empty()) {
-    std::filesystem::create_directories(o.out_dir);
-    std::ofstream(o.out_dir + "/id-block.base64") << b_block << "\n";
-    std::ofstream(o.out_dir + "/id-auth.base64") << b_auth << "\n";
-    std::ofstream(o.out_dir + "/qemu-object.txt") << qemu << "\n";
+    std::error_code ec;
+    std::filesystem::create_directories(o.out_dir, ec);
+    if (ec)
+      return std::cerr << "sevproof id-block: --out-dir " << o.out_dir << ": " << ec.message() << "\n",
+             static_cast<int>(bad_input);
+    for (const auto& [name, text] : {std::pair{"/id-block.base64", b_block}, std::pair{"/id-auth.base64", b_auth},
+                                     std::pair{"/qemu-object.txt", qemu}})
+      if (auto failed = write_file(o.out_dir + name, text + "\n"); !failed.empty())
+        return std::cerr << "sevproof id-block: " << failed << "\n", static_cast<int>(bad_input);
   }
   if (o.json) {
     nlohmann::ordered_json j{{"schema_version", 1},
@@ -318,7 +323,12 @@ runner add_key_digest(CLI::App& app) {
     if (!f.data) return std::cerr << "sevproof key-digest: " << f.why << "\n", static_cast<int>(bad_input);
     std::optional<idblock::key_structure> ks;
     std::string why;
-    if (auto priv = crypto::private_key::load(*f.data)) {
+    if (f.data->empty())
+      return std::cerr << "sevproof key-digest: " << *path << ": empty file\n", static_cast<int>(bad_input);
+    auto priv = crypto::private_key::load(*f.data);
+    const std::string text(f.data->begin(), f.data->end());
+    const bool private_pem = text.find("PRIVATE KEY-----") != std::string::npos;
+    if (priv) {
       auto s = idblock::key_structure_of(*priv);
       if (s)
         ks = *s;
@@ -330,6 +340,8 @@ runner add_key_digest(CLI::App& app) {
         ks = *s;
       else
         why = s.err().to_string();
+    } else if (private_pem) {  // a private key refused: its reason, in the words id-block uses for the same file
+      why = priv.err().to_string();
     } else {
       why = "neither a private nor a public key: " + pub.err().to_string();
     }

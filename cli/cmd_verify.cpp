@@ -53,19 +53,25 @@ int run_single(const verify_cli& o, const validate::options& expect) {
   if (int rc = read_launch_inputs(o, expect, belief); rc != ok) return rc;
   pipeline::request rq;
   if (int rc = o.evidence.fill(rq, "sevproof verify"); rc != ok) return rc;
+  // An input that cannot be read is a verdict too for a script reading --json: outcome "input_error", the
+  // input and the message (schemas/verdict.schema.json), as batch lines give it; the words go to stderr as well.
+  auto input_error = [&](pipeline::appraisal a) {
+    if (o.json) std::cout << json_out(pipeline::appraisal_json(a, o.report)) << "\n";
+    std::cerr << "sevproof verify: " << (a.input_option == o.report ? "--report " + o.report : a.input_option) << ": "
+              << a.input_error->to_string() << "\n";
+    return static_cast<int>(bad_input);
+  };
   auto rf = read_file(o.report);
   if (!rf.data) {
-    std::cerr << "sevproof verify: --report: " << rf.why << "\n";
-    return bad_input;
+    pipeline::appraisal a;
+    a.input_option = "--report";
+    a.input_error = error{rf.why, "", std::nullopt, ""};
+    return input_error(std::move(a));
   }
   rq.report = {o.report, std::move(*rf.data)};
   rq.expect = expect;
   const auto a = pipeline::appraise(rq);
-  if (a.input_error) {
-    std::cerr << "sevproof verify: " << (a.input_option == o.report ? "--report " + o.report : a.input_option) << ": "
-              << a.input_error->to_string() << "\n";
-    return bad_input;
-  }
+  if (a.input_error) return input_error(a);
   const auto why = belief ? workflows::explain_measurement(a, belief->view()) : std::nullopt;
   if (o.json) {
     auto j = pipeline::appraisal_json(a, o.report, o.all);

@@ -74,6 +74,13 @@ cli_test("hardening: ARK and ASK swapped are named" 3 "is the ASK of Milan .SEV-
          verify ${MILAN_ARGS} --ark "${TD}/amd/milan/ask.pem" --ask "${TD}/amd/milan/ark.pem")
 cli_test("hardening: ARK and ASK each in their place" 0 "VERIFIED"
          verify ${MILAN_ARGS} --ark "${TD}/amd/milan/ark.pem" --ask "${TD}/amd/milan/ask.pem")
+# --json on an input error: the verdict object with outcome input_error (schema), not an empty stdout.
+cli_test_stdout("hardening: verify --json on an unreadable report prints outcome input_error" 3
+         "\"outcome\": \"input_error\",[^}]*\"error\": {[^}]*\"input\": \"--report\",[^}]*no such file"
+         verify --report "${TD}/no-such-report.bin" --vcek "${MILAN}/vcek.der" --json)
+cli_test_stdout("hardening: verify --json on a VCEK given as --ark prints outcome input_error" 3
+         "\"outcome\": \"input_error\",[^}]*\"error\": {[^}]*not an ARK"
+         verify ${MILAN_ARGS} --ark "${MILAN}/vcek.der" --json)
 # 9. Time: impossible dates refused, RFC 3339 offsets accepted.
 cli_test("hardening: --now 2026-02-30 refused" 2 "2026-02-30 does not exist" verify ${MILAN_ARGS} --now 2026-02-30)
 cli_test("hardening: --now with an offset" 0 "verification time 2026-06-30T22:00:00Z"

@@ -109,6 +109,13 @@ inline result<launch_inputs> to_inputs(const request& r) {
   // a vCPU type is checked in every mode: a name that is wrong is wrong even where the mode does not use it
   if (!r.vcpu_type.empty() && !vcpu_signature(r.vcpu_type))
     return usage("unknown --vcpu-type '" + r.vcpu_type + "'; valid: " + vcpu_type_names());
+  // Three ways to name one VMSA field: two given would let one silently win over the other.
+  if ((!r.vcpu_type.empty() ? 1 : 0) + (!r.vcpu_sig.empty() ? 1 : 0) +
+          (r.vcpu_family || r.vcpu_model || r.vcpu_stepping ? 1 : 0) >
+      1)
+    return usage(
+        "give one of --vcpu-type, --vcpu-sig or --vcpu-family/--vcpu-model/--vcpu-stepping: they set the same "
+        "VMSA field (the CPUID signature)");
   if (needs_vcpus) {
     if (!r.vcpus) return usage("missing --vcpus N in guest mode '" + r.mode + "'");
     if (*r.vcpus <= 0 || *r.vcpus > 4096)
