@@ -156,3 +156,27 @@ TEST_CASE("certificates pasted as text: JSON-escaped PEM, bare base64 and hex DE
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.err().to_string().find("not valid base64") != std::string::npos);
 }
+
+#include "sevproof/crypto/crl.hpp"
+
+TEST_CASE("bytes after a certificate's or CRL's DER are refused; zero padding (GHCB table entries) is not",
+          "[crypto][real][hardening]") {
+  REQUIRE_TESTDATA();
+  for (const char* path : {"reports/automata-milan-v2/vcek.der", "crl/milan-vcek-crl.der"}) {
+    INFO(path);
+    const bool is_crl = std::string(path).find("crl") != std::string::npos;
+    auto load = [&](const bytes& b) { return is_crl ? crypto::crl::load(b).ok() : crypto::certificate::load(b).ok(); };
+    const bytes der = testdata::read(path);
+    REQUIRE(load(der));
+    bytes junk = der;
+    for (char c : std::string("junk\n")) junk.push_back(static_cast<byte>(c));
+    CHECK_FALSE(load(junk));  // `cat vcek.der; echo junk` is not the VCEK it was
+    bytes padded = der;
+    padded.resize(der.size() + 300, 0);
+    CHECK(load(padded));  // twin: a table entry padded with zeros
+  }
+  const bytes der = testdata::read("reports/automata-milan-v2/vcek.der");
+  bytes junk = der;
+  junk.push_back(0x01);
+  CHECK(crypto::certificate::load(junk).err().to_string().find("followed by 1 more bytes") != std::string::npos);
+}

@@ -16,6 +16,7 @@
 
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/bytes.hpp"
+#include "sevproof/core/der.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/core/text.hpp"
@@ -115,6 +116,11 @@ class certificate {
     if (der[0] != 0x30)
       return error{"certificate", "DER", 0,
                    "starts with byte 0x" + hex::encode(der.first(1)) + "; expected 0x30 (SEQUENCE)"};
+    // Bytes after the certificate's end are refused (the file is not the certificate it claims to be), except
+    // zeros: GHCB certificate tables pad their entries with them.
+    if (const auto t = der::read_next(der); t && !t->rest.empty() && !all_zero(t->rest))
+      return error{"certificate", "DER", der.size() - t->rest.size(),
+                   "is followed by " + std::to_string(t->rest.size()) + " more bytes that are not part of it"};
     try {
       auto c = std::make_shared<const Botan::X509_Certificate>(std::vector<byte>(der.begin(), der.end()));
       return certificate(std::move(c));
