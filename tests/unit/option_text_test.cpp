@@ -195,3 +195,22 @@ TEST_CASE("a fixed-size field: text that reads as hex is hex, even when it would
   // twin: base64 that is not hex is still read (48 bytes as 64 base64 characters)
   CHECK(validate::parse_hex_field(std::string(63, 'A') + "+", "--measurement", 48).size() == 48);
 }
+
+TEST_CASE("reference values: one key per option, whatever its spelling or alias", "[option][reference][hardening]") {
+  auto message = [](const std::string& text) {
+    try {
+      (void)validate::read_reference_values(text, "ref");
+    } catch (const validate::option_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  // Which of two spellings won depended on how the keys sort: allow_debug = true came after allow-debug = false.
+  CHECK_THAT(message(R"({"allow-debug": false, "allow_debug": true})"),
+             Catch::Matchers::ContainsSubstring("names the same option as \"allow-debug\""));
+  CHECK_THAT(message("allow-debug = false\nallow_debug = true\n"),
+             Catch::Matchers::ContainsSubstring("names the same option as"));
+  CHECK_THAT(message(R"({"min-reported-tcb": "snp=9", "min-tcb": "snp=8"})"),
+             Catch::Matchers::ContainsSubstring("names the same option as"));
+  CHECK(message(R"({"allow_debug": false, "min-reported-tcb": "snp=9"})") == "accepted");  // twin: each once
+}

@@ -1,5 +1,6 @@
 // Every verification check (V001-V017) driven to fail once on purpose, with an authority of our own.
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
 
 #include "sevproof/validate/validate_report.hpp"
 #include "support/test_authority.hpp"
@@ -361,6 +362,52 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
     validate::validate_report(permissive, o, snp::tcb_layout::milan_genoa, v2);
     CHECK(v2.policy_ok());
   }
+}
+
+TEST_CASE(
+    "P025, P031, P032: what go-sev-guest also holds (committed never ahead, author key only with its bit, "
+    "a zero mitigation mask)",
+    "[validate][test-ca][hardening]") {
+  const auto& ca = test_ca::get();
+  auto run = [](const snp::parsed_report& pr, const std::function<void(validate::options&)>& set) {
+    verdict v;
+    validate::options o;
+    set(o);
+    validate::validate_report(pr, o, snp::tcb_layout::milan_genoa, v);
+    return v;
+  };
+  // COMMITTED_TCB (0x1E0) ahead of CURRENT_TCB (0x1F0): no firmware commits what it does not run.
+  const auto ahead = test_ca::parse(ca.report(false, [](bytes& b) {
+    store_le<std::uint64_t>(b, 0x1F0, 0x7308000000000003ull);
+    store_le<std::uint64_t>(b, 0x1E0, 0x7309000000000003ull);
+  }));
+  const auto behind = test_ca::parse(ca.report(false, [](bytes& b) {
+    store_le<std::uint64_t>(b, 0x1F0, 0x7308000000000003ull);
+    store_le<std::uint64_t>(b, 0x1E0, 0x7307000000000003ull);
+  }));
+  const auto allow = [](validate::options& o) { o.allow_provisional_firmware = true; };
+  const auto p025 = run(ahead, allow).find(checks::provisional_firmware.code);
+  CHECK(p025->result == status::fail);
+  CHECK_THAT(p025->sentence, Catch::Matchers::ContainsSubstring("snp 9 > 8"));
+  CHECK(run(behind, allow).find(checks::provisional_firmware.code)->result == status::pass);  // twin: newer runs
+  // A trusted author key needs KEY_INFO.AUTHOR_KEY_EN: a zero pin against a report without one is not met.
+  const auto no_author = test_ca::parse(ca.report(false, [](bytes&) {}));
+  const auto zero_pin = [](validate::options& o) { o.trusted_author_keys = {bytes(48, 0)}; };
+  CHECK(run(no_author, zero_pin).find(checks::trusted_author_key.code)->result == status::fail);
+  const auto with_author = test_ca::parse(ca.report(false, [](bytes& b) {
+    b[0x48] |= 1;  // KEY_INFO.AUTHOR_KEY_EN
+    std::fill_n(b.begin() + 0x110, 48, byte{0xAB});
+  }));
+  CHECK(run(with_author, [](validate::options& o) { o.trusted_author_keys = {bytes(48, 0xAB)}; })
+            .find(checks::trusted_author_key.code)
+            ->result == status::pass);
+  // A mitigation mask of 0 requires nothing, of a report without the field too; 1 is not met by it (twin).
+  CHECK(run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 0; })
+            .find(checks::min_launch_mit.code)
+            ->result == status::pass);
+  CHECK(run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 1; })
+            .find(checks::min_launch_mit.code)
+            ->result == status::fail);
 }
 
 #include <fstream>

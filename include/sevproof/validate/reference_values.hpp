@@ -16,6 +16,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -90,12 +92,30 @@ inline const option_spec& spec_for(std::string_view key, const std::string& at) 
 }  // namespace detail
 
 // Applies every key of a TOML table (a whole reference-values file, or a VM file's [expect]).
+namespace detail {
+// One key per option in a file: "allow-debug" and "allow_debug", or "min-tcb" and its alias
+// "min-reported-tcb", are one option; given twice, which one won would depend on how keys sort.
+class once_per_option {
+ public:
+  void check(const option_spec& spec, std::string_view key, const std::string& at) {
+    for (const auto& [seen, first] : seen_)
+      if (seen == &spec) throw option_error(at + ": names the same option as \"" + first + "\" (give it once)");
+    seen_.emplace_back(&spec, std::string(key));
+  }
+
+ private:
+  std::vector<std::pair<const option_spec*, std::string>> seen_;
+};
+}  // namespace detail
+
 inline void apply_table(const toml::table& t, const std::string& source, options& o) {
+  detail::once_per_option once;
   for (const auto& [key, node] : t) {
     const std::optional<std::size_t> line =
         node.source().begin.line ? std::optional<std::size_t>(node.source().begin.line) : std::nullopt;
     const std::string at = detail::where(source, line, key.str());
     const auto& spec = detail::spec_for(key.str(), at);
+    once.check(spec, key.str(), at);
     if (const auto* arr = node.as_array()) {
       if (spec.kind != value_kind::hex_list) throw option_error(at + ": a list is only accepted for repeatable keys");
       if (arr->empty()) throw option_error(at + ": empty list (leave the key out to skip the check)");
@@ -119,9 +139,11 @@ inline void apply_table(const toml::table& t, const std::string& source, options
 // Applies every key of a JSON object; `text` (the document) is used to point at lines.
 inline void apply_json(const nlohmann::json& j, std::string_view text, const std::string& source, options& o) {
   if (!j.is_object()) throw option_error(source + ": expected a JSON object of reference values");
+  detail::once_per_option once;
   for (const auto& [key, node] : j.items()) {
     const std::string at = detail::where(source, detail::json_line(text, key), key);
     const auto& spec = detail::spec_for(key, at);
+    once.check(spec, key, at);
     if (node.is_array()) {
       if (spec.kind != value_kind::hex_list) throw option_error(at + ": a list is only accepted for repeatable keys");
       if (node.empty()) throw option_error(at + ": empty list (leave the key out to skip the check)");

@@ -2,6 +2,7 @@
 // may run either alone; mixing the two is how peers ended up with checks that never ran).
 #pragma once
 
+#include <array>
 #include <string>
 #include <tuple>
 
@@ -172,6 +173,34 @@ inline void validate_identity(const snp::report& r, const options& o, verdict& v
   check_exact(v, checks::chip_id, "CHIP_ID", r.chip_id(), o.chip_id);
 }
 
+namespace detail {
+// Where COMMITTED is above CURRENT: TCB components, then the version (major.minor.build); "" when nowhere.
+inline std::string committed_ahead(const snp::report& r, snp::tcb_layout layout) {
+  const auto c = snp::decode_tcb(r.committed_tcb(), layout), now = snp::decode_tcb(r.current_tcb(), layout);
+  std::string out;
+  auto cmp = [&](const char* n, unsigned committed, unsigned current) {
+    if (committed > current)
+      out += (out.empty() ? "" : ", ") + std::string(n) + " " + std::to_string(committed) + " > " +
+             std::to_string(current);
+  };
+  if (c.fmc && now.fmc) cmp("fmc", *c.fmc, *now.fmc);
+  cmp("bootloader", c.bootloader, now.bootloader);
+  cmp("tee", c.tee, now.tee);
+  cmp("snp", c.snp, now.snp);
+  cmp("microcode", c.microcode, now.microcode);
+  const auto version = [&](const char* which) {
+    const std::string p(which);
+    return std::array<std::uint64_t, 3>{r.uint_of(snp::field_name::at_run_time(p + "_MAJOR")),
+                                        r.uint_of(snp::field_name::at_run_time(p + "_MINOR")),
+                                        r.uint_of(snp::field_name::at_run_time(p + "_BUILD"))};
+  };
+  if (version("COMMITTED") > version("CURRENT"))
+    out += (out.empty() ? "" : ", ") + std::string("version ") + snp::firmware_version(r, "COMMITTED") + " > " +
+           snp::firmware_version(r, "CURRENT");
+  return out;
+}
+}  // namespace detail
+
 // P020-P025: firmware version and the four TCBs against their floors; provisional firmware.
 inline void validate_firmware(const snp::report& r, const options& o, snp::tcb_layout layout, verdict& v) {
   using namespace detail;
@@ -206,6 +235,12 @@ inline void validate_firmware(const snp::report& r, const options& o, snp::tcb_l
     else if (!o.allow_provisional_firmware)
       v.add(checks::provisional_firmware, status::warn,
             "provisional firmware (allow or refuse it explicitly): " + what);
+    else if (const auto ahead = committed_ahead(r, layout); *o.allow_provisional_firmware && !ahead.empty())
+      // Allowed is a newer firmware running over the committed one, never the reverse (workflows.md §4,
+      // as go-sev-guest: COMMITTED_TCB must not exceed CURRENT_TCB, nor the committed version the running one).
+      v.add(checks::provisional_firmware, status::fail,
+            "provisional firmware is allowed, but the committed one is ahead of the running one (" + ahead +
+                "): no firmware commits what it does not run: " + what);
     else
       v.add(checks::provisional_firmware, *o.allow_provisional_firmware ? status::pass : status::fail,
             std::string("provisional firmware") +
@@ -255,8 +290,15 @@ inline void validate_keys(const snp::report& r, const options& o, verdict& v) {
   else
     v.add(checks::author_key, status::skipped, "not requested", false);
   check_one_of(v, checks::trusted_id_key, "ID_KEY_DIGEST", r.bytes_of("ID_KEY_DIGEST"), o.trusted_id_keys);
-  check_one_of(v, checks::trusted_author_key, "AUTHOR_KEY_DIGEST", r.bytes_of("AUTHOR_KEY_DIGEST"),
-               o.trusted_author_keys);
+  // AUTHOR_KEY_DIGEST names an author key only when AUTHOR_KEY_EN is set (else it is zero, or unauthenticated):
+  // a pin is then never met, a zero pin included (go-sev-guest trusts an author key only with the bit).
+  if (!o.trusted_author_keys.empty() && !has_author)
+    v.add(checks::trusted_author_key, status::fail,
+          "KEY_INFO.AUTHOR_KEY_EN is not set: the launch had no author key, so AUTHOR_KEY_DIGEST " +
+              hex::encode(r.bytes_of("AUTHOR_KEY_DIGEST")).substr(0, 16) + "… names none");
+  else
+    check_one_of(v, checks::trusted_author_key, "AUTHOR_KEY_DIGEST", r.bytes_of("AUTHOR_KEY_DIGEST"),
+                 o.trusted_author_keys);
 }
 
 // P032, P033: mitigation vectors (version 5 reports).
@@ -266,6 +308,8 @@ inline void validate_mitigations(const snp::report& r, const options& o, verdict
         std::tuple{&checks::min_current_mit, "CURRENT_MIT_VECTOR", o.min_current_mit_vector}}) {
     if (!want) {
       v.add(*info, status::skipped, "not requested", false);
+    } else if (*want == 0) {  // no bit required: met by any report, one without the field included
+      v.add(*info, status::pass, std::string("no ") + field + " bit is required (minimum 0x0)");
     } else if (r.version() < 5) {
       v.add(*info, status::fail,
             std::string("a version ") + std::to_string(r.version()) + " report has no " + field +
