@@ -10,6 +10,18 @@
 
 using namespace sevproof;
 
+namespace {
+// What read_reference_values says of a text read as "ref.toml": its refusal, or "accepted".
+std::string refusal_of(const std::string& text) {
+  try {
+    (void)validate::read_reference_values(text, "ref.toml");
+  } catch (const validate::option_error& e) {
+    return std::string(e.what());
+  }
+  return std::string("accepted");
+}
+}  // namespace
+
 TEST_CASE("numbers: decimal, 0x, 0b or 0o as Python's int(x, 0) reads them; a leading zero is refused",
           "[option][hardening]") {
   CHECK(parse_uint("10") == 10u);
@@ -118,14 +130,7 @@ TEST_CASE("reference values: TOML and JSON read to the same options, and write b
 }
 
 TEST_CASE("reference values: unknown keys, wrong types and bad values name the key and line", "[option][reference]") {
-  auto message = [](const std::string& text) {
-    try {
-      (void)validate::read_reference_values(text, "ref.toml");
-    } catch (const validate::option_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
-  };
+  const auto message = refusal_of;
   CHECK(message("vmpl = 0\nmeasurment = \"ab\"\n").find("ref.toml:2: measurment: unknown key") != std::string::npos);
   CHECK(message("vmpl = true\n").find("ref.toml:1: vmpl") != std::string::npos);
   CHECK(message("vmpl = \"010\"\n").find("leading zero") != std::string::npos);
@@ -160,14 +165,7 @@ TEST_CASE("reference values: a leading UTF-8 byte-order mark is read past; one e
 
 TEST_CASE("reference values: a file that names nothing, a key given twice or JSON nested deep is refused",
           "[option][reference][hardening]") {
-  auto message = [](const std::string& text) {
-    try {
-      (void)validate::read_reference_values(text, "ref");
-    } catch (const validate::option_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
-  };
+  const auto message = refusal_of;
   // An empty file (or /dev/null) is not a policy that asks for nothing: the verdict would read VERIFIED.
   for (const char* empty : {"", "\n\n", "# only a comment\n", "{}", " { } \n"})
     CHECK_THAT(message(empty), Catch::Matchers::ContainsSubstring("names no reference value"));
@@ -197,14 +195,7 @@ TEST_CASE("a fixed-size field: text that reads as hex is hex, even when it would
 }
 
 TEST_CASE("reference values: one key per option, whatever its spelling or alias", "[option][reference][hardening]") {
-  auto message = [](const std::string& text) {
-    try {
-      (void)validate::read_reference_values(text, "ref");
-    } catch (const validate::option_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
-  };
+  const auto message = refusal_of;
   // Which of two spellings won depended on how the keys sort: allow_debug = true came after allow-debug = false.
   CHECK_THAT(message(R"({"allow-debug": false, "allow_debug": true})"),
              Catch::Matchers::ContainsSubstring("names the same option as \"allow-debug\""));
