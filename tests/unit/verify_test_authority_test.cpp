@@ -386,28 +386,27 @@ TEST_CASE(
     store_le<std::uint64_t>(b, 0x1E0, 0x7307000000000003ull);
   }));
   const auto allow = [](validate::options& o) { o.allow_provisional_firmware = true; };
-  const auto p025 = run(ahead, allow).find(checks::provisional_firmware.code);
+  const auto ahead_v = run(ahead, allow), behind_v = run(behind, allow);  // kept: find() points into them
+  const auto* p025 = ahead_v.find(checks::provisional_firmware.code);
   CHECK(p025->result == status::fail);
   CHECK_THAT(p025->sentence, Catch::Matchers::ContainsSubstring("snp 9 > 8"));
-  CHECK(run(behind, allow).find(checks::provisional_firmware.code)->result == status::pass);  // twin: newer runs
+  CHECK(behind_v.find(checks::provisional_firmware.code)->result == status::pass);  // twin: newer firmware runs
   // A trusted author key needs KEY_INFO.AUTHOR_KEY_EN: a zero pin against a report without one is not met.
   const auto no_author = test_ca::parse(ca.report(false, [](bytes&) {}));
   const auto zero_pin = [](validate::options& o) { o.trusted_author_keys = {bytes(48, 0)}; };
-  CHECK(run(no_author, zero_pin).find(checks::trusted_author_key.code)->result == status::fail);
+  const auto zero_pinned = run(no_author, zero_pin);
+  CHECK(zero_pinned.find(checks::trusted_author_key.code)->result == status::fail);
   const auto with_author = test_ca::parse(ca.report(false, [](bytes& b) {
     b[0x48] |= 1;  // KEY_INFO.AUTHOR_KEY_EN
     std::fill_n(b.begin() + 0x110, 48, byte{0xAB});
   }));
-  CHECK(run(with_author, [](validate::options& o) { o.trusted_author_keys = {bytes(48, 0xAB)}; })
-            .find(checks::trusted_author_key.code)
-            ->result == status::pass);
+  const auto pinned = run(with_author, [](validate::options& o) { o.trusted_author_keys = {bytes(48, 0xAB)}; });
+  CHECK(pinned.find(checks::trusted_author_key.code)->result == status::pass);
   // A mitigation mask of 0 requires nothing, of a report without the field too; 1 is not met by it (twin).
-  CHECK(run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 0; })
-            .find(checks::min_launch_mit.code)
-            ->result == status::pass);
-  CHECK(run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 1; })
-            .find(checks::min_launch_mit.code)
-            ->result == status::fail);
+  const auto mask0 = run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 0; });
+  const auto mask1 = run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 1; });
+  CHECK(mask0.find(checks::min_launch_mit.code)->result == status::pass);
+  CHECK(mask1.find(checks::min_launch_mit.code)->result == status::fail);
 }
 
 #include <fstream>
