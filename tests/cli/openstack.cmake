@@ -43,9 +43,9 @@ cli_test("openstack check --emit-vm without --ovmf" 2 "--emit-vm needs --ovmf"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/image-snp-yaook.json" --emit-vm "${OSOUT}/x.toml")
 
 # 3: unreadable or malformed, naming the file and the problem.
-cli_test("openstack check: a flavor that is not JSON" 3 "truncated.json: flavor: not JSON"
+cli_test("openstack check: a flavor that is not JSON" 3 "truncated.json: flavor: not valid JSON"
          openstack check --flavor "${OSD}/bad/truncated.json" --image "${OSD}/image-snp-yaook.json")
-cli_test("openstack check: the table output instead of JSON" 3 "table-output.txt: image: not JSON"
+cli_test("openstack check: the table output instead of JSON" 3 "table-output.txt: image: not valid JSON"
          openstack check --flavor "${OSD}/flavor-snp.json" --image "${OSD}/bad/table-output.txt")
 cli_test("openstack check: a server show given as the flavor" 3
          "server-show.json: flavor: not the output of `openstack flavor show -f json` [(]no \"vcpus\"[)]; it looks like `openstack server show`"

@@ -180,8 +180,8 @@ TEST_CASE("openstack: hostile and wrong documents are refused, naming the docume
     const char* says;
   };
   for (const auto& b : {
-           bad{"bad/truncated.json", true, "flavor: not JSON"},
-           bad{"bad/table-output.txt", true, "flavor: not JSON"},
+           bad{"bad/truncated.json", true, "flavor: not valid JSON"},
+           bad{"bad/table-output.txt", true, "flavor: not valid JSON"},
            bad{"bad/server-show.json", true, "it looks like `openstack server show`"},
            bad{"bad/server-show.json", false, "not the output of `openstack image show -f json`"},
            bad{"flavor-snp.json", false, "it looks like `openstack flavor show`"},

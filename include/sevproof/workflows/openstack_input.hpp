@@ -138,7 +138,8 @@ inline result<nlohmann::json> parse_json(std::string_view text, const std::strin
   auto parsed = json_text::parse(text, max_json_depth);
   if (const auto* p = std::get_if<json_text::problem>(&parsed)) {
     if (!p->key.empty()) return input_error(doc, p->key, "given twice in one JSON object");
-    return input_error(doc, "", p->what.rfind("nested", 0) == 0 ? "JSON " + p->what : "not JSON: " + p->what);
+    return input_error(doc, "",
+                       p->what.rfind("nested", 0) == 0 ? "JSON " + p->what : p->what);  // the one reader's words
   }
   return std::get<nlohmann::json>(std::move(parsed));
 }
