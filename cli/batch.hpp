@@ -53,19 +53,10 @@ inline bool is_line_request_key(const std::string& key) {
   return key.find('-') == std::string::npos && pipeline::is_request_key(key);
 }
 
-// One input line -> a request (evidence read, reference values merged over the defaults).
-inline void prepare(line_job& job, const std::string& text, const pipeline::request& defaults,
+// One input line, read as a JSON object `j` -> a request (evidence read, reference values merged over the
+// defaults). `text` is the line, to point at keys.
+inline void prepare(line_job& job, const nlohmann::json& j, const std::string& text, const pipeline::request& defaults,
                     const validate::options& expect) {
-  auto parsed = json_text::parse(text);
-  if (const auto* p = std::get_if<json_text::problem>(&parsed)) {
-    job.error = p->what;
-    return;
-  }
-  const auto j = std::get<nlohmann::json>(std::move(parsed));
-  if (!j.is_object()) {
-    job.error = "expected a JSON object";
-    return;
-  }
   pipeline::request rq = defaults;
   validate::options lineref;
   bool has_ref = false;
@@ -154,16 +145,24 @@ inline bool bounded_line(std::FILE* in, std::string& line, std::size_t max, bool
 // One line from text to result: the JSON read, the files read, the appraisal (all on a worker).
 inline void read_line(line_job& job, const pipeline::request& defaults, const validate::options& expect) {
   const std::string text = std::move(job.text);
-  const auto parsed = json_text::parse(text);
-  if (const auto* peek = std::get_if<nlohmann::json>(&parsed); peek && peek->is_object()) {
-    const auto it = peek->find("report");
-    if (it != peek->end() && it->is_string())
-      job.report_path = it->get<std::string>();
-    else
-      job.error = it == peek->end() ? "report: missing (each line needs \"report\": PATH)"
-                                    : "report: expected a file path (a string)";
+  const auto parsed = json_text::parse(text);  // once: the report's path, then the rest of the line
+  if (const auto* p = std::get_if<json_text::problem>(&parsed)) {
+    job.error = p->what;
+    return;
   }
-  if (job.error.empty()) prepare(job, text, defaults, expect);
+  const auto& j = std::get<nlohmann::json>(parsed);
+  if (!j.is_object()) {
+    job.error = "expected a JSON object";
+    return;
+  }
+  const auto it = j.find("report");
+  if (it == j.end() || !it->is_string()) {
+    job.error = it == j.end() ? "report: missing (each line needs \"report\": PATH)"
+                              : "report: expected a file path (a string)";
+    return;
+  }
+  job.report_path = it->get<std::string>();
+  prepare(job, j, text, defaults, expect);
 }
 
 inline void run_chunk(std::vector<line_job>& jobs, verify::link_cache& cache, const pipeline::request& defaults,
