@@ -10,7 +10,6 @@
 #include "io.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/workflows/openstack.hpp"
-#include "sevproof/pipeline/measure_launch.hpp"
 
 namespace sevproof::cli {
 namespace {
@@ -106,9 +105,13 @@ int emit_vm(const openstack_options& o, const os::check_result& r) {
   }
   int code = ok;
   os::vm_file_inputs in;
-  auto fw = pin(o.ovmf, "--ovmf", o.emit_vm, code);
-  if (!fw) return code;
-  in.ovmf = *fw;
+  auto fw = read_file(o.ovmf);  // read once: its pin, then the launch measured from it
+  if (!fw.data) {
+    std::cerr << me << "--ovmf " << fw.why << "\n";
+    return bad_input;
+  }
+  bytes firmware = std::move(*fw.data);
+  in.ovmf = {path_for(o.ovmf, o.emit_vm), hex::encode(crypto::sha256_of(firmware))};
   if (!o.kernel.empty() && !(in.kernel = pin(o.kernel, "--kernel", o.emit_vm, code))) return code;
   if (!o.initrd.empty() && !(in.initrd = pin(o.initrd, "--initrd", o.emit_vm, code))) return code;
   auto text = os::vm_file_text(r, in);
@@ -116,34 +119,8 @@ int emit_vm(const openstack_options& o, const os::check_result& r) {
     std::cerr << me << text.err().message << "\n";
     return usage;
   }
-  // The firmware must be able to measure this launch (`vm measure` would refuse it later): a usage error here.
-  // The vCPU type the file may leave to the node does not decide that: a stand-in stands for it.
-  const auto& l = *r.launch;
-  measure::request rq;
-  rq.mode = l.resolved == os::model::amd_sev_snp ? "snp" : l.resolved == os::model::amd_sev_es ? "seves" : "sev";
-  rq.vcpus = l.vcpus;
-  if (rq.mode != "sev") rq.vcpu_type = "EPYC-v4";
-  rq.kernel = in.kernel.has_value();
-  rq.initrd = in.initrd.has_value();
-  rq.append = in.kernel.has_value() && l.cmdline.has_value();
-  pipeline::launch_files lf;
-  lf.ovmf_name = o.ovmf;
-  auto fw_bytes = read_file(o.ovmf);
-  if (!fw_bytes.data) {
-    std::cerr << me << "--ovmf " << o.ovmf << ": " << fw_bytes.why << "\n";
-    return bad_input;
-  }
-  lf.ovmf = std::move(*fw_bytes.data);
-  auto digest = [](const os::pinned_file& f) {
-    crypto::sha256_digest d{};
-    const auto b = hex::decode(f.sha256).value_or(bytes{});
-    std::copy_n(b.begin(), std::min(b.size(), d.size()), d.begin());
-    return d;
-  };
-  if (in.kernel) lf.kernel = digest(*in.kernel);
-  if (in.initrd) lf.initrd = digest(*in.initrd);
-  if (rq.append) lf.append = l.cmdline;
-  if (auto m = pipeline::measure_launch(rq, lf); m.failure != pipeline::measure_failure::none) {
+  // The file must measure as written (`vm measure` would refuse it later): a usage error here.
+  if (auto m = os::measure_vm_files(*r.launch, in, std::move(firmware)); m.failure != pipeline::measure_failure::none) {
     std::cerr << me << "--emit-vm " << o.emit_vm
               << " not written: the files given cannot make this launch: " << m.why->message << "\n";
     return m.failure == pipeline::measure_failure::input ? bad_input : usage;

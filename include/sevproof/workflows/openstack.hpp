@@ -21,6 +21,7 @@
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/measure/vcpu.hpp"
+#include "sevproof/pipeline/measure_launch.hpp"
 #include "sevproof/workflows/openstack_input.hpp"
 #include "sevproof/workflows/vm_write.hpp"
 
@@ -661,6 +662,11 @@ inline std::optional<error> check_vm_inputs(const launch_shape& l, const vm_file
   return std::nullopt;
 }
 
+// The VM file's launch.mode for the model Nova resolved.
+inline std::string_view vm_mode(const launch_shape& l) {
+  return l.resolved == model::amd_sev_snp ? "snp" : l.resolved == model::amd_sev_es ? "seves" : "sev";
+}
+
 inline std::string vm_vcpu_lines(const launch_shape& l) {
   if (l.resolved == model::amd_sev) return "# SEV measures no VMSA: the vCPU type does not enter the digest\n";
   if (!l.vcpu_type)
@@ -707,11 +713,7 @@ inline result<std::string> vm_file_text(const check_result& r, const vm_file_inp
   t += "# libvirt for, from flavor " + detail::toml_string(r.flavor_name) + " and image " +
        detail::toml_string(r.image_name) + " (id " + detail::toml_string(r.image_id) + ").\n";
   t += "format = 1\n\n[launch]\n";
-  t += "mode = \"" +
-       std::string(snp                               ? "snp"
-                   : l.resolved == model::amd_sev_es ? "seves"
-                                                     : "sev") +
-       "\"   # " + std::string(model_name(l.resolved)) + "\n";
+  t += "mode = \"" + std::string(detail::vm_mode(l)) + "\"   # " + std::string(model_name(l.resolved)) + "\n";
   t += "# Nova names no firmware (libvirt picks one from QEMU's firmware descriptors): this is the file given.\n";
   t += "ovmf = " + detail::toml_pin(in.ovmf) + "\n";
   t += detail::vm_boot_lines(l, in);
@@ -723,6 +725,32 @@ inline result<std::string> vm_file_text(const check_result& r, const vm_file_inp
          "# debug_swap is on).\nguest_features = 0x1\n";
   t += "policy = " + hex::number(l.policy) + "   # Nova's " + std::string(model_name(l.resolved)) + " policy\n";
   return t;
+}
+
+// Can the files make this launch? The firmware's bytes and the kernel and initrd pins, measured as `vm measure`
+// would measure the file vm_file_text writes (a stand-in vCPU type where the node decides it: the type does not
+// decide whether the firmware can measure the launch). The measurement's `failure` is none when they can.
+inline pipeline::measurement measure_vm_files(const launch_shape& l, const vm_file_inputs& in, bytes ovmf) {
+  measure::request rq;
+  rq.mode = detail::vm_mode(l);
+  rq.vcpus = l.vcpus;
+  if (rq.mode != "sev") rq.vcpu_type = "EPYC-v4";
+  rq.kernel = in.kernel.has_value();
+  rq.initrd = in.initrd.has_value();
+  rq.append = in.kernel.has_value() && l.cmdline.has_value();
+  const auto digest = [](const pinned_file& f) {
+    crypto::sha256_digest d{};
+    const auto b = hex::decode(f.sha256).value_or(bytes{});
+    std::copy_n(b.begin(), std::min(b.size(), d.size()), d.begin());
+    return d;
+  };
+  pipeline::launch_files lf;
+  lf.ovmf_name = in.ovmf.path;
+  lf.ovmf = std::move(ovmf);
+  if (in.kernel) lf.kernel = digest(*in.kernel);
+  if (in.initrd) lf.initrd = digest(*in.initrd);
+  if (rq.append) lf.append = l.cmdline;
+  return pipeline::measure_launch(rq, lf);
 }
 
 }  // namespace sevproof::workflows::openstack
