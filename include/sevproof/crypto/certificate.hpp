@@ -106,6 +106,15 @@ inline std::int64_t to_unix(const Botan::X509_Time& t) {
   return utc::days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
 }
 
+// Bytes after a certificate's or CRL's DER are refused (the file is not the object it claims to be), except
+// zeros: GHCB certificate tables pad their entries with them. `what` names the object ("certificate", "CRL").
+inline std::optional<error> bytes_after_der(bytes_view der, const char* what) {
+  const auto t = der::read_next(der);
+  if (!t || t->rest.empty() || all_zero(t->rest)) return std::nullopt;
+  return error{what, "DER", der.size() - t->rest.size(),
+               "is followed by " + std::to_string(t->rest.size()) + " more bytes that are not part of it"};
+}
+
 }  // namespace detail
 
 class certificate {
@@ -116,11 +125,7 @@ class certificate {
     if (der[0] != 0x30)
       return error{"certificate", "DER", 0,
                    "starts with byte 0x" + hex::encode(der.first(1)) + "; expected 0x30 (SEQUENCE)"};
-    // Bytes after the certificate's end are refused (the file is not the certificate it claims to be), except
-    // zeros: GHCB certificate tables pad their entries with them.
-    if (const auto t = der::read_next(der); t && !t->rest.empty() && !all_zero(t->rest))
-      return error{"certificate", "DER", der.size() - t->rest.size(),
-                   "is followed by " + std::to_string(t->rest.size()) + " more bytes that are not part of it"};
+    if (auto e = detail::bytes_after_der(der, "certificate")) return *e;
     try {
       auto c = std::make_shared<const Botan::X509_Certificate>(std::vector<byte>(der.begin(), der.end()));
       return certificate(std::move(c));

@@ -23,9 +23,7 @@ class crl {
       der = blocks->front();
     }
     if (der.empty() || der[0] != 0x30) return error{"CRL", "DER", 0, "does not start with a SEQUENCE"};
-    if (const auto t = der::read_next(der); t && !t->rest.empty() && !all_zero(t->rest))  // as a certificate's
-      return error{"CRL", "DER", der.size() - t->rest.size(),
-                   "is followed by " + std::to_string(t->rest.size()) + " more bytes that are not part of it"};
+    if (auto e = detail::bytes_after_der(der, "CRL")) return *e;
     try {
       return crl(std::make_shared<const Botan::X509_CRL>(der));
     } catch (const std::exception& e) {
