@@ -18,7 +18,6 @@ namespace sevproof {
 
 // Why a text is not a number, in words for an error message ("" when it is one).
 namespace detail {
-// The digits of a well-formed number (decimal, or hexadecimal after 0x), or nothing when it does not fit in 64 bits.
 // The base a prefix names (0x 16, 0b 2, 0o 8; none 10) and the digits after it.
 inline std::pair<unsigned, std::string_view> base_of(std::string_view s) {
   if (s.size() > 2 && s[0] == '0') switch (s[1] | 0x20) {

@@ -52,7 +52,6 @@ struct chain_verdict {
   }
 };
 
-// `ca` candidates: (ASK, ARK) pairs to try when the file has none (the built-in ones).
 namespace detail {
 // RSA links are verified once per process: the ASK <- ARK and ARK <- ARK links are mostly the
 // built-in keys, and a CEK is met again (a host's chain checked with every launch). The key is every
@@ -101,6 +100,7 @@ inline bool cek_signed_by(const platform_cert& cek, const signing_key& ask) {
 }
 }  // namespace detail
 
+// `ca` candidates: (ASK, ARK) pairs to try when the file has none (the built-in ones).
 inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pair<signing_key, signing_key>>& ca) {
   chain_verdict v;
   auto add = [&](const std::string& s, const std::string& by, bool ok) {

@@ -63,10 +63,10 @@ class evidence_builder {
       const bool ask = !ark && !leaf && cn.rfind("SEV-", 0) == 0;
       const char* want = slot == ca_slot::ark ? "an ARK" : "an ASK or ASVK";
       if (leaf || (slot == ca_slot::ark && ask) || (slot == ca_slot::ask && ark))
-        return error{
-            std::string(source), "", std::nullopt,
-            "is " + (leaf ? "a " + cn.substr(4) + " (" + cn + ")" : ca_name(c)) + ", not " + want +
-                (leaf ? ": give it with --" + to_lower(cn.substr(4)) : std::string(": the files are swapped"))};
+        return error{std::string(source), "", std::nullopt,
+                     "is " + (leaf ? "a " + cn.substr(4) + " (" + cn + ")" : ca_name(c)) + ", not " + want +
+                         (leaf ? std::string(": give it with ") + (cn == "SEV-VCEK" ? "--vcek" : "--vlek")
+                               : std::string(": the files are swapped"))};
     }
     return chain(data, source);
   }
@@ -136,10 +136,6 @@ class evidence_builder {
   evidence take() { return std::move(ev_); }
 
  private:
-  static std::string to_lower(std::string s) {
-    for (auto& ch : s) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-    return s;
-  }
   // "the ARK of Milan (ARK-Milan)" for an AMD CA certificate, "" for a leaf.
   static std::string ca_name(const crypto::certificate& c) {
     const std::string cn = c.subject_cn();

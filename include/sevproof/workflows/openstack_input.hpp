@@ -14,7 +14,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +26,7 @@ namespace sevproof::workflows::openstack {
 
 // A flavor or image show is a few kilobytes; anything near this is not one.
 inline constexpr std::size_t max_document_size = 1u << 20;
-inline constexpr std::size_t max_json_depth = 32;
+inline constexpr std::size_t max_json_depth = json_text::max_depth;  // the one JSON reader's
 
 // The keys Nova reads for the decision, as they appear in each document.
 inline constexpr std::array<std::string_view, 2> flavor_keys{"hw:mem_encryption", "hw:mem_encryption_model"};
