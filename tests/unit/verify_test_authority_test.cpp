@@ -315,6 +315,7 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
        }},
       {&checks::provisional_firmware, [](auto& o) { o.allow_provisional_firmware = false; }},
       {&checks::platform_info, [](auto& o) { o.platform_info_max = 0; }},
+      {&checks::platform_info_required, [](auto& o) { o.platform_info_min = std::uint64_t{1} << 63; }},
       {&checks::vmpl, [](auto& o) { o.vmpl = 2; }},
       {&checks::id_block, [](auto& o) { o.require_id_block = true; }},
       {&checks::author_key, [](auto& o) { o.require_author_key = true; }},
@@ -366,7 +367,7 @@ TEST_CASE("every validation option fails once on purpose", "[validate][test-ca]"
 
 TEST_CASE(
     "P025, P031, P032: what go-sev-guest also holds (committed never ahead, author key only with its bit, "
-    "a zero mitigation mask)",
+    "a zero mitigation mask); P037 required PLATFORM_INFO bits",
     "[validate][test-ca][hardening]") {
   const auto& ca = test_ca::get();
   auto run = [](const snp::parsed_report& pr, const std::function<void(validate::options&)>& set) {
@@ -407,6 +408,29 @@ TEST_CASE(
   const auto mask1 = run(no_author, [](validate::options& o) { o.min_launch_mit_vector = 1; });
   CHECK(mask0.find(checks::min_launch_mit.code)->result == status::pass);
   CHECK(mask1.find(checks::min_launch_mit.code)->result == status::fail);
+  // PLATFORM_INFO (0x40) bounded from below: the missing bits are named; 0 requires nothing (twins).
+  const auto ecc_alias_smt = test_ca::parse(ca.report(false, [](bytes& b) { store_le<std::uint64_t>(b, 0x40, 0x25); }));
+  const auto has = run(ecc_alias_smt, [](validate::options& o) { o.platform_info_min = 0x24; });
+  const auto lacks = run(ecc_alias_smt, [](validate::options& o) { o.platform_info_min = 0x1C; });
+  const auto none = run(ecc_alias_smt, [](validate::options& o) { o.platform_info_min = 0; });
+  const auto both = run(ecc_alias_smt, [](validate::options& o) {
+    o.platform_info_min = 0x4;
+    o.platform_info_max = 0x24;  // SMT_EN is set and not allowed
+  });
+  CHECK(has.find(checks::platform_info_required.code)->result == status::pass);
+  CHECK(lacks.find(checks::platform_info_required.code)->result == status::fail);
+  CHECK_THAT(lacks.find(checks::platform_info_required.code)->sentence,
+             Catch::Matchers::ContainsSubstring("lacks 0x0000000000000018 (RAPL_DIS, CIPHERTEXT_HIDING_EN)"));
+  CHECK(none.find(checks::platform_info_required.code)->result == status::pass);
+  CHECK(both.find(checks::platform_info_required.code)->result == status::pass);
+  CHECK(both.find(checks::platform_info.code)->result == status::fail);
+  CHECK_THAT(both.find(checks::platform_info.code)->sentence,
+             Catch::Matchers::ContainsSubstring("bits 0x0000000000000001 (SMT_EN) outside"));
+  CHECK(run(ecc_alias_smt, [](validate::options&) {}).find(checks::platform_info_required.code)->result ==
+        status::skipped);
+  const auto reserved = run(ecc_alias_smt, [](validate::options& o) { o.platform_info_min = 0x104; });
+  CHECK_THAT(reserved.find(checks::platform_info_required.code)->sentence,
+             Catch::Matchers::ContainsSubstring("lacks 0x0000000000000100 (bit mask 0x100)"));
 }
 
 #include <fstream>

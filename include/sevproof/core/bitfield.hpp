@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace sevproof::bits {
@@ -50,6 +51,26 @@ constexpr const bit_field& find(const bit_field (&fields)[N], std::string_view n
   for (const auto& f : fields)
     if (f.name == name) return f;
   throw std::logic_error("sevproof::bits: no such field");
+}
+
+// The names of the one-bit fields set in `v`, comma-separated ("SMT_EN, ECC_EN"); other set bits as one
+// mask ("bit mask 0x100"). For messages that say which bits a check is about.
+template <std::size_t N>
+std::string set_flag_names(const bit_field (&fields)[N], std::uint64_t v) {
+  std::string out;
+  const auto add = [&out](std::string_view s) { out.append(out.empty() ? "" : ", ").append(s); };
+  std::uint64_t named = 0;
+  for (const auto& f : fields)
+    if (f.width == 1 && f.kind != role::reserved && (v & f.mask())) {
+      add(f.name);
+      named |= f.mask();
+    }
+  if (const auto rest = v & ~named) {
+    std::string digits;
+    for (auto x = rest; x; x >>= 4) digits.insert(digits.begin(), "0123456789abcdef"[x & 0xF]);
+    add("bit mask 0x" + digits);
+  }
+  return out;
 }
 
 }  // namespace sevproof::bits

@@ -72,6 +72,8 @@ inline constexpr check_info guest_requested{"P034", "the guest requested the rep
 // Made by a VM definition (workflows/vm_verify.hpp): what only a launch description fixes.
 inline constexpr check_info launch_policy{"P035", "POLICY equals the launch policy"};
 inline constexpr check_info platform_info_exact{"P036", "PLATFORM_INFO equals the expected value"};
+// Added in round 8 (codes are never renumbered).
+inline constexpr check_info platform_info_required{"P037", "PLATFORM_INFO has every required bit"};
 
 inline constexpr const check_info* all[] = {
     &ark_pinned,
@@ -129,6 +131,7 @@ inline constexpr const check_info* all[] = {
     &guest_requested,
     &launch_policy,
     &platform_info_exact,
+    &platform_info_required,
 };
 
 constexpr bool codes_unique() {

@@ -229,6 +229,7 @@ inline const option_spec option_table[] = {
   {"provisional-firmware", value_kind::allow_deny, "firmware", "allow|deny firmware newer than the committed one (default: warn)", SEVPROOF_ALLOW(allow_provisional_firmware)},
   // platform
   {"platform-info-max", value_kind::number, "platform", "PLATFORM_INFO bits allowed to be set (e.g. 0x27)", SEVPROOF_NUM(platform_info_max, std::uint64_t, ~0ull, "expected a bit mask (e.g. 0x27)", true)},
+  {"platform-info-min", value_kind::number, "platform", "PLATFORM_INFO bits that must be set (e.g. 0x24: ECC_EN and ALIAS_CHECK_COMPLETE)", SEVPROOF_NUM(platform_info_min, std::uint64_t, ~0ull, "expected a bit mask (e.g. 0x24)", true)},
   {"min-launch-mit-vector", value_kind::number, "platform", "Mitigation bits LAUNCH_MIT_VECTOR must have (v5)", SEVPROOF_NUM(min_launch_mit_vector, std::uint64_t, ~0ull, "expected a bit mask", true)},
   {"min-current-mit-vector", value_kind::number, "platform", "Mitigation bits CURRENT_MIT_VECTOR must have (v5)", SEVPROOF_NUM(min_current_mit_vector, std::uint64_t, ~0ull, "expected a bit mask", true)},
 };

@@ -38,6 +38,7 @@ struct options {
   std::optional<tcb_minimum> min_current_tcb, min_committed_tcb, min_reported_tcb, min_launch_tcb;
   std::optional<bool> allow_provisional_firmware;  // unset: reported as a warning only
   std::optional<std::uint64_t> platform_info_max;  // bits the platform may have set
+  std::optional<std::uint64_t> platform_info_min;  // bits the platform must have set
   std::optional<std::uint32_t> vmpl;
   bool require_id_block = false, require_author_key = false;
   std::vector<bytes> trusted_id_keys, trusted_author_keys;  // SHA-384 digests (48 bytes)

@@ -248,17 +248,31 @@ inline void validate_firmware(const snp::report& r, const options& o, snp::tcb_l
   }
 }
 
-// P026, P027, P034: platform state, VMPL, and who requested the report.
+// P026, P037, P027, P034: platform state, VMPL, and who requested the report.
 inline void validate_platform(const snp::report& r, const options& o, verdict& v) {
+  const auto info = r.platform_info();
+  const auto named = [](std::uint64_t bits) {
+    return hex::number(bits, 16) + " (" + bits::set_flag_names(snp::platform_info_bits, bits) + ")";
+  };
   if (o.platform_info_max) {
-    const auto extra = r.platform_info() & ~*o.platform_info_max;
+    const auto extra = info & ~*o.platform_info_max;
     v.add(checks::platform_info, extra ? status::fail : status::pass,
-          "PLATFORM_INFO " + hex::number(r.platform_info(), 16) +
-              (extra ? " has bits " + hex::number(extra, 16) + " outside " : " within ") +
+          "PLATFORM_INFO " + hex::number(info, 16) + (extra ? " has bits " + named(extra) + " outside " : " within ") +
               hex::number(*o.platform_info_max, 16));
   } else {
     v.add(checks::platform_info, status::skipped, "not requested", false);
   }
+  if (!o.platform_info_min)
+    v.add(checks::platform_info_required, status::skipped, "not requested", false);
+  else if (*o.platform_info_min == 0)
+    v.add(checks::platform_info_required, status::pass, "no PLATFORM_INFO bit is required (minimum 0x0)");
+  else if (const auto missing = *o.platform_info_min & ~info)
+    v.add(checks::platform_info_required, status::fail,
+          "PLATFORM_INFO " + hex::number(info, 16) + " lacks " + named(missing) + " of the required " +
+              hex::number(*o.platform_info_min, 16));
+  else
+    v.add(checks::platform_info_required, status::pass,
+          "PLATFORM_INFO " + hex::number(info, 16) + " has every required bit: " + named(*o.platform_info_min));
   const bool host_report = r.vmpl() == snp::host_requested_vmpl;
   const std::string vmpl_text = host_report ? "0xFFFFFFFF (requested by the host)" : std::to_string(r.vmpl());
   if (o.vmpl)

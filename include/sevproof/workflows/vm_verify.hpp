@@ -120,6 +120,7 @@ inline std::map<std::string, std::string> check_sources(const definition& d) {
       {&checks::min_launch_tcb, "min-launch-tcb"},
       {&checks::provisional_firmware, "provisional-firmware"},
       {&checks::platform_info, "platform-info-max"},
+      {&checks::platform_info_required, "platform-info-min"},
       {&checks::vmpl, "vmpl"},
       {&checks::id_block, "require-id-block"},
       {&checks::author_key, "require-author-key"},
