@@ -9,6 +9,7 @@
 #include "io.hpp"
 #include "sevproof/crypto/certificate.hpp"
 #include "sevproof/format/report_json.hpp"
+#include "sevproof/pipeline/evidence_inputs.hpp"
 #include "sevproof/snp/cert_table.hpp"
 #include "sevproof/snp/describe.hpp"
 #include "sevproof/snp/report_reader.hpp"
@@ -101,20 +102,17 @@ int run_show(const show_options& o) {
     return bad_input;
   };
   snp::read_options ro;
-  if (!o.product.empty()) {
-    ro.given_product = snp::product_from_name(o.product);
-    if (!ro.given_product) {
-      std::cerr << "sevproof report show: --product " << o.product << ": unknown; use milan, genoa or turin\n";
-      return usage;
-    }
-  }
-  if (!o.offset.empty()) {
-    const auto off = parse_uint(o.offset);
-    if (!off) {
-      std::cerr << "sevproof report show: --offset: " << number_syntax_problem(o.offset) << "\n";
-      return usage;
-    }
-    ro.offset = static_cast<std::size_t>(*off);
+  {  // the same words as verify's --product and --offset (pipeline::set_product, set_offset)
+    pipeline::request rq;
+    for (const auto& [flag, text, set] : {std::tuple{"--product", &o.product, &pipeline::set_product},
+                                          std::tuple{"--offset", &o.offset, &pipeline::set_offset}})
+      if (!text->empty())
+        if (auto problem = (*set)(rq, *text)) {
+          std::cerr << "sevproof report show: " << flag << " " << *problem << "\n";
+          return usage;
+        }
+    ro.given_product = rq.product;
+    ro.offset = rq.offset;
   }
   ro.reserved = o.strict ? snp::mbz_policy::error : snp::mbz_policy::warn;
 

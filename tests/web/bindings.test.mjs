@@ -131,6 +131,10 @@ test('report offset and strictness are the CLI options --offset and --strict', (
   assert.equal(verify({ report: padded, offset: String(7 + 0x20) }).report.version, 2);
   assert.equal(verify({ report: padded, offset: '7x' }).error.input, 'offset');
   assert.equal(verify({ report: padded, offset: '07' }).error.input, 'offset');  // numbers: decimal or 0x only
+  // 2^32 is no 0 in a 32-bit page: refused in the CLI's words, never read at offset 0 (and VERIFIED)
+  const far = verify({ report: padded, offset: '0x100000000' });
+  assert.equal(far.error.input, 'offset');
+  assert.match(far.error.message, /0x100000000: past the end of any report file/);
 });
 
 test('KDS URLs and key digests, as the CLI prints them', () => {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "sevproof/core/file.hpp"
 #include "sevproof/core/number.hpp"
 #include "sevproof/core/time.hpp"
 #include "sevproof/pipeline/appraise.hpp"
@@ -67,6 +68,10 @@ inline std::optional<std::string> set_product(request& rq, const std::string& te
 inline std::optional<std::string> set_offset(request& rq, const std::string& text) {
   auto v = parse_uint(text);
   if (!v) return text + ": " + number_syntax_problem(text);
+  // Checked before it becomes a size_t (32 bits in the page): no report file read is that large.
+  if (*v >= io::default_max_input)
+    return text + ": past the end of any report file (at most " + std::to_string(io::default_max_input >> 20) +
+           " MiB are read)";
   rq.offset = static_cast<std::size_t>(*v);
   return std::nullopt;
 }
