@@ -146,6 +146,45 @@ TEST_CASE("inconsistent inputs are refused with the reason", "[measure][real]") 
     in.mode = guest_mode::seves;
     CHECK_FALSE(sev_launch_digest(fw("OVMF_CODE.fd"), in).ok());
   }
+  SECTION("a kernel hashes table entry QEMU refuses: missing, GPA 0, or an area too small, in every mode") {
+    in.kernel = boot_hashes{};
+    const auto good = fw("OVMF.amdsev.fd");
+    const auto set_entry = [](ovmf_image& f, std::uint32_t gpa, std::uint32_t size) {
+      for (auto& e : f.entries)
+        if (e.id == ovmf_guid::sev_hash_table) {
+          store_le<std::uint32_t>(e.data, 0, gpa);
+          store_le<std::uint32_t>(e.data, 4, size);
+        }
+    };
+    auto missing = good, gpa0 = good, small = good, just = good;
+    std::erase_if(missing.entries, [](const auto& e) { return e.id == ovmf_guid::sev_hash_table; });
+    set_entry(gpa0, 0, 0x400);
+    set_entry(small, 0x810C00, 16);
+    set_entry(just, 0x810C00, 176);  // twin: exactly the padded table
+    for (auto mode : {guest_mode::snp, guest_mode::seves, guest_mode::sev}) {
+      in.mode = mode;
+      const auto digest = [&](const ovmf_image& f) {
+        return mode == guest_mode::snp ? snp_launch_digest(f, in).ok() : sev_launch_digest(f, in).ok();
+      };
+      const auto why = [&](const ovmf_image& f) {
+        return mode == guest_mode::snp ? snp_launch_digest(f, in).err().message
+                                       : sev_launch_digest(f, in).err().message;
+      };
+      INFO(static_cast<int>(mode));
+      CHECK(digest(good));
+      CHECK(digest(just));
+      REQUIRE_FALSE(digest(missing));
+      CHECK(why(missing).find("no kernel hashes table entry") != std::string::npos);
+      REQUIRE_FALSE(digest(gpa0));
+      CHECK(why(gpa0).find("GPA 0") != std::string::npos);
+      REQUIRE_FALSE(digest(small));
+      CHECK(why(small).find("is 16 bytes, smaller than the 176-byte table") != std::string::npos);
+      in.kernel.reset();  // twin: firmware-only boots do not need the table
+      CHECK(digest(missing));
+      CHECK(digest(gpa0));
+      in.kernel = boot_hashes{};
+    }
+  }
   SECTION("zero vCPUs") {
     in.vcpus = 0;
     CHECK_FALSE(snp_launch_digest(fw("OVMF-trixie.fd"), in).ok());

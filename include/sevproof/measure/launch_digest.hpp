@@ -85,11 +85,32 @@ inline gctx snp_firmware_state(const ovmf_image& fw, const launch_inputs& in, tr
 
 namespace detail {
 
+// Where QEMU writes the kernel hashes table: the footer entry SEV_HASH_TABLE_RV (GPA, area size). For a kernel,
+// QEMU refuses firmware whose entry is missing, has GPA 0 (builds without kernel hashes) or an area smaller than the
+// padded table, in every SEV mode: no launch with a kernel was ever measured on such firmware.
+inline result<std::uint32_t> kernel_hashes_gpa(const ovmf_image& fw) {
+  const std::string fix =
+      ": it cannot measure a kernel; use an AmdSev build (Debian package ovmf-amdsev, "
+      "/usr/share/ovmf/OVMF.amdsev.fd)";
+  const auto gpa = fw.hash_table_gpa();
+  if (!gpa) return refuse("a kernel is given but this OVMF has no kernel hashes table entry (GUID 7255371f…)" + fix);
+  if (*gpa == 0)
+    return refuse("a kernel is given but this OVMF has no kernel hashes table (GUID 7255371f… GPA 0)" + fix);
+  const auto area = fw.hash_table_size().value_or(0);
+  if (area < hashes_table_padded_size)
+    return refuse("this OVMF's kernel hashes table area (GUID 7255371f…, GPA " + hex::number(*gpa) + ") is " +
+                  std::to_string(area) + " bytes, smaller than the " + std::to_string(hashes_table_padded_size) +
+                  "-byte table: QEMU refuses a kernel with it");
+  return *gpa;
+}
+
 inline std::optional<error> snp_kernel_hashes_page(gctx& g, const ovmf_image& fw, const boot_hashes& kernel,
                                                    const metadata_section& s, std::string& how) {
   if (s.size != page_size)
     return refuse("the SNP_KERNEL_HASHES section is " + hex::number(s.size) + " bytes; it must be one 4 KiB page");
-  const auto table_gpa = fw.hash_table_gpa().value_or(0);
+  const auto where = kernel_hashes_gpa(fw);
+  if (!where) return where.err();
+  const auto table_gpa = where.value();
   std::array<byte, page_size> page{};
   const auto table = build_hashes_table(kernel);
   const std::size_t off = table_gpa & 0xFFF;
@@ -227,11 +248,7 @@ inline result<crypto::sha256> sev_state_before_vmsas(const ovmf_image& fw, const
   h.update(fw.data);
   if (t) t->push_back("firmware: " + std::to_string(fw.data.size()) + " bytes");
   if (in.kernel) {
-    if (fw.hash_table_gpa().value_or(0) == 0)
-      return refuse(
-          "a kernel is given but this OVMF has no kernel hashes table (GUID 7255371f… GPA 0): it cannot measure a "
-          "kernel; "
-          "use an AmdSev build (Debian package ovmf-amdsev, /usr/share/ovmf/OVMF.amdsev.fd)");
+    if (auto where = kernel_hashes_gpa(fw); !where) return where.err();
     h.update(build_hashes_table(*in.kernel));
     if (t)
       t->push_back("hashes table: kernel " + hex::encode(in.kernel->kernel) + ", initrd " +
