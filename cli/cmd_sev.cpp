@@ -78,6 +78,11 @@ int read_vmsas(const validate_options& o, measure::launch_inputs& in) {
     out = a;
     return std::nullopt;
   };
+  const bool signature_given = o.cpu_family || o.cpu_model || o.cpu_stepping;
+  if ((!o.vmsa_cpu0.empty() || !o.vmsa_cpu1.empty()) && signature_given)
+    return usage_err(
+        "--vmsa-cpu0/--vmsa-cpu1 and --cpu-family/--cpu-model/--cpu-stepping: give the VMSA files or the CPU "
+        "signature to build them, not both (the files already hold a signature)");
   if (auto e = vmsa(o.vmsa_cpu0, in.bsp_vmsa)) return *e;
   if (auto e = vmsa(o.vmsa_cpu1, in.ap_vmsa)) return *e;
   if (in.vcpus > 1 && in.bsp_vmsa && !in.ap_vmsa)

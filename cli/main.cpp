@@ -1,6 +1,8 @@
 // sevproof: prove offline that an AMD SEV / SEV-SNP guest is genuine and runs what you meant.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "io.hpp"
@@ -15,8 +17,10 @@ namespace {
 // Options that may legitimately be empty say so by name here.
 void harden(CLI::App& app) {
   for (CLI::Option* opt : app.get_options()) {
-    if (opt->get_type_size() == 0) continue;      // flags
-    if (opt->get_name() == "--append") continue;  // sev-snp-measure measures an explicitly empty command line
+    if (opt->get_type_size() == 0) continue;  // flags
+    // A kernel command line may be explicitly empty: sev-snp-measure (--append) and virt-qemu-sev-validate
+    // (--cmdline) measure it as a lone NUL, as QEMU passes it.
+    if (opt->get_name() == "--append" || opt->get_name() == "--cmdline") continue;
     const std::string type = opt->get_type_name();
     const bool integer = type == "INT" || type == "UINT" || type == "NUMBER";
     opt->check(CLI::Validator(
@@ -27,6 +31,23 @@ void harden(CLI::App& app) {
         "", "non-empty"));
   }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) harden(*sub);
+}
+
+// "--name=" is "--name" with an empty value. CLI11 would instead take the next argument as the value
+// (`--host-data= --vcek v.der` read "--vcek" as HOST_DATA), so the empty value is made explicit here and
+// harden() refuses it by the one rule (or, for a command line, measures it).
+std::vector<std::string> explicit_empty_values(int argc, char** argv) {
+  std::vector<std::string> out(argv, argv + argc);
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (out[i] == "--") break;
+    if (out[i].size() > 3 && out[i].rfind("--", 0) == 0 && out[i].back() == '=' &&
+        out[i].find('=') == out[i].size() - 1) {
+      out[i].pop_back();
+      out.insert(out.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::string());
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -69,7 +90,10 @@ int main(int argc, char** argv) {
 
   harden(app);
   try {
-    app.parse(argc, argv);
+    auto args = explicit_empty_values(argc, argv);
+    std::vector<char*> ptrs;
+    for (auto& a : args) ptrs.push_back(a.data());
+    app.parse(static_cast<int>(ptrs.size()), ptrs.data());
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : sevproof::cli::usage;
