@@ -21,7 +21,7 @@ endif()
 
 # One change (m02 inputs, m03 digest), in words and in JSON exactly as documented.
 cli_test("explain: guest features 0x21 in words" 0
-         "EXPLAINED \\(1 input differ\\):\n  the guest was launched with guest features 0x21 \\(SNPActive, DebugSwap\\), not 0x1: the host's kvm_amd debug_swap is on or QEMU has debug-swap=on"
+         "EXPLAINED \\(1 input differs\\):\n  the guest was launched with guest features 0x21 \\(SNPActive, DebugSwap\\), not 0x1: the host's kvm_amd debug_swap is on or QEMU has debug-swap=on"
          explain --measurement ${M03} ${MILAN4} --guest-features 0x1)
 cli_test("explain --json: the documented shape" 0
          "^{\n  \"schema_version\": 1,\n  \"explained\": true,\n  \"explanations\": \\[\n    {\n      \"changes\": {\n        \"guest-features\": \"0x21\"\n      },\n      \"digest\": \"${M03}\",\n      \"sentence\": \"the guest was launched with guest features 0x21 [^\n]*\"\n    }\n  \\],\n  \"searched\": {\n    \"guest-features\": 8191,\n    \"vcpus\": 511,\n    \"vcpu-type\": 4,"
@@ -34,7 +34,7 @@ cli_test("explain: the believed launch already matches" 0 "already gives the rep
          explain --measurement ${M02} ${MILAN4})
 # A random digest: not explained, exit 1, every axis listed with its count.
 cli_test("explain: a random digest is not explained and the axes are listed" 1
-         "NOT EXPLAINED.*searched \\(values per axis, tried alone and in pairs\\): guest-features 8191, vcpus 511, vcpu-type 4, vmm-type 2, fpu-init 1, ovmf 5, ovmf-skipped 2"
+         "NOT EXPLAINED.*searched \\(values per axis, tried alone and in pairs\\): guest-features 8191, vcpus 511, vcpu-type 4, vmm-type 3, fpu-init 1, ovmf 5, ovmf-skipped 2"
          explain --measurement 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
                  ${MILAN4} --ovmf-candidates "${OV}")
 cli_test("explain --json: not explained" 1 "\"explained\": false,\n  \"explanations\": \\[\\],"

@@ -25,7 +25,7 @@ set(XR --report "${XW}/m03-report.hex" --vcek "${TD}/reports/automata-milan-v2/v
 
 # explain --vm: the twin (a launch that explains the digest, one where nothing does), JSON, refusals.
 cli_test("explain --vm: the VM file's launch explains the digest" 0
-         "believed launch  ${M02}\n\nEXPLAINED \\(1 input differ\\):\n  the guest was launched with guest features 0x21"
+         "believed launch  ${M02}\n\nEXPLAINED \\(1 input differs\\):\n  the guest was launched with guest features 0x21"
          explain --vm "${XW}/m02.toml" --measurement ${M03})
 cli_test("explain --vm: a VM file whose launch nothing explains (twin)" 1 "NOT EXPLAINED: .*searched [^\n]*guest-features 8191"
          explain --vm "${XW}/amdsev.toml" --measurement ${M03} --max-vcpus 8)

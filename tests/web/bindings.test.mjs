@@ -417,7 +417,7 @@ test('explain: m02 believed, m03 reported: guest features 0x21; a digest nothing
   assert.equal(r.explained, true, JSON.stringify(r));
   assert.deepEqual(r.explanations[0].changes, { 'guest-features': '0x21' });
   assert.match(r.explanations[0].sentence, /guest features 0x21/);
-  assert.match(r.headline, /^EXPLAINED \(1 input differ\)/);
+  assert.match(r.headline, /^EXPLAINED \(1 input differs\)/);
   assert.equal(r.believed_digest, vector('m02'));
   const none = JSON.parse(measureCore.explain({ ...believed, reported: 'ab'.repeat(48) }));
   assert.equal(none.explained, false);

@@ -708,7 +708,7 @@ test('explain the difference: a report launched with guest features 0x21 is expl
   const { page, errors } = await openPage();
   const e = await explainAgainst(page, vector('m03'));
   assert.equal(e.state, 'explained', e.text);
-  assert.match(e.text, /^EXPLAINED \(1 input differ\):/);
+  assert.match(e.text, /^EXPLAINED \(1 input differs\):/);
   assert.match(await page.textContent('#m-explain-out .sentence'), /guest features 0x21/);
   assert.match(e.text, /change: guest-features "0x21"/);
   assert.match(e.text, /searched \(values per axis, tried alone and in pairs\): guest-features \d+, vcpus 511, /);

@@ -382,7 +382,6 @@ inline std::vector<base_config> searcher::bases() {
               if ((!kernel || !b_.initrd) && initrd) continue;                       // nothing to remove, or irrelevant
               if (!kernel && append != b_.append) continue;                          // irrelevant without a kernel
               if (mode == guest_mode::sev && vmm != x.vmm) continue;                 // SEV measures no VMSA
-              if (vmm == vmm_type::ec2_legacy && !measure::is_ec2(x.vmm)) continue;  // EC2's own generations
               c.changed[ax_mode] = mode != x.mode;
               c.changed[ax_ovmf] = ovmf >= 0;
               c.changed[ax_vmm] = vmm != x.vmm;
@@ -663,7 +662,7 @@ inline std::vector<std::pair<std::string, std::uint64_t>> searcher::searched() c
           {"vcpu-type", vmsas ? types : 0},
           {"append", x.kernel ? append_variants(b_.append).size() : 0},
           {"initrd", x.kernel && b_.initrd ? 1 : 0},
-          {"vmm-type", vmsas ? 2 : 0},
+          {"vmm-type", vmsas ? 3 : 0},  // the other three of QEMU, ec2, gce and ec2-legacy
           {"fpu-init", vmsas ? 1 : 0},
           {"kernel", x.kernel ? 1 : 0},
           {"ovmf", o_.ovmf_candidates.size() + o_.ovmf_unusable},
@@ -700,7 +699,7 @@ inline std::string headline(const explanation_report& r) {
     return "The believed launch already gives the reported digest: nothing to explain.";
   if (r.explained) {
     const auto n = r.explanations.front().changes.size();
-    return "EXPLAINED (" + std::to_string(n) + " input" + (n == 1 ? "" : "s") + " differ):";
+    return "EXPLAINED (" + std::to_string(n) + (n == 1 ? " input differs):" : " inputs differ):");
   }
   return "NOT EXPLAINED: no single input change and no pair of changes gives the reported digest.";
 }
