@@ -11,6 +11,7 @@
 #include "sevproof/core/base64.hpp"
 #include "sevproof/core/hex.hpp"
 #include "sevproof/snp/report_reader.hpp"
+#include "sevproof/validate/option_text.hpp"
 #include "sevproof/workflows/explain_mismatch.hpp"
 
 namespace sevproof::cli {
@@ -20,18 +21,6 @@ struct explain_cli {
   std::string report, measurement, candidates_dir, vm, max_vcpus = "512";
   bool json = false;
 };
-
-// 96/64 hex digits or base64 of 48/32 bytes.
-std::optional<bytes> parse_digest(const std::string& s, std::string& why) {
-  for (const auto& d : {hex::decode(s), base64::decode(s)})
-    if (d && (d->size() == 48 || d->size() == 32)) return d;
-  const auto h = hex::decode(s);
-  const auto b = base64::decode(s);
-  why = (h || b) ? "--measurement: " + std::to_string(h ? h->size() : b->size()) +
-                       " bytes; a launch digest is 48 bytes (SNP, 96 hex digits) or 32 bytes (SEV, SEV-ES)"
-                 : "--measurement: neither hex nor base64";
-  return std::nullopt;
-}
 
 // Every regular file in `dir` that parses as firmware; the others are counted as unusable.
 bool read_candidates(const std::string& dir, workflows::explain_options& opt, std::string& why) {
@@ -115,10 +104,12 @@ std::optional<bytes> reported_digest(const explain_cli& o, int& code, std::optio
     code = c;
     return std::optional<bytes>{};
   };
-  std::string why;
   if (!o.measurement.empty()) {
-    auto d = parse_digest(o.measurement, why);
-    return d ? d : fail(why, usage);
+    try {
+      return validate::parse_launch_digest(o.measurement, "--measurement");
+    } catch (const validate::option_error& e) {
+      return fail(e.what(), usage);
+    }
   }
   auto f = read_file(o.report);
   if (!f.data) return fail("--report " + f.why, bad_input);

@@ -607,28 +607,19 @@ std::string key_digest_js(const val& key_js) {
   return json{{"sha384", hex::encode(d)}, {"base64", base64::encode(d)}}.dump();
 }
 
-// A structure given raw or as base64 text (as QEMU takes ID block and ID auth).
-std::optional<bytes> structure_of(const bytes& data, std::size_t size) {
-  if (data.size() == size) return data;
-  if (auto b = base64::decode(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
-      b && b->size() == size)
-    return b;
-  return std::nullopt;
-}
-
 // idBlockCheck({idBlock, idAuth, measurement?, policy?}) -> {accepted, checks[{check, ok, detail}]} or {error}:
 // would SNP_LAUNCH_FINISH accept them (as `sevproof id-block check`)?
 std::string id_block_check_js(const val& in) {
   if (!present(in, "idBlock")) return input_error("idBlock", "no ID block was given");
   if (!present(in, "idAuth")) return input_error("idAuth", "no ID auth was given");
-  const auto block = structure_of(to_bytes(in["idBlock"]), 0x60);
+  const auto block = idblock::structure_from(to_bytes(in["idBlock"]), 0x60);
   if (!block) return input_error("idBlock", "neither 96 raw bytes nor base64 of them");
-  const auto auth = structure_of(to_bytes(in["idAuth"]), 0x1000);
+  const auto auth = idblock::structure_from(to_bytes(in["idAuth"]), 0x1000);
   if (!auth) return input_error("idAuth", "neither 4096 raw bytes nor base64 of them");
   idblock::finish_expectations want;
   try {
     if (const auto text = text_of(in, "measurement"); !text.empty()) {
-      const auto m = validate::parse_hex_field(text, "--id-measurement", 48);
+      const auto m = validate::parse_hex_field(text, "--measurement", 48);
       want.ld.emplace();
       std::copy(m.begin(), m.end(), want.ld->begin());
     }

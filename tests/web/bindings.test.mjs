@@ -231,6 +231,11 @@ test('id-block check: an ID block signed by its ID key is accepted; a changed by
   assert.equal(tampered.checks.find((c) => c.check === 'ID block signature').ok, false);
   const other = check({ idBlock: block, idAuth: auth, measurement: '00'.repeat(48), policy: '0xb0000' });
   assert.deepEqual(other.checks.filter((c) => !c.ok).map((c) => c.check), ['LD', 'POLICY']);
+  // the library names the differing policy fields, as the CLI prints them
+  assert.match(other.checks.find((c) => c.check === 'POLICY').detail, /differs from the launch policy: DEBUG \(ID block (0x)?0, launch (0x)?1\)/);
+  // hex text is hex: 64 hex digits are 32 bytes, refused in the CLI's words (never read as base64 of 48)
+  const short = check({ idBlock: block, idAuth: auth, measurement: ld.toString('hex').slice(0, 64) });
+  assert.match(short.error.message, /^--measurement: 32 bytes given, the field is 48 bytes/);
   assert.equal(check({ idBlock: block.subarray(1), idAuth: auth }).error.input, 'idBlock');
   assert.equal(check({ idBlock: block, idAuth: auth, policy: '3x' }).error.input, 'idPolicy');
   assert.match(check({ idBlock: block, idAuth: auth, policy: '030000' }).error.message, /leading zero/);  // the CLI's words

@@ -11,10 +11,12 @@
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/base64.hpp"
 #include "sevproof/crypto/hash.hpp"
 #include "sevproof/crypto/keys.hpp"
 #include "sevproof/crypto/public_key.hpp"
 #include "sevproof/idblock/structures.hpp"
+#include "sevproof/snp/policy.hpp"
 
 namespace sevproof::idblock {
 
@@ -119,6 +121,15 @@ inline result<std::array<byte, 0x1000>> build_id_auth(const std::array<byte, 0x6
 
 // ---- would SNP_LAUNCH_FINISH accept it? ----
 
+// An ID block (96 bytes) or ID auth (4096) as given: raw, or base64 text as QEMU's id-block= and id-auth= take it.
+inline std::optional<bytes> structure_from(bytes_view data, std::size_t size) {
+  if (data.size() == size) return bytes(data.begin(), data.end());
+  if (auto b = base64::decode(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+      b && b->size() == size)
+    return b;
+  return std::nullopt;
+}
+
 struct finish_check {
   std::string what;  // "LD", "POLICY", "ID block signature", "author signature", ...
   bool ok = false;
@@ -177,8 +188,10 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
   if (want.policy) {
     const auto p = load_le<std::uint64_t>(id_block, 0x58);
     out.push_back({"POLICY", p == *want.policy,
-                   "ID block policy " + hex::number(p) + " " + (p == *want.policy ? "equals" : "differs from") +
-                       " the launch policy"});
+                   "ID block policy " + hex::number(p) +
+                       (p == *want.policy ? " equals the launch policy"
+                                          : " differs from the launch policy: " +
+                                                snp::policy_difference(p, *want.policy, "ID block", "launch"))});
   }
   const auto algo = load_le<std::uint32_t>(id_auth, 0);
   if (algo != algo_ecdsa_p384_sha384) {

@@ -98,6 +98,21 @@ inline bytes parse_hex_field(const std::string& s, const std::string& flag, std:
   throw option_error(flag + ": neither hex nor base64 of " + want);
 }
 
+// A launch digest to explain: 48 bytes (SNP) or 32 (SEV, SEV-ES), by parse_hex_field's rule (hex text is hex).
+inline bytes parse_launch_digest(const std::string& s, const std::string& flag) {
+  const std::string want = "a launch digest is 48 bytes (SNP, 96 hex digits) or 32 bytes (SEV, SEV-ES, 64 hex digits)";
+  detail::refuse_empty(s, flag);
+  if (auto h = hex::decode(s)) {
+    if (h->size() == 48 || h->size() == 32) return *h;
+    throw option_error(flag + ": " + std::to_string(h->size()) + " bytes given; " + want);
+  }
+  std::string compact;
+  for (char c : s)
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
+  if (auto b = base64::decode(compact); b && (b->size() == 48 || b->size() == 32)) return *b;
+  throw option_error(flag + ": neither hex nor base64 of a launch digest (48 or 32 bytes)");
+}
+
 // "bl=3,tee=0,snp=8,ucode=115[,fmc=0]" (also bootloader=, microcode=); each component once.
 inline tcb_minimum parse_tcb_min(const std::string& s, const std::string& flag) {
   detail::refuse_empty(s, flag);
