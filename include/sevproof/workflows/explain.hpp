@@ -377,11 +377,11 @@ inline std::vector<base_config> searcher::bases() {
           for (const bool initrd : {true, false})
             for (const auto& append : appends) {
               base_config c{mode, ovmf, vmm, kernel, initrd, append, 0, {}};
-              if (ovmf >= 0 && same[static_cast<std::size_t>(ovmf)]) continue;       // the same firmware again
-              if (kernel && !had_kernel) continue;                                   // no kernel to add
-              if ((!kernel || !b_.initrd) && initrd) continue;                       // nothing to remove, or irrelevant
-              if (!kernel && append != b_.append) continue;                          // irrelevant without a kernel
-              if (mode == guest_mode::sev && vmm != x.vmm) continue;                 // SEV measures no VMSA
+              if (ovmf >= 0 && same[static_cast<std::size_t>(ovmf)]) continue;  // the same firmware again
+              if (kernel && !had_kernel) continue;                              // no kernel to add
+              if ((!kernel || !b_.initrd) && initrd) continue;                  // nothing to remove, or irrelevant
+              if (!kernel && append != b_.append) continue;                     // irrelevant without a kernel
+              if (mode == guest_mode::sev && vmm != x.vmm) continue;            // SEV measures no VMSA
               c.changed[ax_mode] = mode != x.mode;
               c.changed[ax_ovmf] = ovmf >= 0;
               c.changed[ax_vmm] = vmm != x.vmm;
