@@ -143,7 +143,7 @@ TEST_CASE("evidence inputs: one table of slots and one reader per text, for the 
   CHECK(pipeline::set_offset(rq, "0x100000000").value() ==
         "0x100000000: past the end of any report file (at most 64 MiB are read)");
   CHECK(pipeline::set_offset(rq, "0xffffffffffffffff"));
-  CHECK(rq.offset == 0x20);  // unchanged by a refusal
+  CHECK(rq.offset == 0x20);                            // unchanged by a refusal
   CHECK_FALSE(pipeline::set_offset(rq, "0x3ffffff"));  // twin: inside the bound
   CHECK(pipeline::certs_dir_kind("vcek.pem") == pipeline::evidence_kind::vcek);
   CHECK(pipeline::certs_dir_kind("ark.der") == pipeline::evidence_kind::chain);
