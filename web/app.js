@@ -164,7 +164,9 @@
     const items = [];
     for (const part of text.split(/[,;]/)) {
       const tokens = part.trim().split(/\s+/).filter(Boolean);
-      if (tokens.length === 0) continue;
+      // an empty item ("A,", ",") is given to the library, which refuses it as the CLI refuses --measurement=:
+      // never dropped, so that a stray comma cannot leave a check off
+      if (tokens.length === 0) { items.push(''); continue; }
       // whole values (64 characters or more: a 32-byte hex value, a 48-byte base64 one) are separate items;
       // shorter pieces are one value broken up (xxd -p lines, spaced groups), as the CLI reads them
       if (tokens.length > 1 && tokens.every((t) => t.length >= 64)) items.push(...tokens);
@@ -179,7 +181,8 @@
       if (input.type === 'checkbox') {
         if (input.checked) out[name] = true;
       } else if (input.value.trim() !== '') {
-        out[name] = 'list' in input.dataset ? listItems(input.value) : input.value.trim();
+        // as typed: the library refuses what the CLI refuses (" 1": "has spaces in it"), in the same words
+        out[name] = 'list' in input.dataset ? listItems(input.value) : input.value;
       }
     }
     return out;
@@ -405,8 +408,8 @@
     const generation = ++verifyGeneration;
     setStatus('working', 'Verifying…');
     const { files, inputs } = await readEvidence();
-    const request = { report: files.report[0], reportName: $('report').files[0].name, now: $('now').value.trim(), product: $('product').value,
-                      offset: $('offset').value.trim(), strict: $('strict').checked, expect: expectations() };
+    const request = { report: files.report[0], reportName: $('report').files[0].name, now: $('now').value, product: $('product').value,
+                      offset: $('offset').value, strict: $('strict').checked, expect: expectations() };
     if (files.vcek[0]) request.vcek = files.vcek[0];
     if (files.certTable[0]) request.certTable = files.certTable[0];
     if (files.crl[0]) request.crl = files.crl[0];
@@ -598,7 +601,7 @@
     out.replaceChildren();
     const file = async (id) => ($(id).files[0] ? new Uint8Array(await $(id).files[0].arrayBuffer()) : undefined);
     const r = JSON.parse(core.idBlockCheck({ idBlock: await file('id-block'), idAuth: await file('id-auth'),
-                                             measurement: $('id-measurement').value.trim(), policy: $('id-policy').value.trim() }));
+                                             measurement: $('id-measurement').value, policy: $('id-policy').value }));
     if (r.error) {
       out.dataset.state = 'error';
       out.appendChild(el('li', { 'data-status': 'fail' }, pageWords(r.error.message)));
@@ -625,14 +628,9 @@
     if (!ovmf) { out.dataset.state = 'error'; out.textContent = 'Choose the OVMF firmware image first.'; return null; }
     const files = { ovmf, kernel: $('m-kernel').files[0], initrd: $('m-initrd').files[0] };
     if (vmDoc) return { files, options: { vm: vmDoc.info.definition, ovmfName: ovmf.name }, botanOnly: $('opt-botan-only').checked };
-    const options = { mode: $('m-mode').value, vcpus: $('m-vcpus').value.trim(), vcpuType: $('m-vcpu-type').value,
-                      vmmType: $('m-vmm').value, guestFeatures: $('m-features').value.trim(), ovmfName: ovmf.name };
+    const options = { mode: $('m-mode').value, vcpus: $('m-vcpus').value, vcpuType: $('m-vcpu-type').value,
+                      vmmType: $('m-vmm').value, guestFeatures: $('m-features').value, ovmfName: ovmf.name };
     if ($('m-cmdline').value !== '') options.cmdline = $('m-cmdline').value;
-    if (!files.kernel && (files.initrd || options.cmdline)) {
-      out.dataset.state = 'error';
-      out.textContent = 'An initrd or command line is only measured together with a kernel.';
-      return null;
-    }
     return { files, options, botanOnly: $('opt-botan-only').checked };
   }
 
