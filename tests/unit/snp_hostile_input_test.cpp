@@ -80,6 +80,23 @@ TEST_CASE("report reader refusals name field and offset", "[snp][hostile]") {
     CHECK(r.err().structure == "MSG_REPORT_RSP");
     CHECK(r.err().field == "STATUS");
   }
+  SECTION("MSG_REPORT_RSP whose REPORT_SIZE is not a report's is named at 0x004") {
+    bytes b(0x20 + good.size(), 0);
+    std::copy(good.begin(), good.end(), b.begin() + 0x20);
+    for (std::uint32_t size : {0x4A1u, 0x49Fu, 0u}) {
+      store_le<std::uint32_t>(b, 4, size);
+      auto r = snp::read_report(b);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.err().structure == "MSG_REPORT_RSP");
+      CHECK(r.err().field == "REPORT_SIZE");
+      CHECK(r.err().offset == 4u);
+    }
+    store_le<std::uint32_t>(b, 4, 0x4A0);  // twin: the right size reads
+    CHECK(snp::read_report(b).ok());
+    bytes raw_and_more(good.begin(), good.end());  // a raw report followed by bytes is not taken for a header
+    raw_and_more.resize(good.size() + 0x40);
+    CHECK(snp::read_report(raw_and_more).err().field == "size");
+  }
   SECTION("text that is neither hex nor base64") {
     auto r = snp::read_report(as_bytes_view(std::string(2368, '!')));
     REQUIRE_FALSE(r.ok());

@@ -271,6 +271,13 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
       return error{"MSG_REPORT_RSP", "RESERVED", 0x008, "is non-zero (must be zero)"};
     body = data.subspan(0x20, report_size);
     out.source = container::msg_report_rsp;
+  } else if (data.size() >= 0x20 + report_size && load_le<std::uint32_t>(data, 0) == 0 &&
+             all_zero(subview(data, 8, 24)) && load_le<std::uint32_t>(data, 0x20) >= 2 &&
+             load_le<std::uint32_t>(data, 0x20) <= 5) {
+    // a MSG_REPORT_RSP header (STATUS 0, RESERVED zero, then a report's VERSION) whose size is not a report's: a
+    // raw report cannot look like this (its POLICY at 0x008 has bit 17 set)
+    return error{"MSG_REPORT_RSP", "REPORT_SIZE", 0x004,
+                 "is " + std::to_string(load_le<std::uint32_t>(data, 4)) + "; a report is 1184 (0x4a0) bytes"};
   } else {
     return error{"report", "size", std::nullopt, detail::size_hint(data.size()) + odd_hex};
   }
