@@ -95,6 +95,19 @@ TEST_CASE("V001/V003: keys that are not pinned are refused", "[verify][test-ca]"
     CHECK(of(v, checks::ask_pinned) == status::fail);
     CHECK(text(v, checks::ask_pinned).find("is not the pinned ASK of Milan") != std::string::npos);
   }
+  SECTION("an ASK with another key beside the pinned one is said not used (an older ASK in a user's chain)") {
+    auto r = baseline();
+    auto other = crypto::private_key::generate_rsa(2048);
+    r.ev.offered = {ca.ark,
+                    test_ca::authority::make_ca("SEV-Milan", "ARK-Milan", other, ca.ark_key, year(2021), year(2040)),
+                    ca.ask};
+    auto v = go(r);
+    CHECK(of(v, checks::ask_pinned) == status::pass);
+    CHECK(text(v, checks::ask_pinned).find("a SEV-Milan with another key") != std::string::npos);
+    CHECK(text(v, checks::ask_pinned).find("was given and not used") != std::string::npos);
+    r.ev.offered = {ca.ark, ca.ask};  // twin: nothing to say without it
+    CHECK(text(go(r), checks::ask_pinned).find("not used") == std::string::npos);
+  }
 }
 
 TEST_CASE("V002/V004/V005: broken signatures in the chain", "[verify][test-ca]") {

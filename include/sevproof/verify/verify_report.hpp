@@ -294,24 +294,30 @@ inline const crypto::certificate* pick_pinned(const evidence& ev, const std::vec
     v.add(info, status::fail, foreign);
     return nullptr;
   }
-  std::string refused;
+  // A certificate that claims to be the one we need but carries another key (an older ASK, a foreign one): refused
+  // loudly when no pinned one is there, and said when the pinned one (given or built in) is used in its place.
+  const std::string claim = (role == ca_role::ark ? "ARK-" : (role == ca_role::asvk ? "SEV-VLEK-" : "SEV-")) +
+                            std::string(snp::product_name(*prod));
+  std::string other_key;  // the SPKI SHA-256 prefix of such a certificate
+  for (std::size_t i = 0; i < ev.offered.size() && other_key.empty(); ++i)
+    if (ev.offered[i].subject_cn() == claim && fingerprints[i] != *pin) other_key = fingerprints[i].substr(0, 16);
   for (std::size_t i = 0; i < ev.offered.size(); ++i) {
     const auto& c = ev.offered[i];
     const auto& fp = fingerprints[i];
     if (fp == *pin) {
       v.add(info, status::pass,
             c.subject_cn() + " key is the pinned " + want + " (SPKI SHA-256 " + fp.substr(0, 16) + "…)" +
-                unused_intermediate(ev, role));
+                unused_intermediate(ev, role) +
+                (other_key.empty() ? ""
+                                   : "; a " + claim + " with another key (SPKI SHA-256 " + other_key +
+                                         "…) was given and not used: it is not the pinned " + want));
       return &c;
     }
-    // A certificate that claims to be the one we need but carries another key is refused loudly.
-    const std::string claim = role == ca_role::ark ? "ARK-" : (role == ca_role::asvk ? "SEV-VLEK-" : "SEV-");
-    if (c.subject_cn() == claim + std::string(snp::product_name(*prod)))
-      refused = c.subject_cn() + " was given but its key (SPKI SHA-256 " + fp.substr(0, 16) + "…) is not the pinned " +
-                want + " (" + pin->substr(0, 16) + "…)";
   }
   v.add(info, status::fail,
-        refused.empty() ? "no " + want + " among the inputs (give --certs DIR or a chain file)" : refused);
+        other_key.empty() ? "no " + want + " among the inputs (give --certs DIR or a chain file)"
+                          : claim + " was given but its key (SPKI SHA-256 " + other_key + "…) is not the pinned " +
+                                want + " (" + pin->substr(0, 16) + "…)");
   return nullptr;
 }
 
