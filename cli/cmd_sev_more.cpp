@@ -49,16 +49,10 @@ int run_chain(const chain_options& o) {
   if (!o.ca.empty()) {  // a separate ASK ‖ ARK file, as sevctl verify --ca takes
     auto c = read_file(o.ca);
     if (!c.data) return std::cerr << "sevproof sev verify-chain: " << c.why << "\n", static_cast<int>(bad_input);
-    auto ask = sev::parse_signing_key(*c.data);
-    if (!ask)
-      return std::cerr << "sevproof sev verify-chain: --ca: " << ask.err().to_string() << "\n",
-             static_cast<int>(bad_input);
-    auto ark =
-        sev::parse_signing_key(bytes_view(*c.data).subspan(ask->raw.size()), ask->raw.size(), ask->modulus_bits());
-    if (!ark)
-      return std::cerr << "sevproof sev verify-chain: --ca: " << ark.err().to_string() << "\n",
-             static_cast<int>(bad_input);
-    ca = {{*ask, *ark}};
+    auto pair = sev::parse_ask_ark(*c.data, 0, "--ca " + o.ca, "key #1", "key #2");
+    if (!pair)
+      return std::cerr << "sevproof sev verify-chain: " << pair.err().to_string() << "\n", static_cast<int>(bad_input);
+    ca = {pair.value()};
   }
   const auto v = sev::verify_chain(*chain, ca);
   auto mark = [&](const std::string& subject, const std::string& signer) {

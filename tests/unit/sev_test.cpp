@@ -122,6 +122,39 @@ TEST_CASE("legacy platform chains parse and verify; hostile chain files are refu
     CHECK_FALSE(sev::verify_chain(cek_usage, {}).valid());
     CHECK(sev::verify_chain(chain, {}).valid());
   }
+  SECTION("a CEK that carries no ASK signature is said to be not signed by AMD; a bad one names what was tried") {
+    auto chain = sev::parse_chain_file(testdata::read("sev-legacy/rome/full_chain_assembled.bin")).value();
+    const auto cek_link = [](const sev::chain_verdict& v) {
+      for (const auto& l : v.links)
+        if (l.subject == "CEK" && l.signer == "ASK") return l.detail;
+      return std::string("none");
+    };
+    auto unsigned_cek = chain;
+    unsigned_cek.cek.sigs[0].usage = sev::usage_invalid;
+    unsigned_cek.cek.sigs[1].usage = sev::usage_invalid;
+    CHECK(cek_link(sev::verify_chain(unsigned_cek, {})).find("not signed by AMD: the CEK carries no ASK signature") ==
+          0);
+    auto bad_sig = chain;
+    bad_sig.cek.sigs[0].data[3] ^= 1;
+    CHECK(cek_link(sev::verify_chain(bad_sig, {})) == "signature INVALID: no ASK tried (Rome) signed this CEK");
+    CHECK(cek_link(sev::verify_chain(chain, {})) == "signature valid");  // twin
+  }
+}
+
+TEST_CASE("an ASK then ARK file (sevctl verify --ca): one key, the wrong order, extra bytes", "[sev][real]") {
+  REQUIRE_TESTDATA();
+  const auto ask = testdata::read("amd/sev/milan/ask.cert"), ark = testdata::read("amd/sev/milan/ark.cert");
+  const auto cat = [](bytes a, const bytes& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  const auto read = [](const bytes& b) { return sev::parse_ask_ark(b, 0, "--ca f", "key #1", "key #2"); };
+  REQUIRE(read(cat(ask, ark)).ok());
+  CHECK(read(cat(ask, ark)).value().second.usage == sev::usage_ark);
+  CHECK(read(ask).err().to_string() ==
+        "--ca f: key #2 at 0x640 is missing: the file ends after the ASK; the ARK must follow it");
+  CHECK(read(cat(ark, ask)).err().to_string() == "--ca f: key #1 at 0x000 is the ARK; expected the ASK (then the ARK)");
+  CHECK(read(cat(cat(ask, ark), bytes(3, 0))).err().message == "3 bytes follow the ARK");
 }
 
 #include "sevproof/sev/session.hpp"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <utility>
 #include <optional>
 #include <string>
 #include <vector>
@@ -213,6 +214,26 @@ inline bool signed_by(const platform_cert& cek, const signing_key& ask) {
   return crypto::rsa_pss_verify(ask.modulus_be, ask.exponent_be, cek.signed_region(), sig_be, algo_hash(s.algo));
 }
 
+// ---- AMD's ASK then ARK, as `sevctl export --full` appends them and `sevctl verify --ca` takes them ----
+// `at` is where they start in the file, `first` names the ASK's place in messages ("certificate #5", "key #1").
+inline result<std::pair<signing_key, signing_key>> parse_ask_ark(bytes_view b, std::size_t at,
+                                                                 const std::string& structure, const std::string& first,
+                                                                 const std::string& second) {
+  auto ask = parse_signing_key(b.subspan(at), at);
+  if (!ask) return ask.err();
+  if (ask->usage != usage_ask)
+    return error{structure, first, at, "is the " + ask->name() + "; expected the ASK (then the ARK)"};
+  at += ask->raw.size();
+  if (at == b.size())
+    return error{structure, second, at, "is missing: the file ends after the ASK; the ARK must follow it"};
+  auto ark = parse_signing_key(b.subspan(at), at, ask->modulus_bits());
+  if (!ark) return ark.err();
+  if (ark->usage != usage_ark) return error{structure, second, at, "is the " + ark->name() + "; expected the ARK"};
+  at += ark->raw.size();
+  if (at != b.size()) return error{structure, "size", at, std::to_string(b.size() - at) + " bytes follow the ARK"};
+  return std::pair{std::move(ask).value(), std::move(ark).value()};
+}
+
 // ---- `sevctl export [--full]` files ----
 struct chain_file {
   platform_cert pdh, pek, oca, cek;
@@ -239,18 +260,10 @@ inline result<chain_file> parse_chain_file(bytes_view b) {
   }
   std::size_t at = 4 * platform_cert_size;
   if (at == b.size()) return f;
-  auto ask = parse_signing_key(b.subspan(at), at);
-  if (!ask) return ask.err();
-  if (ask->usage != usage_ask)
-    return error{s, "certificate #5", at, "is the " + ask->name() + "; expected the ASK (then the ARK)"};
-  at += ask->raw.size();
-  auto ark = parse_signing_key(b.subspan(at), at, ask->modulus_bits());
-  if (!ark) return ark.err();
-  if (ark->usage != usage_ark) return error{s, "certificate #6", at, "is the " + ark->name() + "; expected the ARK"};
-  at += ark->raw.size();
-  if (at != b.size()) return error{s, "size", at, std::to_string(b.size() - at) + " bytes follow the ARK"};
-  f.ask = std::move(ask).value();
-  f.ark = std::move(ark).value();
+  auto pair = parse_ask_ark(b, at, s, "certificate #5", "certificate #6");
+  if (!pair) return pair.err();
+  f.ask = std::move(pair.value().first);
+  f.ark = std::move(pair.value().second);
   return f;
 }
 

@@ -129,7 +129,20 @@ inline chain_verdict verify_chain(const chain_file& f, const std::vector<std::pa
     v.links.push_back({"CEK", "ASK", false, "no ASK/ARK given and none built in"});
     return v;
   }
-  add("CEK", "ASK", cek_signed);
+  if (cek_signed) {
+    add("CEK", "ASK", true);
+  } else {  // say what was tried, and whether the CEK carries an ASK signature at all
+    std::string tried;
+    for (const auto& c : candidates)
+      tried += (tried.empty() ? "" : ", ") +
+               pinned_generation(c.second).value_or("ARK " + c.second.spki_sha256().substr(0, 16) + "…");
+    v.links.push_back({"CEK", "ASK", false,
+                       slot_for(f.cek, usage_ask)
+                           ? "signature INVALID: no ASK tried (" + tried + ") signed this CEK"
+                           : "not signed by AMD: the CEK carries no ASK signature (no signature slot of usage ASK); "
+                             "tried " +
+                                 tried});
+  }
   add("ASK", "ARK", detail::key_signed_by(chosen->first, chosen->second));
   add("ARK", "ARK (self)", detail::key_signed_by(chosen->second, chosen->second));
   v.generation = pinned_generation(chosen->second);
