@@ -16,38 +16,22 @@ struct kds_options {
 };
 
 int run_kds(const kds_options& o) {
-  snp::read_options ro;
-  if (!o.product.empty()) {
-    ro.given_product = snp::product_from_name(o.product);
-    if (!ro.given_product) {
-      std::cerr << "sevproof kds-urls: --product " << o.product << ": use milan, genoa or turin\n";
-      return usage;
-    }
-  }
   auto f = read_file(o.report);
   if (!f.data) {
     std::cerr << "sevproof kds-urls: " << f.why << "\n";
     return bad_input;
   }
-  auto pr = snp::read_report(*f.data, ro);
-  if (!pr) {
-    std::cerr << "sevproof kds-urls: " << o.report << ": " << pr.err().to_string() << "\n";
-    return bad_input;
+  const auto answer = kds::urls_for_report(*f.data, o.product);
+  if (answer.refused) {
+    using fault = kds::report_urls::fault;
+    std::cerr << "sevproof kds-urls: " << (answer.by == fault::report ? o.report + ": " : std::string())
+              << answer.refused->to_string() << "\n";
+    return answer.by == fault::product ? usage : answer.by == fault::report ? bad_input : check_failed;
   }
-  if (!pr->prod) {
-    std::cerr
-        << "sevproof kds-urls: a version " << pr->report.version()
-        << " report carries no CPUID, so the product (and the URL) is unknown: give --product milan|genoa|turin\n";
-    return usage;
-  }
-  auto u = kds::vcek_urls(pr->report, *pr->prod);
-  if (!u) {
-    std::cerr << "sevproof kds-urls: cannot name a VCEK URL: " << u.err().to_string() << "\n";
-    return check_failed;
-  }
+  const auto* u = &answer.u;
   if (o.json) {
     nlohmann::ordered_json j{
-        {"schema_version", 1}, {"product", std::string(snp::product_name(*pr->prod))}, {"signer", u->signer}};
+        {"schema_version", 1}, {"product", std::string(snp::product_name(answer.product))}, {"signer", u->signer}};
     j["vcek"] = u->vcek.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(u->vcek);
     j["cert_chain"] = u->cert_chain;
     j["crl"] = u->crl;

@@ -572,23 +572,15 @@ std::string builtin_roots() {
 
 // kdsUrls(report, product) -> {product, vcek, cert_chain, crl} or {error}: what to fetch on a connected machine.
 std::string kds_urls_js(const val& report_js, const std::string& product) {
-  snp::read_options ro;
-  if (!product.empty()) {
-    ro.given_product = snp::product_from_name(product);
-    if (!ro.given_product) return input_error("product", product + ": use milan, genoa or turin");
-  }
-  auto pr = snp::read_report(to_bytes(report_js), ro);
-  if (!pr) return input_error("report", pr.err().to_string());
-  if (!pr->prod)
-    return input_error("product",
-                       "a version " + std::to_string(pr->report.version()) +
-                           " report carries no CPUID, so the product (and the URL) is unknown: choose the product");
-  auto u = kds::vcek_urls(pr->report, *pr->prod);
-  if (!u) return input_error("report", u.err().to_string());
-  return json{{"product", std::string(snp::product_name(*pr->prod))},
-              {"vcek", u->vcek},
-              {"cert_chain", u->cert_chain},
-              {"crl", u->crl}}
+  const auto a = kds::urls_for_report(to_bytes(report_js), product);
+  if (a.refused)
+    return input_error(a.by == kds::report_urls::fault::product ? "product" : "report", a.refused->to_string());
+  json vcek = a.u.vcek.empty() ? json(nullptr) : json(a.u.vcek);  // a VLEK is not fetched by chip id: null, as the CLI
+  return json{{"product", std::string(snp::product_name(a.product))},
+              {"signer", a.u.signer},
+              {"vcek", vcek},
+              {"cert_chain", a.u.cert_chain},
+              {"crl", a.u.crl}}
       .dump();
 }
 

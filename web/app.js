@@ -585,7 +585,9 @@
     const r = JSON.parse(core.kdsUrls(new Uint8Array(await f.arrayBuffer()), $('product').value));
     out.dataset.state = r.error ? 'error' : 'done';
     out.textContent = r.error ? pageWords(r.error.message)
-      : `# fetch these on a connected machine, then bring the files here\nvcek        ${r.vcek}\ncert_chain  ${r.cert_chain}\ncrl         ${r.crl}\n`;
+      : r.vcek === null  // a VLEK signed it: the VLEK comes from the cloud provider, not from the KDS by chip id
+        ? `# a VLEK signed this report: it comes from the cloud provider (the extended report's certificate table)\ncert_chain  ${r.cert_chain}   (ASVK then ARK)\ncrl         ${r.crl}\n`
+        : `# fetch these on a connected machine, then bring the files here\nvcek        ${r.vcek}\ncert_chain  ${r.cert_chain}\ncrl         ${r.crl}\n`;
   }
   async function keyDigest() {
     const out = $('key-out');

@@ -140,7 +140,13 @@ test('report offset and strictness are the CLI options --offset and --strict', (
 test('KDS URLs and key digests, as the CLI prints them', () => {
   const u = JSON.parse(core.kdsUrls(td('reports/oak-turin-v5/report.bin'), ''));
   assert.match(u.vcek, /^https:\/\/kdsintf\.amd\.com\/vcek\/v1\/Turin\/[0-9a-f]{16}\?fmcSPL=/);
-  assert.equal(JSON.parse(core.kdsUrls(td('reports/automata-milan-v2/report.bin'), '')).error.input, 'product');
+  const noProduct = JSON.parse(core.kdsUrls(td('reports/automata-milan-v2/report.bin'), ''));
+  assert.equal(noProduct.error.input, 'product');
+  assert.match(noProduct.error.message, /carries no CPUID, so the product \(and the URL\) is unknown: give --product/);  // the CLI's words
+  const vlek = JSON.parse(core.kdsUrls(td('reports/constellation-aws-milan-v3-vlek/report.bin'), ''));
+  assert.equal(vlek.vcek, null);  // as `kds-urls --json`: a VLEK is not fetched by chip id
+  assert.equal(vlek.signer, 'VLEK');
+  assert.match(vlek.cert_chain, /\/vlek\/v1\/Milan\/cert_chain$/);
   const key = new Uint8Array(readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/id-key-sec1.pem')));
   assert.equal(JSON.parse(core.keyDigest(key)).sha384,
                '619c6d24263b02ad39282ec1ef107375faf443a027ba3c6718e165798cbfdfedb386048ed168a213b448c02fcfc7f0f8');

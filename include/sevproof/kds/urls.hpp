@@ -2,6 +2,7 @@
 // (sevproof itself never goes to the network).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "sevproof/core/error.hpp"
@@ -9,6 +10,7 @@
 #include "sevproof/snp/platform_info.hpp"
 #include "sevproof/snp/product.hpp"
 #include "sevproof/snp/report.hpp"
+#include "sevproof/snp/report_reader.hpp"
 #include "sevproof/snp/tcb.hpp"
 
 namespace sevproof::kds {
@@ -53,6 +55,49 @@ inline result<urls> vcek_urls(const snp::report& r, snp::product p) {
   u.vcek += "blSPL=" + std::to_string(t.bootloader) + "&teeSPL=" + std::to_string(t.tee) +
             "&snpSPL=" + std::to_string(t.snp) + "&ucodeSPL=" + std::to_string(t.microcode);
   return u;
+}
+
+// `sevproof kds-urls` and the page's KDS tool: a report file and the product as typed (empty: from the report's
+// CPUID) to the URLs, or a refusal that says whose fault it is (the CLI's exit codes: 2, 3, 1).
+struct report_urls {
+  enum class fault { none, product, report, kds };  // the product given (or needed), the file, no URL for it
+  fault by = fault::none;
+  std::optional<error> refused;
+  snp::product product = snp::product::milan;
+  urls u;
+};
+inline report_urls urls_for_report(bytes_view file, const std::string& product) {
+  const auto refuse = [](report_urls::fault f, error e) {
+    report_urls out;
+    out.by = f;
+    out.refused = std::move(e);
+    return out;
+  };
+  snp::read_options ro;
+  if (!product.empty()) {
+    ro.given_product = snp::product_from_name(product);
+    if (!ro.given_product)
+      return refuse(report_urls::fault::product,
+                    error{"--product", "", std::nullopt, product + ": use milan, genoa or turin"});
+  }
+  auto pr = snp::read_report(file, ro);
+  if (!pr) return refuse(report_urls::fault::report, pr.err());
+  if (!pr->prod)
+    return refuse(report_urls::fault::product,
+                  error{"--product", "", std::nullopt,
+                        "a version " + std::to_string(pr->report.version()) +
+                            " report carries no CPUID, so the product (and the URL) is unknown: give --product "
+                            "milan, genoa or turin"});
+  auto u = vcek_urls(pr->report, *pr->prod);
+  if (!u) {
+    auto e = u.err();
+    e.message += " (no VCEK URL can be named)";
+    return refuse(report_urls::fault::kds, e);
+  }
+  report_urls out;
+  out.product = *pr->prod;
+  out.u = std::move(u).value();
+  return out;
 }
 
 }  // namespace sevproof::kds
