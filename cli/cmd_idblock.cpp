@@ -308,31 +308,10 @@ runner add_key_digest(CLI::App& app) {
   return [path, b64]() -> int {
     auto f = read_file(*path);
     if (!f.data) return std::cerr << "sevproof key-digest: " << f.why << "\n", static_cast<int>(bad_input);
-    std::optional<idblock::key_structure> ks;
-    std::string why;
-    if (f.data->empty())
-      return std::cerr << "sevproof key-digest: " << *path << ": empty file\n", static_cast<int>(bad_input);
-    auto priv = crypto::private_key::load(*f.data);
-    const std::string text(f.data->begin(), f.data->end());
-    const bool private_pem = text.find("PRIVATE KEY-----") != std::string::npos;
-    if (priv) {
-      auto s = idblock::key_structure_of(*priv);
-      if (s)
-        ks = *s;
-      else
-        why = s.err().to_string();
-    } else if (auto pub = crypto::public_key::load(*f.data)) {
-      auto s = idblock::key_structure_of(*pub);
-      if (s)
-        ks = *s;
-      else
-        why = s.err().to_string();
-    } else if (private_pem) {  // a private key refused: its reason, in the words id-block uses for the same file
-      why = priv.err().to_string();
-    } else {
-      why = "neither a private nor a public key: " + pub.err().to_string();
-    }
-    if (!ks) return std::cerr << "sevproof key-digest: " << *path << ": " << why << "\n", static_cast<int>(bad_input);
+    const auto ks = idblock::key_structure_from_file(*f.data);
+    if (!ks)
+      return std::cerr << "sevproof key-digest: " << *path << ": " << ks.err().to_string() << "\n",
+             static_cast<int>(bad_input);
     const auto d = idblock::key_digest(*ks);
     std::cout << (*b64 ? base64::encode(d) : hex::encode(d)) << "\n";
     return static_cast<int>(ok);

@@ -586,14 +586,7 @@ std::string kds_urls_js(const val& report_js, const std::string& product) {
 
 // keyDigest(bytes) -> {sha384, base64} of a P-384 key's AMD public-key structure, or {error}.
 std::string key_digest_js(const val& key_js) {
-  const bytes data = to_bytes(key_js);
-  result<idblock::key_structure> ks = error{"key", "", std::nullopt, "neither a P-384 private nor public key"};
-  if (auto priv = crypto::private_key::load(data))
-    ks = idblock::key_structure_of(*priv);
-  else if (auto pub = crypto::public_key::load(data))
-    ks = idblock::key_structure_of(*pub);
-  else
-    ks = error{"key", "", std::nullopt, "neither a private nor a public key: " + pub.err().to_string()};
+  const auto ks = idblock::key_structure_from_file(to_bytes(key_js));
   if (!ks) return input_error("key", ks.err().to_string());
   const auto d = idblock::key_digest(*ks);
   return json{{"sha384", hex::encode(d)}, {"base64", base64::encode(d)}}.dump();

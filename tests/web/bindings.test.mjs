@@ -151,6 +151,10 @@ test('KDS URLs and key digests, as the CLI prints them', () => {
   assert.equal(JSON.parse(core.keyDigest(key)).sha384,
                '619c6d24263b02ad39282ec1ef107375faf443a027ba3c6718e165798cbfdfedb386048ed168a213b448c02fcfc7f0f8');
   assert.equal(JSON.parse(core.keyDigest(key.subarray(0, 60))).error.input, 'key');
+  // refusals in key-digest's words: an empty file, and a private key on another curve gives its own reason
+  assert.equal(JSON.parse(core.keyDigest(new Uint8Array(0))).error.message, 'key: empty file');
+  const p256 = new Uint8Array(readFileSync(join(process.env.SEVPROOF_SOURCE_DIR || '', 'tests/data/idblock/p256-key.pem')));
+  assert.match(JSON.parse(core.keyDigest(p256)).error.message, /^private key: curve is not P-384/);
 });
 
 test('sha256 of the inputs (recorded in the export) equals Node\'s', () => {

@@ -48,6 +48,19 @@ inline result<key_structure> key_structure_of(const crypto::private_key& k) {
   return make_key_structure(x, y);
 }
 
+// A key file as `key-digest` and the page's key tool take it: a P-384 private key (SEC1 or PKCS#8) or public key
+// (SubjectPublicKeyInfo), PEM or DER. A refused private key gives its own reason, in the words `id-block` uses.
+inline result<key_structure> key_structure_from_file(bytes_view data) {
+  if (data.empty()) return error{"key", "", std::nullopt, "empty file"};
+  auto priv = crypto::private_key::load(data);
+  if (priv) return key_structure_of(*priv);
+  auto pub = crypto::public_key::load(data);
+  if (pub) return key_structure_of(*pub);
+  const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  if (text.find("PRIVATE KEY-----") != std::string_view::npos) return priv.err();
+  return error{"key", "", std::nullopt, "neither a private nor a public key: " + pub.err().to_string()};
+}
+
 // What ID_KEY_DIGEST / AUTHOR_KEY_DIGEST in the attestation report hold.
 inline crypto::sha384_digest key_digest(const key_structure& k) { return crypto::sha384_of(k); }
 
