@@ -81,7 +81,17 @@ void request_evidence(const val& in, pipeline::request& rq) {
     if (!present(in, key.c_str())) continue;
     // the file's name when the page gives it (messages then say "in vcek.der", as the CLI names the path)
     const bool named = present(in, "names") && present(in["names"], key.c_str());
-    rq.evidence.push_back({slot.kind, {named ? text_of(in["names"], key.c_str()) : key, to_bytes(in[key])}, key});
+    const val files = in[key];
+    if (files.isArray()) {  // several files in one slot (the chain's): each its own input, as --certs DIR gives them
+      const val names = named ? in["names"][key] : val::undefined();
+      const auto n = files["length"].as<unsigned>();
+      for (unsigned i = 0; i < n; ++i) {
+        const bool has_name = names.isArray() && i < names["length"].as<unsigned>();
+        rq.evidence.push_back({slot.kind, {has_name ? names[i].as<std::string>() : key, to_bytes(files[i])}, key});
+      }
+      continue;
+    }
+    rq.evidence.push_back({slot.kind, {named ? text_of(in["names"], key.c_str()) : key, to_bytes(files)}, key});
   }
 }
 

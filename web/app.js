@@ -332,23 +332,6 @@
     }
     return { files, inputs };
   }
-  // The library takes one chain blob: every chosen file goes into it, as --certs/--chain give them all (a DER file
-  // as its PEM armour; PEM and text as they are), so no certificate chosen is left out of the verification.
-  function joinedChain(chain, request) {
-    if (chain.length === 0) return;
-    const enc = new TextEncoder();
-    const parts = chain.map((c) => {
-      if (c[0] !== 0x30) return c;  // PEM, or text the library reads (or names as unreadable)
-      let bin = '';
-      for (const b of c) bin += String.fromCharCode(b);
-      return enc.encode('-----BEGIN CERTIFICATE-----\n' + btoa(bin).replace(/.{64}/g, '$&\n') + '\n-----END CERTIFICATE-----\n');
-    });
-    const joined = new Uint8Array(parts.reduce((n, c) => n + c.length + 1, 0));
-    let at = 0;
-    for (const c of parts) { joined.set(c, at); at += c.length; joined[at++] = 0x0a; }
-    request.chain = joined;
-  }
-
   // ---- the report signature (V016) by WebCrypto, for exactly the question the library will ask ----
   // The library names the signer key, message and r, s; the browser's ECDSA answers; the library uses
   // the answer only for that question (else Botan verifies). "WebAssembly library only" skips this.
@@ -413,12 +396,14 @@
     if (files.vcek[0]) request.vcek = files.vcek[0];
     if (files.certTable[0]) request.certTable = files.certTable[0];
     if (files.crl[0]) request.crl = files.crl[0];
-    joinedChain(files.chain, request);
+    // every chain file is its own input, as --certs DIR gives them: each is read (and refused) by its name
+    if (files.chain.length) request.chain = files.chain;
     request.names = {};  // the files' names, for the library's messages ("in vcek.der")
-    for (const id of ['vcek', 'certTable', 'crl', 'chain']) {
+    for (const id of ['vcek', 'certTable', 'crl']) {
       const list = [...$(id).files].map((f) => f.name);
       if (list.length) request.names[id] = list.join(' + ');
     }
+    if (files.chain.length) request.names.chain = [...$('chain').files].map((f) => f.name);
     if (vmDoc) {
       request.vm = { text: vmDoc.text, name: vmDoc.name, files: {} };
       inputs.push({ field: labelOf($('vm-file')), name: vmDoc.name, bytes: vmDoc.bytes, sha256: vmDoc.sha256 });

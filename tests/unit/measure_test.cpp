@@ -185,6 +185,24 @@ TEST_CASE("inconsistent inputs are refused with the reason", "[measure][real]") 
       in.kernel = boot_hashes{};
     }
   }
+  SECTION("SEV metadata no launch can have: past 4 GiB, over the firmware, two sections on one page") {
+    const auto good = fw("OVMF.amdsev.fd");
+    REQUIRE(snp_launch_digest(good, in).ok());  // twin
+    const auto why = [&](auto change) {
+      auto f = good;
+      change(*f.sev_metadata);
+      const auto r = snp_launch_digest(f, in);
+      return r.ok() ? std::string("measured") : r.err().message;
+    };
+    CHECK(why([](auto& m) {
+            m.push_back({0xFFFFF000u, 0x2000u, section_type::sec_mem});
+          }).find("runs past 4 GiB") != std::string::npos);
+    CHECK(why([](auto& m) {
+            m.push_back({0xFFFFF000u, 0x1000u, section_type::sec_mem});
+          }).find("the firmware image and section SNP_SEC_MEM at 0xfffff000") != std::string::npos);
+    CHECK(why([](auto& m) { m[3].gpa = m[2].gpa; }).find("overlap: no launch adds a page twice") != std::string::npos);
+    CHECK(why([](auto& m) { m.push_back({0x900000u, 0x1000u, section_type::sec_mem}); }) == "measured");  // apart
+  }
   SECTION("zero vCPUs") {
     in.vcpus = 0;
     CHECK_FALSE(snp_launch_digest(fw("OVMF-trixie.fd"), in).ok());

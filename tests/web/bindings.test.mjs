@@ -123,6 +123,17 @@ test('summary wording per case, as `sevproof verify` decides it', () => {
   }
 });
 
+test('several chain files are each their own input, refused by name as --chain/--certs refuse them', () => {
+  const milan = { report: td('reports/automata-milan-v2/report.bin'), vcek: td('reports/automata-milan-v2/vcek.der') };
+  const ask = td('amd/milan/ask.pem'), ark = td('amd/milan/ark.pem');
+  const ok = verify({ ...milan, chain: [ask, ark], names: { chain: ['ask.pem', 'ark.pem'] }, builtin: false });
+  assert.equal(ok.outcome, 'verified', JSON.stringify(ok.error || ok.summary));
+  const empty = verify({ ...milan, chain: [ask, new Uint8Array(0)], names: { chain: ['ask.pem', 'empty.der'] } });
+  assert.equal(empty.error.message, 'certificate: is empty (in empty.der)');  // the CLI: "--chain: certificate: is empty (in …)"
+  const tail = new Uint8Array([...ask, 0x30, 0x03]);  // bytes after a PEM block's end are read as such, not re-wrapped
+  assert.ok(verify({ ...milan, chain: [tail, ark], names: { chain: ['ask+junk.pem', 'ark.pem'] } }).error);
+});
+
 test('report offset and strictness are the CLI options --offset and --strict', () => {
   const rsp = td('reports/lit-milan-v2-novcek/msg_report_rsp.bin');
   const padded = new Uint8Array(rsp.length + 7);

@@ -3,6 +3,7 @@
 // digest that no real launch could have.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -171,6 +172,30 @@ inline std::optional<error> snp_sections(gctx& g, const ovmf_image& fw, const la
   return std::nullopt;
 }
 
+// The pages a launch can have: each section below 4 GiB, none over another section or over the firmware. The
+// PSP adds a guest page once (SNP_LAUNCH_UPDATE refuses a page already assigned), so firmware whose sections
+// overlap never launched, whatever digest arithmetic would give for it.
+inline std::optional<error> sections_fit(const ovmf_image& fw) {
+  struct range {
+    std::uint64_t start, end;
+    std::string name;
+  };
+  std::vector<range> r{{fw.gpa, std::uint64_t{fw.gpa} + fw.data.size(), "the firmware image"}};
+  for (const auto& s : fw.sev_metadata ? *fw.sev_metadata : std::vector<metadata_section>{}) {
+    const std::string name =
+        "section " + std::string(section_name(s.type)) + " at " + hex::number(s.gpa) + " size " + hex::number(s.size);
+    const std::uint64_t end = std::uint64_t{s.gpa} + s.size;
+    if (end > (std::uint64_t{1} << 32)) return refuse("the SEV metadata " + name + " runs past 4 GiB");
+    r.push_back({s.gpa, end, name});
+  }
+  std::sort(r.begin(), r.end(), [](const range& a, const range& b) { return a.start < b.start; });
+  for (std::size_t i = 1; i < r.size(); ++i)
+    if (r[i].start < r[i - 1].end)
+      return refuse("SEV metadata: " + r[i - 1].name + " and " + r[i].name +
+                    " overlap: no launch adds a page twice (SNP_LAUNCH_UPDATE refuses a page already in the guest)");
+  return std::nullopt;
+}
+
 }  // namespace detail
 
 // SNP, step 2: the SEV metadata sections of `fw` in table order (refusing firmware that cannot
@@ -183,6 +208,7 @@ inline std::optional<error> snp_measure_sections(gctx& g, const ovmf_image& fw, 
         "the OVMF image has no SEV metadata (no 'ASEV' section table): SNP cannot launch with it; use an SNP-capable "
         "build such as Debian's OVMF.fd (trixie) or OVMF.amdsev.fd");
   if (auto e = check_common(fw, in, true)) return e;
+  if (auto e = sections_fit(fw)) return e;
   if (in.kernel && !fw.has_section(section_type::kernel_hashes))
     return refuse(
         "a kernel is given but the OVMF metadata has no SNP_KERNEL_HASHES section: this firmware cannot measure a "
