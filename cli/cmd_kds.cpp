@@ -24,8 +24,11 @@ int run_kds(const kds_options& o) {
   const auto answer = kds::urls_for_report(*f.data, o.product);
   if (answer.refused) {
     using fault = kds::report_urls::fault;
-    std::cerr << "sevproof kds-urls: " << (answer.by == fault::report ? o.report + ": " : std::string())
-              << answer.refused->to_string() << "\n";
+    std::cerr << "sevproof kds-urls: "
+              << (answer.by == fault::product  ? answer.refused->message
+                  : answer.by == fault::report ? o.report + ": " + answer.refused->to_string()
+                                               : answer.refused->to_string())
+              << "\n";
     return answer.by == fault::product ? usage : answer.by == fault::report ? bad_input : check_failed;
   }
   const auto* u = &answer.u;

@@ -584,7 +584,8 @@ std::string builtin_roots() {
 std::string kds_urls_js(const val& report_js, const std::string& product) {
   const auto a = kds::urls_for_report(to_bytes(report_js), product);
   if (a.refused)
-    return input_error(a.by == kds::report_urls::fault::product ? "product" : "report", a.refused->to_string());
+    return a.by == kds::report_urls::fault::product ? input_error("product", a.refused->message)
+                                                    : input_error("report", a.refused->to_string());
   json vcek = a.u.vcek.empty() ? json(nullptr) : json(a.u.vcek);  // a VLEK is not fetched by chip id: null, as the CLI
   return json{{"product", std::string(snp::product_name(a.product))},
               {"signer", a.u.signer},

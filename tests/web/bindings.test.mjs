@@ -130,8 +130,6 @@ test('several chain files are each their own input, refused by name as --chain/-
   assert.equal(ok.outcome, 'verified', JSON.stringify(ok.error || ok.summary));
   const empty = verify({ ...milan, chain: [ask, new Uint8Array(0)], names: { chain: ['ask.pem', 'empty.der'] } });
   assert.equal(empty.error.message, 'certificate: is empty (in empty.der)');  // the CLI: "--chain: certificate: is empty (in …)"
-  const tail = new Uint8Array([...ask, 0x30, 0x03]);  // bytes after a PEM block's end are read as such, not re-wrapped
-  assert.ok(verify({ ...milan, chain: [tail, ark], names: { chain: ['ask+junk.pem', 'ark.pem'] } }).error);
 });
 
 test('report offset and strictness are the CLI options --offset and --strict', () => {

@@ -401,7 +401,7 @@ test('KDS URLs are shown as text to copy, key digests computed from a key file',
   await page.setInputFiles('#report', tdPath(MILAN.report));
   await page.click('#kds-show');
   await page.waitForSelector('#kds-out[data-state="error"]');  // v2: no CPUID, the product must be chosen
-  assert.match(await page.textContent('#kds-out'), /choose the product/);
+  assert.match(await page.textContent('#kds-out'), /the product \(and the URL\) is unknown: give "Product" milan, genoa or turin/);
   await page.setInputFiles('#key-file', join(process.env.SEVPROOF_SOURCE_DIR, 'tests/data/idblock/id-key-sec1.pem'));
   await page.click('#key-show');
   await page.waitForSelector('#key-out[data-state="done"]');

@@ -58,7 +58,8 @@ inline result<urls> vcek_urls(const snp::report& r, snp::product p) {
 }
 
 // `sevproof kds-urls` and the page's KDS tool: a report file and the product as typed (empty: from the report's
-// CPUID) to the URLs, or a refusal that says whose fault it is (the CLI's exit codes: 2, 3, 1).
+// CPUID) to the URLs, or a refusal that says whose fault it is (the CLI's exit codes: 2, 3, 1). A product refusal
+// is said by its message alone (it names --product itself).
 struct report_urls {
   enum class fault { none, product, report, kds };  // the product given (or needed), the file, no URL for it
   fault by = fault::none;
@@ -78,7 +79,7 @@ inline report_urls urls_for_report(bytes_view file, const std::string& product) 
     ro.given_product = snp::product_from_name(product);
     if (!ro.given_product)
       return refuse(report_urls::fault::product,
-                    error{"--product", "", std::nullopt, product + ": use milan, genoa or turin"});
+                    error{"--product", "", std::nullopt, "--product " + product + ": use milan, genoa or turin"});
   }
   auto pr = snp::read_report(file, ro);
   if (!pr) return refuse(report_urls::fault::report, pr.err());
