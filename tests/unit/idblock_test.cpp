@@ -116,6 +116,35 @@ TEST_CASE("SNP_LAUNCH_FINISH check names what is wrong", "[idblock]") {
   CHECK_FALSE(idblock::check_for_launch_finish(bytes_view(block).first(95), auth, {}).ok());
 }
 
+TEST_CASE("an ID key structure that is not its key's canonical form is refused, naming the byte", "[idblock]") {
+  // Without an author key the ID key is signed by nothing else: a byte above bit 383 of QX or QY (no P-384
+  // point), or a reserved byte set (the report's ID_KEY_DIGEST would not be the key's digest), passed unseen.
+  idblock::id_block_values v;
+  v.ld = m12;
+  const auto block = idblock::build_id_block(v);
+  const auto auth = *idblock::build_id_auth(block, key("id-key-sec1.pem"), nullptr);
+  const auto detail_of = [&](bytes_view a, const char* what) {
+    const auto checks = idblock::check_for_launch_finish(block, a, {m12, 0x30000});
+    for (const auto& c : *checks)
+      if (c.what == what) return std::string(c.ok ? "ok: " : "FAIL: ") + c.detail;
+    return std::string("absent");
+  };
+  CHECK(detail_of(auth, "ID key") == "absent");  // twin: the canonical structure passes
+  CHECK(detail_of(auth, "ID block signature") == "ok: the ID key signed this ID block");
+  for (auto [at, words] : {std::pair{0x240 + 0x004 + 48, "ID_AUTH: ID_KEY.QX at 0x274 has bytes above bit 383"},
+                           std::pair{0x240 + 0x04C + 71, "ID_AUTH: ID_KEY.QY at 0x2bc has bytes above bit 383"},
+                           std::pair{0x240 + 0x300, "ID_AUTH: ID_KEY.RESERVED_094 at 0x2d4 is not zero"}}) {
+    auto odd = auth;
+    odd[static_cast<std::size_t>(at)] = 1;
+    INFO(words);
+    CHECK(detail_of(odd, "ID key").rfind(std::string("FAIL: ") + words, 0) == 0);
+  }
+  // A signature's padding is named at its offset in ID_AUTH (it was the offset in the signature structure).
+  auto padded = auth;
+  padded[0x040 + 0x048 + 50] = 1;
+  CHECK(detail_of(padded, "ID block signature") == "FAIL: ID_AUTH: ID_BLOCK_SIG.S at 0x0b8 has bytes above bit 383");
+}
+
 TEST_CASE("signatures whose r or s has leading zero bytes keep their fixed width", "[idblock]") {
   const auto k = key("id-key-sec1.pem");
   const auto pub = crypto::public_key::load(file("id-key-public.pem")).value();
@@ -139,6 +168,18 @@ TEST_CASE("signatures whose r or s has leading zero bytes keep their fixed width
   }
   CHECK(seen_r);
   CHECK(seen_s);
+}
+
+TEST_CASE("a key file whose public key is not its scalar's is refused", "[idblock][hardening]") {
+  // It signed, and the ID auth it wrote failed sevproof's own check (and the firmware's).
+  const auto k = crypto::private_key::load(file("id-key-mismatched-public.pem"));
+  REQUIRE_FALSE(k.ok());
+  CHECK(k.err().to_string() ==
+        "private key: public key is not the one its private scalar makes: the file's two halves are of different keys");
+  CHECK_FALSE(idblock::key_structure_from_file(file("id-key-mismatched-public.pem")).ok());
+  // twin: the same scalar with its own public key (the file it was made from) loads, in SEC1 PEM and DER
+  CHECK(crypto::private_key::load(file("id-key-sec1.pem")).ok());
+  CHECK(crypto::private_key::load(file("id-key-sec1.der")).ok());
 }
 
 TEST_CASE("keys on other curves or of other types are refused", "[idblock]") {

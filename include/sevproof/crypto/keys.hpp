@@ -89,6 +89,14 @@ class private_key {
   static result<private_key> load_pkcs8(bytes_view data) {
     try {
       auto k = Botan::PKCS8::load_key(std::span<const byte>(data.data(), data.size()));
+      // An EC key file may carry its public key beside the scalar (SEC1's [1]), and Botan takes it as given. One
+      // that is not the scalar's would sign ID blocks that the public key written beside them cannot verify.
+      if (const auto* ec = dynamic_cast<const Botan::EC_PrivateKey*>(k.get())) {
+        const Botan::ECDSA_PrivateKey derived(ec->domain(), ec->_private_key());
+        if (derived.raw_public_key_bits() != ec->raw_public_key_bits())
+          return error{"private key", "public key", std::nullopt,
+                       "is not the one its private scalar makes: the file's two halves are of different keys"};
+      }
       return private_key(std::shared_ptr<Botan::Private_Key>(std::move(k)));
     } catch (const std::exception& e) {
       const std::string what = utf8::printable(e.what());

@@ -75,12 +75,13 @@ inline signature_structure make_signature(std::span<const byte, 96> rs_be) {
   return s;
 }
 
-inline result<std::array<byte, 96>> read_signature(bytes_view sig, const char* field) {
+// `base`: where the signature structure sits in ID_AUTH (errors name offsets in ID_AUTH).
+inline result<std::array<byte, 96>> read_signature(bytes_view sig, const char* field, std::size_t base = 0) {
   std::array<byte, 96> rs{};
   for (auto [name, off, out] :
        {std::tuple{"R", std::size_t{0x000}, std::size_t{0}}, std::tuple{"S", std::size_t{0x048}, std::size_t{48}}}) {
     if (!all_zero(subview(sig, off + 48, 24)))
-      return error{"ID_AUTH", std::string(field) + "." + name, off + 48, "has bytes above bit 383"};
+      return error{"ID_AUTH", std::string(field) + "." + name, base + off + 48, "has bytes above bit 383"};
     for (std::size_t i = 0; i < 48; ++i) rs[out + i] = sig[off + 47 - i];
   }
   return rs;
@@ -214,9 +215,21 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
   }
   const auto key_from = [&](const char* name) -> result<crypto::public_key> {
     const auto k = field(id_auth_layout, id_auth, name);
+    const auto at = layout::offset_of(id_auth_layout, name);
     if (load_le<std::uint32_t>(k, 0) != curve_p384)
-      return error{"ID_AUTH", std::string(name) + ".CURVE", layout::offset_of(id_auth_layout, name),
-                   "is not 2 (P-384)"};
+      return error{"ID_AUTH", std::string(name) + ".CURVE", at, "is not 2 (P-384)"};
+    // The report's digest is SHA-384 of all 0x404 bytes: a structure that is not the canonical form of its key (a
+    // byte above bit 383 of QX or QY, a reserved byte set) is no P-384 point, or has another digest than the key's.
+    for (const char* part : {"QX", "QY"}) {
+      const auto off = layout::offset_of(public_key_layout, part);
+      if (!all_zero(subview(k, off + 48, 24)))
+        return error{"ID_AUTH", std::string(name) + "." + part, at + off + 48,
+                     "has bytes above bit 383 (not a P-384 coordinate)"};
+    }
+    if (const auto& r = layout::find(public_key_layout, "RESERVED_094"); !all_zero(subview(k, r.offset, r.size)))
+      return error{"ID_AUTH", std::string(name) + ".RESERVED_094", at + r.offset,
+                   "is not zero: the report's " + std::string(name) +
+                       "_DIGEST (SHA-384 of the whole structure) would not be the key's digest"};
     std::array<byte, 48> x{}, y{};
     for (std::size_t i = 0; i < 48; ++i) x[i] = k[4 + 47 - i], y[i] = k[0x4C + 47 - i];
     return crypto::public_key::from_p384_point(x, y);
@@ -225,7 +238,8 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
   if (!id_key) {
     out.push_back({"ID key", false, id_key.err().to_string()});
   } else {
-    auto rs = read_signature(field(id_auth_layout, id_auth, "ID_BLOCK_SIG"), "ID_BLOCK_SIG");
+    auto rs = read_signature(field(id_auth_layout, id_auth, "ID_BLOCK_SIG"), "ID_BLOCK_SIG",
+                             layout::offset_of(id_auth_layout, "ID_BLOCK_SIG"));
     const bool ok = rs && id_key->verify_ecdsa_p384_sha384(id_block, std::span<const byte, 48>(rs->data(), 48),
                                                            std::span<const byte, 48>(rs->data() + 48, 48));
     out.push_back(
@@ -241,13 +255,14 @@ inline result<std::vector<finish_check>> check_for_launch_finish(bytes_view id_b
   } else if (auto ak = key_from("AUTHOR_KEY"); !ak) {
     out.push_back({"author key", false, ak.err().to_string()});
   } else {
-    auto rs = read_signature(field(id_auth_layout, id_auth, "ID_KEY_SIG"), "ID_KEY_SIG");
+    auto rs = read_signature(field(id_auth_layout, id_auth, "ID_KEY_SIG"), "ID_KEY_SIG",
+                             layout::offset_of(id_auth_layout, "ID_KEY_SIG"));
     const bool ok = rs && ak->verify_ecdsa_p384_sha384(field(id_auth_layout, id_auth, "ID_KEY"),
                                                        std::span<const byte, 48>(rs->data(), 48),
                                                        std::span<const byte, 48>(rs->data() + 48, 48));
-    out.push_back(
-        {"author signature", ok,
-         ok ? "the author key signed the ID key" : "the ID key signature does not verify with the author key"});
+    out.push_back({"author signature", ok,
+                   ok ? "the author key signed the ID key"
+                      : (rs ? "the ID key signature does not verify with the author key" : rs.err().to_string())});
   }
   return out;
 }
