@@ -18,16 +18,17 @@ namespace os = workflows::openstack;
 constexpr const char* me = "sevproof openstack check: ";
 
 struct openstack_options {
-  std::string flavor, image, root_device = "/dev/vda", require, emit_vm, ovmf, kernel, initrd;
+  std::string flavor, image, root_device, require, emit_vm, ovmf, kernel, initrd;
   std::vector<std::string> node;
   bool json = false;
 };
 
 template <class T>
-std::optional<T> read_document(const std::string& path, result<T> (*parse)(std::string_view), int& code) {
+std::optional<T> read_document(const char* option, const std::string& path, result<T> (*parse)(std::string_view),
+                               int& code) {
   auto f = read_file(path);
   if (!f.data) {
-    std::cerr << me << f.why << "\n";
+    std::cerr << me << option << " " << f.why << "\n";
     code = bad_input;
     return std::nullopt;
   }
@@ -140,9 +141,9 @@ int run(const openstack_options& o) {
   auto options = to_check_options(o);
   if (!options) return usage;
   int code = ok;
-  auto f = read_document<os::flavor>(o.flavor, &os::parse_flavor, code);
+  auto f = read_document<os::flavor>("--flavor", o.flavor, &os::parse_flavor, code);
   if (!f) return code;
-  auto im = read_document<os::image>(o.image, &os::parse_image, code);
+  auto im = read_document<os::image>("--image", o.image, &os::parse_image, code);
   if (!im) return code;
   const auto r = os::check(*f, *im, *options);
   if (o.json)
@@ -185,9 +186,10 @@ runner add_openstack(CLI::App& app) {
        "--node", o->node,
        "What the compute node knows: machine_type=pc-q35-9.0,cpu_mode=custom,cpu_model=EPYC-Milan,virt_type=kvm")
       ->type_name("KEY=VALUE,...");
-  c->add_option("--root-device", o->root_device, "Root device in Nova's default kernel command line")
-      ->type_name("DEV")
-      ->capture_default_str();
+  c->add_option("--root-device", o->root_device,
+                "Root device in Nova's default kernel command line (default: Nova's choice from the image: "
+                "root_device_name, hw_disk_bus, an ISO's CD-ROM bus; /dev/vda for a virtio disk)")
+      ->type_name("DEV");
   c->add_option("--require", o->require, "Exit 1 unless Nova resolves exactly this model: sev, sev-es or sev-snp")
       ->type_name("MODEL");
   c->add_flag("--json", o->json, "Print JSON (schemas/openstack-check.schema.json)");

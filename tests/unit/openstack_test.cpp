@@ -402,10 +402,13 @@ TEST_CASE("openstack: the page's entry point takes texts and gives the --json ob
   auto bad_require = os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "", "snp");
   REQUIRE_FALSE(bad_require.ok());
   CHECK(bad_require.err().message == "--require snp: use sev, sev-es or sev-snp");
-  for (const char* dev : {"", "/dev/vda console=evil", "/dev/'vda'"}) {
+  for (const char* dev : {"/dev/vda console=evil", "/dev/'vda'", " /dev/vda"}) {
     INFO(dev);
     CHECK_FALSE(os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "", "", dev).ok());
   }
+  // twin: no root device given is Nova's own choice (the image's disk bus: virtio here, /dev/vda)
+  CHECK((*os::check_texts(data("flavor-snp.json"), data("image-snp-kernel.json"), "", "", ""))["launch"]["cmdline"] ==
+        "root=/dev/vda console=tty0 console=ttyS0 console=hvc0");
   // Names reach terminals: control characters are shown, not sent.
   auto image = json::parse(data("image-snp-not-stateless.json"));
   image["name"] = "x\x1b]0;owned\x07";

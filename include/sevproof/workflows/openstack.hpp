@@ -107,6 +107,12 @@ inline constexpr finding_info vcpu_model_unknown{"O019", severity::warning,
                                                  "cpu_model is not a vCPU type sevproof can measure"};
 inline constexpr finding_info node_cpu_invalid{
     "O024", severity::error, "cpu_model without cpu_mode=custom: nova-compute does not start (Invalid)"};
+inline constexpr finding_info invalid_image_field{"O025", severity::error,
+                                                  "image property Nova cannot read as its type (InvalidRequest)"};
+inline constexpr finding_info root_device_from_image{"O026", severity::info,
+                                                     "root device of the default command line set by the image"};
+inline constexpr finding_info custom_without_model{
+    "O027", severity::error, "cpu_mode=custom without cpu_model: nova-compute does not start (Invalid)"};
 inline constexpr finding_info yaook_machine{"O020", severity::warning, "YAOOK: set hw_machine_type=q35 on the image"};
 inline constexpr finding_info yaook_encryption{"O021", severity::warning,
                                                "YAOOK: set hw_mem_encryption=true on the image"};
@@ -136,6 +142,9 @@ inline constexpr const finding_info* all_codes[] = {&codes::not_encrypted,
                                                     &codes::vcpu_model_node,
                                                     &codes::vcpu_model_unknown,
                                                     &codes::node_cpu_invalid,
+                                                    &codes::invalid_image_field,
+                                                    &codes::root_device_from_image,
+                                                    &codes::custom_without_model,
                                                     &codes::yaook_machine,
                                                     &codes::yaook_encryption,
                                                     &codes::yaook_model,
@@ -165,7 +174,7 @@ struct launch_shape {
 
 struct check_options {
   node_facts node;
-  std::string root_device = "/dev/vda";
+  std::string root_device;  // empty: Nova's own choice (the image's disk bus or root_device_name; /dev/vda)
   std::optional<model> require;
 };
 
@@ -193,8 +202,34 @@ inline bool nova_false(std::string_view v) {
 
 namespace detail {
 
+// The length of the whitespace character at the start of `s` as Python's str.strip() removes it (str.isspace:
+// ASCII \t-\r and \x1c-\x1f, space, U+0085, U+00A0, U+1680, U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000),
+// 0 when there is none. UTF-8.
+inline std::size_t python_space_at(std::string_view s) {
+  if (s.empty()) return 0;
+  const auto c = static_cast<unsigned char>(s[0]);
+  if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20)) return 1;
+  const auto u = [&](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
+  if (c == 0xC2 && (u(1) == 0x85 || u(1) == 0xA0)) return 2;
+  if (c == 0xE1 && u(1) == 0x9A && u(2) == 0x80) return 3;  // U+1680
+  if (c == 0xE2 && u(1) == 0x80 && (u(2) <= 0x8A || u(2) == 0xA8 || u(2) == 0xA9 || u(2) == 0xAF) && u(2) >= 0x80)
+    return 3;                                               // U+2000-200A, U+2028, U+2029, U+202F
+  if (c == 0xE2 && u(1) == 0x81 && u(2) == 0x9F) return 3;  // U+205F
+  if (c == 0xE3 && u(1) == 0x80 && u(2) == 0x80) return 3;  // U+3000
+  return 0;
+}
+// The same at the end of `s`.
+inline std::size_t python_space_before_end(std::string_view s) {
+  for (std::size_t n = 1; n <= 3 && n <= s.size(); ++n)
+    if (python_space_at(s.substr(s.size() - n)) == n) return n;
+  return 0;
+}
+
+// A value as Nova's bool_from_string reads it: strip() (Python's whitespace, Unicode included), then lower().
 inline std::string lower_trimmed(std::string_view v) {
-  std::string s(trim(v));
+  while (const auto n = python_space_at(v)) v.remove_prefix(n);
+  while (const auto n = python_space_before_end(v)) v.remove_suffix(n);
+  std::string s(v);
   for (auto& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
@@ -239,6 +274,44 @@ inline sides side_names(const flavor& f, const image& im) {
   return {"flavor " + (f.name.empty() ? std::string("(unnamed)") : in_quotes(f.name)), image_label};
 }
 
+// Before any rule: Nova reads the image's properties as typed fields (ImageMetaProps), and an enum property
+// holding another value fails the request (InvalidRequest, HTTP 400) whatever the flavor asks. Returns false then.
+inline bool replay_image_fields(check_result& r, const image& im, const sides& s) {
+  if (const auto* m = get(im.props, "hw_mem_encryption_model"); m && !model_from_name(*m)) {
+    add(r, codes::unknown_model,
+        s.image + " hw_mem_encryption_model=" + in_quotes(*m) +
+            " is not a model Nova knows (amd-sev, amd-sev-es, amd-sev-snp): Nova reads image properties as typed "
+            "fields and refuses the image whatever the flavor asks; remove the property to name no model");
+    r.refused = true;
+    return false;
+  }
+  static constexpr std::array<std::string_view, 9> buses{"fdc",    "ide", "sata", "scsi", "usb",
+                                                         "virtio", "xen", "lxc",  "uml"};
+  static constexpr std::array<std::string_view, 2> firmware{"uefi", "bios"};
+  const auto refuse = [&](std::string_view key, const std::string& value, const std::string& valid) {
+    add(r, codes::invalid_image_field,
+        s.image + " " + std::string(key) + "=" + in_quotes(value) + " is not one of " + valid +
+            " (case matters): Nova reads image properties as typed fields and refuses the image whatever the "
+            "flavor asks");
+    r.refused = true;
+    return false;
+  };
+  if (const auto* fw = get(im.props, "hw_firmware_type");
+      fw && std::find(firmware.begin(), firmware.end(), *fw) == firmware.end())
+    return refuse("hw_firmware_type", *fw, "uefi, bios");
+  for (std::string_view key : {"hw_disk_bus", "hw_cdrom_bus"})
+    if (const auto* b = get(im.props, key); b && std::find(buses.begin(), buses.end(), *b) == buses.end())
+      return refuse(key, *b, "fdc, ide, sata, scsi, usb, virtio, xen, lxc, uml");
+  return true;
+}
+
+// Does either side ask for memory encryption (no findings: for the notes when the image was refused first)?
+inline bool asks_encryption(const flavor& f, const image& im) {
+  const auto* fe = get(f.specs, "hw:mem_encryption");
+  const auto* ie = get(im.props, "hw_mem_encryption");
+  return (fe && nova_true(lower_trimmed(*fe))) || (ie && nova_true(lower_trimmed(*ie)));
+}
+
 // Rules 1 and 2: is encryption requested, and do the sides agree? Returns false when the replay stops.
 inline bool replay_request(check_result& r, const flavor& f, const image& im, const sides& s) {
   const auto fe = read_bool(r, f.specs, "hw:mem_encryption", s.flavor);
@@ -271,16 +344,8 @@ inline bool replay_request(check_result& r, const flavor& f, const image& im, co
 inline std::optional<model> replay_model(check_result& r, const flavor& f, const image& im, const sides& s) {
   const auto* fm = get(f.specs, "hw:mem_encryption_model");
   const auto* imm = get(im.props, "hw_mem_encryption_model");
-  // An image property is an enum field (ImageMetaProps): an empty value is invalid before any rule runs. A
-  // flavor's extra spec is a string, and an empty one names no model.
-  if (imm && imm->empty()) {
-    add(r, codes::unknown_model,
-        s.image +
-            " hw_mem_encryption_model is empty: Nova reads image properties as typed fields and refuses "
-            "the image (amd-sev, amd-sev-es or amd-sev-snp); remove the property to name no model");
-    r.refused = true;
-    return std::nullopt;
-  }
+  // An image's model is valid here (replay_image_fields); a flavor's extra spec is a string, and an empty one names
+  // no model.
   if (fm && imm && *fm != *imm) {
     add(r, codes::model_conflict,
         s.flavor + " hw:mem_encryption_model=" + in_quotes(*fm) + " conflicts with " + s.image +
@@ -347,11 +412,31 @@ inline bool replay_constraints(check_result& r, model m, const image& im, const 
   return true;
 }
 
+// The root disk's device as Nova names it in its default command line (blockinfo.get_root_info): the image's
+// root_device_name; else the first disk of the root bus: the CD-ROM bus for an ISO image (hw_cdrom_bus, or sata on
+// q35, which encryption requires), else hw_disk_bus (virtio by default). `from`: why, when the image decided.
+inline std::string nova_root_device(const image& im, std::string& from) {
+  if (const auto* name = get(im.props, "root_device_name"); name && !name->empty()) {
+    from = "root_device_name=" + in_quotes(*name);
+    return name->rfind("/dev/", 0) == 0 ? *name : "/dev/" + *name;
+  }
+  const bool iso = im.disk_format == "iso";
+  const auto* given = get(im.props, iso ? "hw_cdrom_bus" : "hw_disk_bus");
+  const std::string bus = given ? *given : iso ? "sata" : "virtio";
+  if (iso || given)
+    from = iso ? "disk_format 'iso' (a CD-ROM on the " + bus + " bus" + (given ? ", hw_cdrom_bus" : "") + ")"
+               : "hw_disk_bus=" + in_quotes(bus);
+  const std::string prefix = bus == "ide" ? "hd" : bus == "virtio" ? "vd" : bus == "fdc" ? "fd" : "sd";
+  return "/dev/" + prefix + "a";
+}
+
 // The command line Nova gives a directly booted kernel (driver.py _set_guest_for_inst_kernel).
 inline std::string nova_cmdline(const image& im, const check_options& o) {
   const auto* given = get(im.props, "os_command_line");
   if (given && !given->empty()) return *given;
-  std::string line = "root=" + o.root_device + " " + std::string(nova_console);
+  std::string from;
+  const std::string root = o.root_device.empty() ? nova_root_device(im, from) : o.root_device;
+  std::string line = "root=" + root + " " + std::string(nova_console);
   if (o.node.virt_type == "qemu") line += " no_timer_check";
   return line;
 }
@@ -365,7 +450,8 @@ inline const std::string* booted_kernel(const image& im) {
   return k && !k->empty() && *k != no_kernel_id ? k : nullptr;
 }
 
-inline void note_boot(check_result& r, const launch_shape& l, const image& im, const sides& s) {
+inline void note_boot(check_result& r, const launch_shape& l, const image& im, const sides& s,
+                      const std::string& root_device_given) {
   const auto* kernel = booted_kernel(im);
   const auto* cmd = get(im.props, "os_command_line");
   if (!kernel) {
@@ -390,6 +476,14 @@ inline void note_boot(check_result& r, const launch_shape& l, const image& im, c
   }
   if (cmd && cmd->empty())
     add(r, codes::empty_cmdline, s.image + " os_command_line is empty: Nova uses \"" + *l.cmdline + "\"");
+  if (std::string from; (!cmd || cmd->empty()) && root_device_given.empty()) {
+    const auto root = nova_root_device(im, from);
+    if (!from.empty())
+      add(r, codes::root_device_from_image,
+          s.image + " " + from + " makes the root device " + root +
+              " in Nova's default command line (a compute node's [libvirt] disk_prefix would change it; "
+              "--root-device overrides)");
+  }
   if (l.resolved != model::amd_sev_snp)
     add(r, codes::sev_kernel_unmeasured,
         std::string(model_name(l.resolved)) + " boots kernel_id " + printable(*kernel) +
@@ -410,6 +504,13 @@ inline void note_node(check_result& r, model m, const node_facts& node) {
             (node.cpu_mode ? "cpu_mode=" + *node.cpu_mode : std::string("no cpu_mode")) +
             ": nova-compute refuses to start (\"The cpu_models option is not required when cpu_mode!=custom\"); "
             "give cpu_mode=custom if that is the node's setting");
+    r.refused = true;
+    return;
+  }
+  if (node.cpu_mode == "custom" && !node.cpu_model) {
+    add(r, codes::custom_without_model,
+        "the node's cpu_mode=custom without cpu_model: nova-compute refuses to start (\"The cpu_models option is "
+        "required when cpu_mode=custom\"); give the node's cpu_model");
     r.refused = true;
     return;
   }
@@ -480,12 +581,14 @@ inline check_result check(const flavor& f, const image& im, const check_options&
   r.image_name = im.name;
   r.image_id = im.id;
   const auto s = detail::side_names(f, im);
-  if (detail::replay_request(r, f, im, s)) {
+  if (!detail::replay_image_fields(r, im, s)) {
+    r.encrypted = detail::asks_encryption(f, im);
+  } else if (detail::replay_request(r, f, im, s)) {
     if (auto m = detail::replay_model(r, f, im, s)) {
       std::optional<std::string> machine_type;
       if (detail::replay_constraints(r, *m, im, o.node, s, machine_type)) {
         r.launch = detail::shape(*m, f, im, o, machine_type);
-        detail::note_boot(r, *r.launch, im, s);
+        detail::note_boot(r, *r.launch, im, s, o.root_device);
         detail::note_node(r, *m, o.node);
         if (r.refused) r.launch.reset();  // the node's settings stop it: there is no launch to describe
       }
@@ -552,14 +655,15 @@ inline result<check_result> check_documents(std::string_view flavor_json, std::s
 // The options as people type them (CLI flags, page fields): --node texts, --require, --root-device.
 // Errors have field "usage" and a message that names the option.
 inline result<check_options> make_options(const std::vector<std::string>& node, std::string_view require,
-                                          std::string_view root_device = "/dev/vda") {
+                                          std::string_view root_device = "") {
   check_options o;
   for (const auto& n : node) {
     auto facts = parse_node_facts(n, o.node);
     if (!facts) return error{"--node", "usage", std::nullopt, facts.err().to_string()};
     o.node = *facts;
   }
-  if (!detail::plain_word(root_device))
+  // empty: not given (Nova's own choice from the image); given, a device path
+  if (!root_device.empty() && !detail::plain_word(root_device))
     return error{"--root-device", "usage", std::nullopt,
                  "--root-device '" + detail::printable(root_device) + "': give a device path such as /dev/vda"};
   o.root_device = std::string(root_device);
@@ -575,7 +679,7 @@ inline result<check_options> make_options(const std::vector<std::string>& node, 
 // For the page: the two documents and the option texts in, the --json object out. Errors name the input.
 inline result<nlohmann::ordered_json> check_texts(std::string_view flavor_json, std::string_view image_json,
                                                   std::string_view node = "", std::string_view require = "",
-                                                  std::string_view root_device = "/dev/vda") {
+                                                  std::string_view root_device = "") {
   auto o = make_options(node.empty() ? std::vector<std::string>{} : std::vector<std::string>{std::string(node)},
                         require, root_device);
   if (!o) return o.err();

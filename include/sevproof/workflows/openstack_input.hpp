@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +31,11 @@ inline constexpr std::size_t max_json_depth = json_text::max_depth;  // the one 
 
 // The keys Nova reads for the decision, as they appear in each document.
 inline constexpr std::array<std::string_view, 2> flavor_keys{"hw:mem_encryption", "hw:mem_encryption_model"};
-inline constexpr std::array<std::string_view, 8> image_keys{
+inline constexpr std::array<std::string_view, 11> image_keys{
     "hw_mem_encryption", "hw_mem_encryption_model", "hw_firmware_type",
     "hw_machine_type",   "hw_firmware_stateless",   "kernel_id",
-    "ramdisk_id",        "os_command_line"};
+    "ramdisk_id",        "os_command_line",         "hw_disk_bus",
+    "hw_cdrom_bus",      "root_device_name"};
 inline constexpr std::array<std::string_view, 3> boolean_keys{"hw:mem_encryption", "hw_mem_encryption",
                                                               "hw_firmware_stateless"};
 
@@ -47,8 +49,9 @@ struct flavor {
 };
 
 struct image {
-  std::string name, id;  // empty when the document has none
-  property_map props;    // hw_... properties and kernel_id/ramdisk_id/os_command_line (only those)
+  std::string name, id;     // empty when the document has none
+  std::string disk_format;  // "iso": Nova's root disk is a CD-ROM
+  property_map props;       // hw_... properties and kernel_id/ramdisk_id/os_command_line (only those)
   bool properties_as_string = false;
 };
 
@@ -77,11 +80,19 @@ inline std::size_t key_length(std::string_view s, std::size_t at) {
   return n;
 }
 
-// Does `s` at `at` continue with ", key='"? Then the quote before `at` closed a value.
+// Is `key=` at `at` a property without a value? osc-lib prints a None value so (`key=, next='v'`).
+inline bool none_value_at(std::string_view s, std::size_t at) {
+  const auto k = key_length(s, at);
+  if (k == 0 || s.substr(at + k, 1) != "=") return false;
+  return at + k + 1 == s.size() || s.substr(at + k + 1, 2) == ", ";
+}
+
+// Does `s` at `at` continue with ", key='" (or ", key=" of a None value)? Then the quote before `at` closed a
+// value.
 inline bool next_property_starts(std::string_view s, std::size_t at) {
   if (s.substr(at, 2) != ", ") return false;
   const auto k = key_length(s, at + 2);
-  return k > 0 && s.substr(at + 2 + k, 2) == "='";
+  return k > 0 && (s.substr(at + 2 + k, 2) == "='" || none_value_at(s, at + 2));
 }
 
 // Printable ASCII without spaces, quotes or backslashes: node facts and device names are such words.
@@ -100,19 +111,26 @@ inline std::string_view trim(std::string_view s) {
 
 }  // namespace detail
 
-// The older clients' form: `key='value', key2='value2'` (keys sorted, values unescaped). A value ends at the
-// first quote followed by the end or by `, key='`, so values may themselves hold quotes and commas. Refuses
-// a missing `='`, an unterminated value, an empty or odd key, text between properties, duplicate keys.
+// The older clients' form: `key='value', key2='value2'` (keys sorted, values unescaped; a None value is a bare
+// `key=`, read as absent). A value ends at the first quote followed by the end or by `, key='`, so values may
+// themselves hold quotes and commas. Refuses a missing `='`, an unterminated value, an empty or odd key, text
+// between properties, duplicate keys.
 inline result<property_map> parse_properties_string(std::string_view text) {
   using detail::input_error;
   const std::string_view s = detail::trim(text);
   property_map out;
+  std::set<std::string> seen;
   std::size_t at = 0;
   while (at < s.size()) {
     const auto where = " at character " + std::to_string(at + 1);
     const auto k = detail::key_length(s, at);
     if (k == 0) return input_error("properties", "", "expected a key (letters, digits, _ : . -)" + where);
     std::string key(s.substr(at, k));
+    if (detail::none_value_at(s, at)) {  // None: absent, as JSON null is; still counted once
+      if (!seen.insert(key).second) return input_error("properties", key, "given twice");
+      at = at + k + 1 == s.size() ? s.size() : at + k + 3;
+      continue;
+    }
     if (s.substr(at + k, 2) != "='") return input_error("properties", key, "expected =' after the key" + where);
     const std::size_t value_start = at + k + 2;
     std::size_t end = value_start;
@@ -121,8 +139,8 @@ inline result<property_map> parse_properties_string(std::string_view text) {
       if (end == std::string_view::npos) return input_error("properties", key, "value has no closing quote" + where);
       if (end + 1 == s.size() || detail::next_property_starts(s, end + 1)) break;
     }
-    if (!out.emplace(key, std::string(s.substr(value_start, end - value_start))).second)
-      return input_error("properties", key, "given twice");
+    if (!seen.insert(key).second) return input_error("properties", key, "given twice");
+    out.emplace(key, std::string(s.substr(value_start, end - value_start)));
     at = end + 1 == s.size() ? s.size() : end + 3;
   }
   return out;
@@ -246,6 +264,12 @@ inline result<flavor> parse_flavor(std::string_view text) {
   auto name = detail::optional_string(*j, doc, "name");
   if (!name) return name.err();
   f.name = *name;
+  // Nova's API (and `openstack flavor show` of some clients) calls them extra_specs: read them as properties.
+  if (j->contains("extra_specs")) {
+    if (j->contains("properties") && !(*j)["properties"].is_null())
+      return input_error(doc, "extra_specs", "given beside properties: which of them holds the extra specs?");
+    (*j)["properties"] = (*j)["extra_specs"];
+  }
   auto specs = detail::read_properties(*j, doc, flavor_keys, false, f.properties_as_string);
   if (!specs) return specs.err();
   f.specs = std::move(*specs);
@@ -267,6 +291,9 @@ inline result<image> parse_image(std::string_view text) {
   if (!id) return id.err();
   im.name = *name;
   im.id = *id;
+  auto format = detail::optional_string(*j, doc, "disk_format");
+  if (!format) return format.err();
+  im.disk_format = *format;
   auto props = detail::read_properties(*j, doc, image_keys, true, im.properties_as_string);
   if (!props) return props.err();
   im.props = std::move(*props);
