@@ -1,6 +1,8 @@
 // sevproof: prove offline that an AMD SEV / SEV-SNP guest is genuine and runs what you meant.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -23,10 +25,17 @@ void harden(CLI::App& app) {
     if (opt->get_name() == "--append" || opt->get_name() == "--cmdline") continue;
     const std::string type = opt->get_type_name();
     const bool integer = type == "INT" || type == "UINT" || type == "NUMBER";
-    opt->check(CLI::Validator(
-        [integer](std::string& v) -> std::string {
+    // CLI11 reads neither 0b nor 0o, and saturates a signed value past 2^63 - 1 (0x8000000000000000 became
+    // 9223372036854775807): the value is read here by the one number parser and handed on in decimal.
+    const std::uint64_t max = type == "UINT" ? std::numeric_limits<std::uint64_t>::max()
+                                             : static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    opt->transform(CLI::Validator(
+        [integer, max](std::string& v) -> std::string {
           if (v.empty()) return "empty value (leave the option out instead)";
-          return integer ? sevproof::number_syntax_problem(v) : std::string();
+          if (!integer) return {};
+          if (auto problem = sevproof::number_problem(v, max); !problem.empty()) return problem;
+          v = std::to_string(*sevproof::parse_uint(v));
+          return {};
         },
         "", "non-empty"));
   }

@@ -81,8 +81,9 @@ std::optional<std::string> form_launch(const val& in, launch& l, pipeline::measu
   for (auto [key, name] : {std::pair{"vcpus", "vcpus"}, std::pair{"vcpuFamily", "vcpu-family"},
                            std::pair{"vcpuModel", "vcpu-model"}, std::pair{"vcpuStepping", "vcpu-stepping"}}) {
     const auto text = text_of(in, key);
-    if (!text.empty() && !parse_uint(text))
-      return input_error(name, "--" + std::string(name) + ": " + number_syntax_problem(text));
+    if (auto problem = number_problem(text, static_cast<std::uint64_t>(std::numeric_limits<long long>::max()));
+        !text.empty() && !problem.empty())
+      return input_error(name, "--" + std::string(name) + ": " + problem);
   }
   const auto r = request_of(in);
   if (auto checked = pipeline::check_request(r); !checked) return input_error("options", checked.err().message);
@@ -125,8 +126,12 @@ std::optional<workflows::vm::file_ref> file_of(const val& v, const char* key) {
 }
 
 workflows::vm::definition definition_of(const val& v) {
-  auto num = [&](const char* k) {
-    return present(v, k) ? std::optional<long long>(static_cast<long long>(v[k].as<double>())) : std::nullopt;
+  auto num = [&](const char* k) -> std::optional<long long> {
+    if (!present(v, k)) return std::nullopt;
+    // readVm's numbers come back; anything else (NaN, 1e300) must not reach a float-to-integer conversion,
+    // which traps in WebAssembly: -1 is refused by the library's range checks.
+    const double x = v[k].as<double>();
+    return x >= 0 && x <= 1e9 ? static_cast<long long>(x) : -1;
   };
   workflows::vm::definition d;
   d.source = text_of(v, "source", "VM file");

@@ -24,6 +24,24 @@ cli_test("hardening: --min-tcb snp=010 refused" 2 "leading zero" verify ${MILAN_
 cli_test("hardening: --vmpl 00 refused" 2 "leading zero" verify ${MILAN_ARGS} --vmpl 00)
 cli_test("hardening: measure --vcpus 010 refused" 2 "--vcpus: '010' has a leading zero"
          measure --mode snp --ovmf "${TD}/ovmf/OVMF_CODE.fd" --vcpus 010 --vcpu-type EPYC-v4)
+# Every integer option reads 0b and 0o as sev-snp-measure's int(x, 0) does (CLI11 alone refused them), and a value
+# past 2^63 - 1 is refused as typed (CLI11 saturated 0x8000000000000000 to 9223372036854775807).
+set(MILAN2_DIGEST "b55b618cb48696814dc1d65d8be960d7c8916bf06dd0139fbc0e5a3d1ebd678c647af7abfb7da5ab1815054bf00ab69e")
+cli_test("numbers: measure --vcpus 0b10 is 2" 0 "^${MILAN2_DIGEST}"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF-trixie.fd" --vcpus 0b10 --vcpu-type EPYC-Milan)
+cli_test("numbers: --vcpu-family 0o31 --vcpu-model 0b1 --vcpu-stepping 0x1 is EPYC-Milan" 0 "^${MILAN2_DIGEST}"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF-trixie.fd" --vcpus 2 --vcpu-family 0o31 --vcpu-model 0b1
+                 --vcpu-stepping 0x1)
+cli_test("numbers: decimal 2 gives the same digest (twin)" 0 "^${MILAN2_DIGEST}"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF-trixie.fd" --vcpus 2 --vcpu-type EPYC-Milan)
+cli_test("numbers: --vcpus 3 gives another digest (twin)" 0 "^[0-9a-f]+"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF-trixie.fd" --vcpus 3 --vcpu-type EPYC-Milan)
+set_tests_properties("cli: numbers: --vcpus 3 gives another digest (twin)" PROPERTIES FAIL_REGULAR_EXPRESSION "${MILAN2_DIGEST}")
+cli_test("numbers: --vcpus 0x8000000000000000 is refused as typed" 2
+         "--vcpus: '0x8000000000000000' is too large \\(at most 9223372036854775807\\)"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF-trixie.fd" --vcpus 0x8000000000000000 --vcpu-type EPYC-Milan)
+cli_test("numbers: --vcpus 0x1001 is the library's range refusal (twin)" 2 "--vcpus 4097: a guest has 1 to 4096 vCPUs"
+         measure --mode snp --ovmf "${TD}/ovmf/OVMF-trixie.fd" --vcpus 0x1001 --vcpu-type EPYC-Milan)
 cli_test("hardening: measure --guest-features 021 refused" 2 "leading zero"
          measure --mode snp --ovmf "${TD}/ovmf/OVMF_CODE.fd" --vcpus 1 --vcpu-type EPYC-v4 --guest-features 021)
 cli_test("hardening: id-block --policy 030000 refused" 2 "leading zero"

@@ -81,4 +81,13 @@ inline std::optional<std::uint64_t> parse_uint(std::string_view s,
   return v;
 }
 
+// What is wrong with a number typed for a field that holds at most `max` ("" when nothing is): its syntax, then its
+// size. The CLI's integer options and the page's number fields say it in these words.
+inline std::string number_problem(std::string_view s, std::uint64_t max) {
+  if (auto problem = number_syntax_problem(s); !problem.empty()) return problem;
+  if (*detail::digits_value(s) > max)
+    return "'" + std::string(s) + "' is too large (at most " + std::to_string(max) + ")";
+  return {};
+}
+
 }  // namespace sevproof
