@@ -5,7 +5,6 @@
 #include "commands.hpp"
 #include "io.hpp"
 #include "sevproof/kds/urls.hpp"
-#include "sevproof/snp/report_reader.hpp"
 
 namespace sevproof::cli {
 namespace {

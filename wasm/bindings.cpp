@@ -23,7 +23,7 @@
 #include "sevproof/format/report_json.hpp"
 #include "sevproof/format/verdict_json.hpp"
 #include "sevproof/idblock/id_block.hpp"
-#include "sevproof/kds/extensions.hpp"
+#include "sevproof/kds/roles.hpp"
 #include "sevproof/kds/urls.hpp"
 #include "sevproof/measure/vcpu.hpp"
 #include "sevproof/snp/cert_table.hpp"
@@ -50,7 +50,10 @@ using wasm::to_bytes;
 // showReport(bytes, product) -> the report as `sevproof report show --json` prints it, or {error}
 std::string show_report(const val& report_js, const std::string& product) {
   snp::read_options ro;
-  if (!product.empty()) ro.given_product = snp::product_from_name(product);
+  if (!product.empty()) {  // the words of `report show --product` (an unknown name is refused, never ignored)
+    if (auto problem = snp::product_name_problem(product)) return input_error("product", *problem);
+    ro.given_product = snp::product_from_name(product);
+  }
   auto pr = snp::read_report(to_bytes(report_js), ro);
   if (!pr) return input_error("report", pr.err().to_string());
   return format::report_json(*pr).dump();
@@ -457,7 +460,7 @@ std::string openstack_check_js(const val& in) {
     if (text_of(in, doc).empty()) return input_error(doc, std::string("no OpenStack ") + doc + " document was given");
   const auto node = text_of(in, "node");
   auto o = os::make_options(node.empty() ? std::vector<std::string>{} : std::vector<std::string>{node},
-                            text_of(in, "require"), text_of(in, "rootDevice", "/dev/vda"));
+                            text_of(in, "require"), text_of(in, "rootDevice"));
   if (!o) return input_error(o.err().structure.substr(o.err().structure.find_first_not_of('-')), o.err().message);
   auto r = os::check_documents(text_of(in, "flavor"), text_of(in, "image"), *o);
   if (!r) return input_error(r.err().structure, r.err().to_string());
@@ -493,17 +496,8 @@ std::string option_table_js() {
 // What a dropped file is, judged by its content (never its name): report | vcek | vlek | ark | ask | asvk |
 // chain | crl | cert_table | vm | openstack_flavor | openstack_image | reference_values | unknown.
 std::string certificate_kind(const crypto::certificate& c) {
-  if (auto e = kds::read_amd_extensions(c)) {
-    if (e->hwid) return "vcek";
-    if (e->csp_id) return "vlek";
-  }
-  const auto cn = c.subject_cn();
-  if (cn == "SEV-VCEK") return "vcek";
-  if (cn == "SEV-VLEK") return "vlek";
-  if (cn.rfind("ARK-", 0) == 0) return "ark";
-  if (cn.rfind("SEV-VLEK-", 0) == 0) return "asvk";
-  if (cn.rfind("SEV-", 0) == 0) return "ask";
-  return "certificate";
+  const auto k = kds::kind_of(c);  // the library's kinds; the page routes a CA it does not know as a certificate
+  return std::string(k == kds::cert_kind::other_ca ? "certificate" : kds::kind_key(k));
 }
 
 // A text document (TOML or JSON) by its top-level keys: a VM definition (sevproof's or SNPGuard's), an

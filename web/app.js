@@ -50,9 +50,9 @@
     return text.trim();
   }
   const phrases = [
-    [/give --certs DIR or a chain file/g, 'add them to "ARK / ASK / ASVK"'],
+    [/give --certs DIR or a chain file/g, 'add them to "Chain: ARK, ASK or ASVK"'],
     [/`sevproof kds-urls` prints/g, '"KDS URLs" shows'],
-    [/--certs DIR/g, '"ARK / ASK / ASVK"'],
+    [/--certs DIR/g, '"Chain: ARK, ASK or ASVK"'],
   ];
   function pageWords(text) {
     let out = String(text);
@@ -791,7 +791,7 @@
     const text = async (id) => ($(id).files[0] ? $(id).files[0].text() : '');
     const r = JSON.parse(core.openstackCheck({ flavor: await text('os-flavor'), image: await text('os-image'),
                                                node: $('os-node').value.trim(), require: $('os-require').value,
-                                               rootDevice: $('os-root-device').value.trim() || undefined }));
+                                               rootDevice: $('os-root-device').value || undefined }));
     const summary = $('os-summary');
     if (r.error) {
       summary.dataset.state = 'error';

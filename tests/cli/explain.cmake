@@ -44,7 +44,7 @@ cli_test("explain --report reads MEASUREMENT" 1 "reported digest  f924dd18f168df
          explain --report "${TD}/reports/oak-turin-v5/report.bin" ${MILAN4} --max-vcpus 16)
 # Refusals.
 cli_test("explain needs a reported digest" 2 "--report FILE or --measurement HEX" explain ${MILAN4})
-cli_test("explain refuses a digest of the wrong length" 2 "--measurement: 46 bytes given; a launch digest is 48 bytes"
+cli_test("explain refuses a digest of the wrong length" 2 "--measurement: 46 bytes given, the field is a launch digest: 48 bytes"
          explain --measurement 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab ${MILAN4})
 cli_test("explain refuses non-hex" 2 "neither hex nor base64" explain --measurement zz-not-a-digest ${MILAN4})
 cli_test("explain refuses snp:ovmf-hash" 2 "explain compares snp, seves and sev" explain --measurement ${M02} --mode snp:ovmf-hash --ovmf "${OV}/OVMF_CODE.fd")

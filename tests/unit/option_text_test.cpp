@@ -194,6 +194,25 @@ TEST_CASE("a fixed-size field: text that reads as hex is hex, even when it would
   CHECK(validate::parse_hex_field(std::string(63, 'A') + "+", "--measurement", 48).size() == 48);
 }
 
+TEST_CASE("a launch digest to explain: 48 or 32 bytes, by the fixed-size field's rule", "[option][hardening]") {
+  CHECK(validate::parse_launch_digest(std::string(96, 'a'), "--measurement").size() == 48);
+  CHECK(validate::parse_launch_digest(std::string(64, 'b'), "--measurement").size() == 32);  // SEV: hex, not base64
+  CHECK(validate::parse_launch_digest(std::string(43, 'A') + "=", "--measurement").size() == 32);  // base64 of 32
+  const auto refusal = [](const std::string& text) {
+    try {
+      (void)validate::parse_launch_digest(text, "--measurement");
+    } catch (const validate::option_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK_THAT(refusal(std::string(92, 'a')), Catch::Matchers::StartsWith("--measurement: 46 bytes given, the field is "
+                                                                        "a launch digest: 48 bytes"));
+  CHECK_THAT(refusal(std::string(63, 'A') + "+" + "AAAA"),
+             Catch::Matchers::ContainsSubstring("neither hex nor base64"));
+  CHECK_THAT(refusal(""), Catch::Matchers::ContainsSubstring("--measurement: empty value"));
+}
+
 TEST_CASE("reference values: one key per option, whatever its spelling or alias", "[option][reference][hardening]") {
   const auto message = refusal_of;
   // Which of two spellings won depended on how the keys sort: allow_debug = true came after allow-debug = false.

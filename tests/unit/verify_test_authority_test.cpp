@@ -540,3 +540,34 @@ TEST_CASE("a chain file holding the VCEK gives the signer; a CA as the signer is
   REQUIRE(err);
   CHECK(err->message.find("the ARK of Milan") != std::string::npos);
 }
+
+TEST_CASE("one rule for a certificate's kind: evidence refusals and the page's routing", "[verify][test-ca]") {
+  const auto& ca = test_ca::get();
+  using kds::cert_kind;
+  CHECK(kds::kind_of(ca.ark) == cert_kind::ark);
+  CHECK(kds::kind_of(ca.ask) == cert_kind::ask);
+  CHECK(kds::kind_of(ca.asvk) == cert_kind::asvk);
+  CHECK(kds::kind_of(ca.vcek) == cert_kind::vcek);
+  CHECK(kds::kind_of(ca.vlek) == cert_kind::vlek);
+  CHECK(kds::describe(ca.asvk) == "the ASVK of Milan (SEV-VLEK-Milan)");
+  // A leaf under another name is a VCEK by its hwID extension (a host that renamed it), and is refused as --ark.
+  const auto chip = test_ca::authority::chip_id_bytes();
+  const auto renamed = crypto::issue_certificate({"guest-signing-key",
+                                                  "SEV-Milan",
+                                                  0,
+                                                  year(2025),
+                                                  year(2030),
+                                                  {{kds::oid::hw_id, bytes(chip.begin(), chip.end())}}},
+                                                 ca.vcek_key.spki_der(), ca.ask_key);
+  CHECK(kds::kind_of(renamed) == cert_kind::vcek);
+  verify::evidence_builder eb(test_ca::parse(ca.report()));
+  const auto err = eb.chain_as(renamed.der(), "--ark", verify::ca_slot::ark);
+  REQUIRE(err);
+  CHECK(err->message == "is a VCEK (guest-signing-key), not an ARK: give it with --vcek");
+  // twin: the same key without the extension is a certificate of unknown kind, which the signatures judge
+  const auto plain = crypto::issue_certificate({"guest-signing-key", "SEV-Milan", 0, year(2025), year(2030), {}},
+                                               ca.vcek_key.spki_der(), ca.ask_key);
+  CHECK(kds::kind_of(plain) == cert_kind::other);
+  CHECK(kds::is_leaf(kds::kind_of(plain)));
+  CHECK_FALSE(kds::is_leaf(kds::kind_of(ca.ark)));
+}

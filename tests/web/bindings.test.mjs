@@ -79,6 +79,12 @@ test('hostile input is refused with a reason, not a crash', () => {
   assert.equal(r2.error.input, 'vcek');
   const shown = JSON.parse(core.showReport(td('reports/oak-turin-v5/report.bin'), ''));
   assert.equal(shown.product.name, 'Turin');
+  // An unknown product is refused in `report show --product`'s words, never ignored (it was: CPUID decided).
+  const unknown = JSON.parse(core.showReport(td('reports/oak-turin-v5/report.bin'), 'milan2'));
+  assert.equal(unknown.error.input, 'product');
+  assert.equal(unknown.error.message, 'milan2: use milan, genoa or turin');
+  // twin: a known name in any case is taken (a v5 Turin report given as turin reads as before)
+  assert.equal(JSON.parse(core.showReport(td('reports/oak-turin-v5/report.bin'), 'TURIN')).product.name, 'Turin');
 });
 
 // ---- files recognised by content (the page routes dropped files with this, never by name) ----

@@ -76,10 +76,9 @@ inline report_urls urls_for_report(bytes_view file, const std::string& product) 
   };
   snp::read_options ro;
   if (!product.empty()) {
+    if (auto problem = snp::product_name_problem(product))
+      return refuse(report_urls::fault::product, error{"--product", "", std::nullopt, "--product " + *problem});
     ro.given_product = snp::product_from_name(product);
-    if (!ro.given_product)
-      return refuse(report_urls::fault::product,
-                    error{"--product", "", std::nullopt, "--product " + product + ": use milan, genoa or turin"});
   }
   auto pr = snp::read_report(file, ro);
   if (!pr) return refuse(report_urls::fault::report, pr.err());

@@ -61,8 +61,8 @@ inline std::optional<std::string> set_now(request& rq, const std::string& text) 
   return std::nullopt;
 }
 inline std::optional<std::string> set_product(request& rq, const std::string& text) {
+  if (auto problem = snp::product_name_problem(text)) return problem;
   rq.product = snp::product_from_name(text);
-  if (!rq.product) return text + ": use milan, genoa or turin";
   return std::nullopt;
 }
 inline std::optional<std::string> set_offset(request& rq, const std::string& text) {

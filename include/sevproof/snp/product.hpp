@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace sevproof::snp {
@@ -41,6 +42,13 @@ constexpr std::optional<product> product_from_name(std::string_view s) {
   if (eq(s, "genoa") || eq(s, "bergamo") || eq(s, "siena")) return product::genoa;
   if (eq(s, "turin")) return product::turin;
   return std::nullopt;
+}
+
+// What is wrong with a product name as typed (--product, a batch line's "product", the page), or nothing: one
+// sentence wherever a product is read.
+inline std::optional<std::string> product_name_problem(std::string_view text) {
+  if (product_from_name(text)) return std::nullopt;
+  return std::string(text) + ": use milan, genoa or turin";
 }
 
 // From the combined CPUID family/model a v3+ report carries (AMD's KDS product mapping).

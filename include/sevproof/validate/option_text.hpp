@@ -8,7 +8,9 @@
 // silently turn a check off.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -81,36 +83,39 @@ inline std::pair<std::uint8_t, std::uint8_t> version_value(const std::string& va
 
 }  // namespace detail
 
-// A fixed-size byte field: hex (with or without 0x, spaces and newlines allowed: snpguest prints
-// measurements as spaced hex) or base64 of exactly `size` bytes.
-inline bytes parse_hex_field(const std::string& s, const std::string& flag, std::size_t size) {
-  detail::refuse_empty(s, flag);
-  auto h = hex::decode(s);
-  if (h && h->size() == size) return *h;
-  const std::string want = std::to_string(size) + " bytes (" + std::to_string(2 * size) + " hex digits)";
-  // Text that reads as hex is hex: 64 hex digits are 32 bytes given for a 48-byte field, never base64 that
-  // happens to decode to 48 bytes (the value checked would be one nobody typed).
-  if (h) throw option_error(flag + ": " + std::to_string(h->size()) + " bytes given, the field is " + want);
-  std::string compact;
-  for (char c : s)
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
-  if (auto b = base64::decode(compact); b && b->size() == size) return *b;
-  throw option_error(flag + ": neither hex nor base64 of " + want);
-}
+namespace detail {
 
-// A launch digest to explain: 48 bytes (SNP) or 32 (SEV, SEV-ES), by parse_hex_field's rule (hex text is hex).
-inline bytes parse_launch_digest(const std::string& s, const std::string& flag) {
-  const std::string want = "a launch digest is 48 bytes (SNP, 96 hex digits) or 32 bytes (SEV, SEV-ES, 64 hex digits)";
-  detail::refuse_empty(s, flag);
+// Hex (with or without 0x, spaces and newlines allowed: snpguest prints measurements as spaced hex) or base64 of
+// one of the accepted sizes; `want` names them in the refusal. Text that reads as hex is hex: 64 hex digits are
+// 32 bytes given for a 48-byte field, never base64 that happens to decode to 48 bytes (the value checked would
+// be one nobody typed).
+inline bytes hex_or_base64(const std::string& s, const std::string& flag, std::initializer_list<std::size_t> sizes,
+                           const std::string& want) {
+  refuse_empty(s, flag);
+  const auto accepted = [&](std::size_t n) { return std::find(sizes.begin(), sizes.end(), n) != sizes.end(); };
   if (auto h = hex::decode(s)) {
-    if (h->size() == 48 || h->size() == 32) return *h;
-    throw option_error(flag + ": " + std::to_string(h->size()) + " bytes given; " + want);
+    if (accepted(h->size())) return *h;
+    throw option_error(flag + ": " + std::to_string(h->size()) + " bytes given, the field is " + want);
   }
   std::string compact;
   for (char c : s)
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') compact += c;
-  if (auto b = base64::decode(compact); b && (b->size() == 48 || b->size() == 32)) return *b;
-  throw option_error(flag + ": neither hex nor base64 of a launch digest (48 or 32 bytes)");
+  if (auto b = base64::decode(compact); b && accepted(b->size())) return *b;
+  throw option_error(flag + ": neither hex nor base64 of " + want);
+}
+
+}  // namespace detail
+
+// A fixed-size byte field of `size` bytes, hex or base64.
+inline bytes parse_hex_field(const std::string& s, const std::string& flag, std::size_t size) {
+  return detail::hex_or_base64(s, flag, {size},
+                               std::to_string(size) + " bytes (" + std::to_string(2 * size) + " hex digits)");
+}
+
+// A launch digest to explain: 48 bytes (SNP) or 32 (SEV, SEV-ES), by the same rule.
+inline bytes parse_launch_digest(const std::string& s, const std::string& flag) {
+  return detail::hex_or_base64(
+      s, flag, {48, 32}, "a launch digest: 48 bytes (SNP, 96 hex digits) or 32 bytes (SEV, SEV-ES, 64 hex digits)");
 }
 
 // "bl=3,tee=0,snp=8,ucode=115[,fmc=0]" (also bootloader=, microcode=); each component once.

@@ -11,6 +11,7 @@
 #include "sevproof/core/error.hpp"
 #include "sevproof/crypto/certificate.hpp"
 #include "sevproof/crypto/crl.hpp"
+#include "sevproof/kds/roles.hpp"
 #include "sevproof/snp/cert_table.hpp"
 #include "sevproof/verify/verify_report.hpp"
 
@@ -58,14 +59,14 @@ class evidence_builder {
     auto cs = crypto::certificate::load_all(data);
     if (!cs) return named(cs.err(), source);
     for (const auto& c : *cs) {
-      const std::string cn = c.subject_cn();
-      const bool ark = cn.rfind("ARK-", 0) == 0, leaf = cn == "SEV-VCEK" || cn == "SEV-VLEK";
-      const bool ask = !ark && !leaf && cn.rfind("SEV-", 0) == 0;
+      const auto k = kds::kind_of(c);
+      const bool ark = k == kds::cert_kind::ark, leaf = k == kds::cert_kind::vcek || k == kds::cert_kind::vlek;
+      const bool ask = k == kds::cert_kind::ask || k == kds::cert_kind::asvk;
       const char* want = slot == ca_slot::ark ? "an ARK" : "an ASK or ASVK";
       if (leaf || (slot == ca_slot::ark && ask) || (slot == ca_slot::ask && ark))
         return error{std::string(source), "", std::nullopt,
-                     "is " + (leaf ? "a " + cn.substr(4) + " (" + cn + ")" : ca_name(c)) + ", not " + want +
-                         (leaf ? std::string(": give it with ") + (cn == "SEV-VCEK" ? "--vcek" : "--vlek")
+                     "is " + kds::describe(c) + ", not " + want +
+                         (leaf ? std::string(": give it with ") + (k == kds::cert_kind::vcek ? "--vcek" : "--vlek")
                                : std::string(": the files are swapped"))};
     }
     return chain(data, source);
@@ -136,15 +137,9 @@ class evidence_builder {
   evidence take() { return std::move(ev_); }
 
  private:
-  // "the ARK of Milan (ARK-Milan)" for an AMD CA certificate, "" for a leaf.
+  // "the ARK of Milan (ARK-Milan)" for a CA certificate, "" for a leaf (kds::kind_of decides which).
   static std::string ca_name(const crypto::certificate& c) {
-    const std::string cn = c.subject_cn();
-    if (cn == "SEV-VCEK" || cn == "SEV-VLEK") return {};
-    if (cn.rfind("ARK-", 0) == 0) return "the ARK of " + cn.substr(4) + " (" + cn + ")";
-    if (cn.rfind("SEV-VLEK-", 0) == 0) return "the ASVK of " + cn.substr(9) + " (" + cn + ")";
-    if (cn.rfind("SEV-", 0) == 0) return "the ASK of " + cn.substr(4) + " (" + cn + ")";
-    if (c.is_ca()) return "a CA certificate (" + cn + ")";
-    return {};
+    return kds::is_leaf(kds::kind_of(c)) ? std::string() : kds::describe(c);
   }
 
   std::optional<error> take_signer(const crypto::certificate& c, std::string_view source) {
