@@ -47,7 +47,7 @@ std::optional<bytes> read_structure(const std::string& path, std::size_t size, s
 std::optional<crypto::private_key> load_key(const std::string& path, const char* role, std::string& why) {
   auto f = read_file(path);
   if (!f.data) {
-    why = f.why;
+    why = std::string(role) + " " + f.why;
     return std::nullopt;
   }
   auto k = crypto::private_key::load(*f.data);

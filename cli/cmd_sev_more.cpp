@@ -114,6 +114,7 @@ int run_secret(const secret_options& o) {
     if (!f.data) return fail(f.why, bad_input);
     entries.push_back({*g, *f.data});
   }
+  if (auto e = sev::check_secret_entries(entries)) return fail(e->to_string(), usage);
   bytes iv = crypto::random_bytes(16);
   if (!o.iv.empty()) {  // for reproducible tests only
     auto b = hex::decode(o.iv);

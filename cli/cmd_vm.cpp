@@ -21,24 +21,24 @@ namespace sevproof::cli {
 namespace fs = std::filesystem;
 namespace vmw = workflows::vm;
 
-std::optional<vmw::definition> load_vm(const std::string& path, int& code) {
+std::optional<vmw::definition> load_vm(const std::string& path, int& code, const std::string& prog) {
   auto f = read_file(path);
   if (!f.data) {
-    std::cerr << "sevproof vm: " << f.why << "\n";
+    std::cerr << prog << ": " << f.why << "\n";
     code = bad_input;
     return std::nullopt;
   }
   const std::string text(f.data->begin(), f.data->end());
   auto d = vmw::parse(text, path, fs::path(path).parent_path().string());
   if (!d) {
-    std::cerr << "sevproof vm: " << d.err().to_string() << "\n";
+    std::cerr << prog << ": " << d.err().to_string() << "\n";
     code = bad_input;
     return std::nullopt;
   }
   for (const auto* ref : d->files()) {
     std::error_code ec;
     if (!fs::is_regular_file(ref->resolved, ec)) {
-      std::cerr << "sevproof vm: " << path << ": " << d->where(ref->key) << ": " << ref->resolved
+      std::cerr << prog << ": " << path << ": " << d->where(ref->key) << ": " << ref->resolved
                 << (fs::exists(ref->resolved, ec) ? ": not a regular file" : ": no such file") << "\n";
       code = bad_input;
       return std::nullopt;
@@ -68,9 +68,9 @@ std::string read_launch_files(const vmw::definition& d, vmw::launch_files& out) 
 
 }  // namespace
 
-std::optional<vm_files> read_vm_files(const vmw::definition& d, int& code, bool launch) {
+std::optional<vm_files> read_vm_files(const vmw::definition& d, int& code, bool launch, const std::string& prog) {
   auto fail = [&](const std::string& why) {
-    std::cerr << "sevproof vm: " << why << "\n";
+    std::cerr << prog << ": " << why << "\n";
     code = bad_input;
     return std::optional<vm_files>{};
   };

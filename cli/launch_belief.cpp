@@ -45,9 +45,9 @@ std::optional<workflows::launch_belief> belief_from_flags(const measure_cli& m, 
 }
 
 std::optional<workflows::launch_belief> belief_from_vm(const std::string& path, const std::string& prog, int& code) {
-  auto d = load_vm(path, code);
+  auto d = load_vm(path, code, prog + ": --vm");
   if (!d) return std::nullopt;
-  auto files = read_vm_files(*d, code);
+  auto files = read_vm_files(*d, code, true, prog + ": --vm");
   if (!files) return std::nullopt;
   auto b = workflows::belief_of(*d, std::move(files->launch));
   if (!b) {

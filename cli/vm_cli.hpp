@@ -21,11 +21,14 @@ struct vm_files {
 };
 
 // Parses the VM file; every file it names must exist. On failure prints why and sets `code` (3).
-std::optional<workflows::vm::definition> load_vm(const std::string& path, int& code);
+// `prog` begins each message ("sevproof explain" when explain reads a VM file).
+std::optional<workflows::vm::definition> load_vm(const std::string& path, int& code,
+                                                 const std::string& prog = "sevproof vm");
 
 // Reads the firmware and keys, hashes kernel and initrd (streaming), checks every pin. Without
 // `launch` only the key files are read (the launch files are not needed for a recorded digest).
-std::optional<vm_files> read_vm_files(const workflows::vm::definition& d, int& code, bool launch = true);
+std::optional<vm_files> read_vm_files(const workflows::vm::definition& d, int& code, bool launch = true,
+                                      const std::string& prog = "sevproof vm");
 
 // Signs the ID block for launch digest `ld` with the definition's keys.
 result<workflows::vm::id_material> make_id_material(const workflows::vm::definition& d, const bytes& ld,

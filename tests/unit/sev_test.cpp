@@ -62,6 +62,22 @@ TEST_CASE("secret table and packet, byte for byte with a fixed IV", "[sev]") {
   CHECK_FALSE(sev::build_secret_packet(table, tek, bytes(32), mac, iv).ok());
 }
 
+TEST_CASE("secret entries no guest can use are refused before anything is encrypted", "[sev][hardening]") {
+  const auto other = "e6f5a162-d67f-4750-a67c-5d065f2a9910"_guid;
+  const auto why = [](const std::vector<sev::secret_entry>& entries) {
+    const auto e = sev::check_secret_entries(entries);
+    return e ? e->to_string() : std::string("accepted");
+  };
+  CHECK(why({{sev::luks_key_guid, bytes{'p', 'w'}}, {other, bytes{1}}}) == "accepted");
+  CHECK(why({}) == "--secret: no entry: give at least one secret");
+  CHECK(why({{sev::luks_key_guid, {}}}) ==
+        "--secret: entry 1 (luks-key) is empty: a secret of 0 bytes is a failed write, not a secret");
+  CHECK(why({{other, bytes{1}}, {sev::luks_key_guid, bytes{2}}, {other, bytes{3}}}) ==
+        "--secret: entry 3 (e6f5a162-d67f-4750-a67c-5d065f2a9910) has the GUID of entry 1: the guest reads only one "
+        "of them");
+  CHECK(why({{sev::secret_table_guid, bytes{1}}}).find("the secret table's own GUID") != std::string::npos);
+}
+
 TEST_CASE("legacy AMD keys: Milan, Genoa and Turin share the SNP ARK pins; Naples and Rome are pinned", "[sev][real]") {
   REQUIRE_TESTDATA();
   const std::pair<const char*, const char*> gens[] = {

@@ -263,6 +263,9 @@ _reserved = [0, 0, 0, 0]
   CHECK(d->expect.min_committed_tcb->microcode == 115);
   CHECK_THAT(error_of(replace(sg, "initrd_file = \"initrd.img\"\n", "")),
              ContainsSubstring("initrd_file: missing (required)"));
+  CHECK_THAT(error_of(replace(sg, "initrd_file = \"initrd.img\"\n", "")), !ContainsSubstring("line"));
+  CHECK_THAT(error_of(replace(sg, "tee = 0\n", "")),  // twin: in a table, the table's header line is named
+             ContainsSubstring("line 13: min_commited_tcb.tee: missing (required in [min_commited_tcb])"));
   CHECK_THAT(error_of(replace(sg, "vcpu_count = 1", "vcpu_count = \"1\"")),
              ContainsSubstring("line 2: vcpu_count: expected an integer, found a string"));
   CHECK_THAT(error_of(replace(sg, "\"Milan\"", "\"Rome\"")),
@@ -398,6 +401,9 @@ TEST_CASE("vm launch-args: QEMU arguments and libvirt domain carry every launch 
   CHECK_THAT(*x, ContainsSubstring("<cmdline>console=ttyS0 root=/dev/vda1</cmdline>"));
   CHECK_THAT(*x, ContainsSubstring("<loader type='rom' stateless='yes'>/vm/ovmf/OVMF.amdsev.fd</loader>"));
   CHECK_THAT(*x, ContainsSubstring("<hostData>AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=</hostData>"));
+  CHECK_THAT(*x, ContainsSubstring("<memory unit='MiB'>4096</memory>"));
+  CHECK(vm::libvirt_domain(*d, "g", 0).err().to_string() ==
+        "--memory: 0 MiB: a guest needs memory (libvirt refuses a domain without it)");
 
   // libvirt reads the XML back with libxml2, which turns a literal CR (or CR LF) into LF: the command line
   // measured would not be the one booted. CR and tab go as character references; what XML 1.0 cannot hold

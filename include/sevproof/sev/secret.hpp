@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,27 @@ struct secret_entry {
   guid id;
   bytes value;
 };
+
+// What no guest can use, refused before anything is encrypted: no entry, an empty secret (a failed redirect writes
+// an empty file; an empty disk passphrase unlocks nothing), one GUID twice (OVMF and GRUB read the first: which
+// was meant?), or the table's own GUID as an entry.
+inline std::optional<error> check_secret_entries(const std::vector<secret_entry>& entries) {
+  const auto refuse = [](std::size_t i, const guid& g, const std::string& why) {
+    return error{"--secret",
+                 "entry " + std::to_string(i + 1) + " (" + (g == luks_key_guid ? "luks-key" : g.to_string()) + ")",
+                 std::nullopt, why};
+  };
+  if (entries.empty()) return error{"--secret", "", std::nullopt, "no entry: give at least one secret"};
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
+    if (e.id == secret_table_guid) return refuse(i, e.id, "is the secret table's own GUID, which no entry may have");
+    if (e.value.empty()) return refuse(i, e.id, "is empty: a secret of 0 bytes is a failed write, not a secret");
+    for (std::size_t j = 0; j < i; ++j)
+      if (entries[j].id == e.id)
+        return refuse(i, e.id, "has the GUID of entry " + std::to_string(j + 1) + ": the guest reads only one of them");
+  }
+  return std::nullopt;
+}
 
 // GUID ‖ u32 total length ‖ entries (GUID ‖ u32 20+len ‖ value), then zero padding to a multiple of
 // 16 that always adds at least one byte (16 when already aligned), as libvirt's tool pads.

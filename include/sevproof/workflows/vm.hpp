@@ -120,8 +120,9 @@ struct reader {
   }
   const node& need(const node& t, const std::string& table, const char* key, node::kind want) {
     const node* n = get(t, table, key, want);
+    // A missing key has no line of its own: a table's header line is named, the document's first line is not.
     if (!n)
-      fail(join(table, key), t.line,
+      fail(join(table, key), table.empty() ? 0 : t.line,
            "missing (required" + std::string(table.empty() ? "" : " in [" + table + "]") + ")");
     return *n;
   }

@@ -183,6 +183,8 @@ inline result<std::string> libvirt_domain(const definition& d, const std::string
                                           const host_settings& h = {},
                                           const std::optional<id_material>& id = std::nullopt) {
   if (auto e = detail::launchable(d)) return *e;
+  if (memory_mib == 0)
+    return error{"--memory", "", std::nullopt, "0 MiB: a guest needs memory (libvirt refuses a domain without it)"};
   const bool snp = d.mode == "snp";
   std::string text[6];
   const std::pair<std::string, std::string_view> fields[6] = {
