@@ -28,7 +28,7 @@ pipeline::appraisal appraised(const std::string& reported, const std::string& ex
   const auto& ca = test_ca::get();
   const auto digest = *hex::decode(reported);
   const bytes report = ca.report(false, [&](bytes& r) { std::copy(digest.begin(), digest.end(), r.begin() + 0x090); });
-  verify::evidence ev{test_ca::parse(report), ca.vcek, {ca.ark, ca.ask}, std::nullopt, {}, {}};
+  verify::evidence ev{test_ca::parse(report), ca.vcek, {ca.ark, ca.ask}, std::nullopt, {}, {}, {}};
   verify::verify_options vo;
   vo.now = test_ca::year(2026);
   pipeline::appraisal a;

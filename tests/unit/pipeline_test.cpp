@@ -261,6 +261,35 @@ TEST_CASE("a certificate table with PEM entries verifies like its DER twin; a br
   CHECK(broken.input_error->to_string().find("auxblob.bin VLEK entry") != std::string::npos);
 }
 
+TEST_CASE("a VLEK listed under the VCEK GUID verifies as the VLEK it is, and V012 says where it was listed",
+          "[pipeline]") {
+  REQUIRE_TESTDATA();
+  const std::string dir = "reports/constellation-aws-milan-v2-vlek-certtable/";
+  auto entries = snp::parse_cert_table(testdata::read(dir + "certs.bin"));
+  REQUIRE(entries.ok());
+  const auto v012_of = [&](const std::vector<snp::cert_table_entry>& es) {
+    pipeline::request rq;
+    rq.report = {"report.bin", testdata::read(dir + "report.bin")};
+    rq.now = utc::parse("2023-10-01T00:00:00Z").value();
+    rq.evidence.push_back(
+        {pipeline::evidence_kind::cert_table,
+         {"certs.bin", table_with_entries(es, [](const bytes& d) { return std::string(d.begin(), d.end()); })},
+         "cert-table"});
+    const auto r = pipeline::appraise(rq);
+    REQUIRE_FALSE(r.input_error.has_value());
+    return *r.checks.find("V012");
+  };
+  const auto as_given = v012_of(*entries);
+  CHECK(as_given.result == status::pass);
+  CHECK(as_given.sentence.find("GUID") == std::string::npos);  // twin: listed where it belongs, nothing to say
+  for (auto& e : *entries)
+    if (e.role == snp::cert_role::vlek) e.id = snp::guid_vcek;
+  const auto mislabeled = v012_of(*entries);
+  CHECK(mislabeled.result == status::pass);
+  CHECK(mislabeled.sentence.find("(certs.bin lists a VLEK (SEV-VLEK) under the VCEK GUID; the certificate's own kind "
+                                 "counts)") != std::string::npos);
+}
+
 TEST_CASE("appraise: an Azure HCL report's runtime data must be what REPORT_DATA vouches for (V019)",
           "[pipeline][hcl]") {
   REQUIRE_TESTDATA();

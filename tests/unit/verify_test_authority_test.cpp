@@ -25,6 +25,7 @@ run baseline(bool vlek = false) {
          {ca.ark, vlek ? ca.asvk : ca.ask},
          std::nullopt,
          {},
+         {},
          {}},
         ca.trust(),
         {}};

@@ -81,7 +81,7 @@ outcome appraise(const std::string& text, const bytes& report, const std::option
   auto d = vm::parse(text, "vm.toml");
   REQUIRE(d.ok());
   const auto& ca = test_ca::get();
-  verify::evidence ev{test_ca::parse(report), ca.vcek, {ca.ark, ca.ask}, std::nullopt, {}, {}};
+  verify::evidence ev{test_ca::parse(report), ca.vcek, {ca.ark, ca.ask}, std::nullopt, {}, {}, {}};
   verify::verify_options vo;
   vo.now = year(2026);
   const vm::key_digests k{digest_of(id_key()), digest_of(author_key())};

@@ -24,7 +24,7 @@ class evidence_builder {
  public:
   // `cache` (optional): a VCEK/VLEK file seen before is taken from it instead of parsed again.
   explicit evidence_builder(snp::parsed_report report, link_cache* cache = nullptr)
-      : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}, {}}, cache_(cache) {}
+      : ev_{std::move(report), std::nullopt, {}, std::nullopt, {}, {}, {}}, cache_(cache) {}
 
   // The VCEK or VLEK (DER or PEM). A second, different signer is refused: which one would be meant?
   // An ARK, ASK or ASVK given here is named as such.
@@ -107,6 +107,11 @@ class evidence_builder {
       if (!c) return named(c.err(), what);
       if ((e.role == snp::cert_role::vcek || e.role == snp::cert_role::vlek) && !ev_.signer) {
         ev_.signer = c.value();
+        const auto k = kds::kind_of(*c);
+        const bool vcek_slot = e.role == snp::cert_role::vcek;
+        if ((vcek_slot && k == kds::cert_kind::vlek) || (!vcek_slot && k == kds::cert_kind::vcek))
+          ev_.signer_note = " (" + std::string(source) + " lists " + kds::describe(*c) + " under the " +
+                            (vcek_slot ? "VCEK" : "VLEK") + " GUID; the certificate's own kind counts)";
       } else {
         ev_.user_chain.push_back(c->subject_cn());
         ev_.offered.push_back(c.value());

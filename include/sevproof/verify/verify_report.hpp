@@ -48,6 +48,9 @@ struct evidence {
   // Why there is no signer when evidence was given that could have carried one (a certificate table with no
   // VCEK/VLEK entry): said in the skipped checks instead of "no VCEK or VLEK was given".
   std::string no_signer_why;
+  // A certificate table that listed the signer under the other key's GUID (a VCEK under the VLEK GUID): said
+  // with V012, where the certificate's own kind decides.
+  std::string signer_note;
 };
 
 struct verify_options {
@@ -418,10 +421,11 @@ inline void check_binding(const evidence& ev, std::optional<snp::product> prod, 
     v.add(checks::signer_type, status::fail, "KEY_INFO says the report is unsigned (SIGNING_KEY 7)");
   else if ((sk == 0 && kind == signer_kind::vcek) || (sk == 1 && kind == signer_kind::vlek))
     v.add(checks::signer_type, status::pass,
-          std::string("KEY_INFO names the ") + leaf_name + ", the certificate is a " + leaf_name);
+          std::string("KEY_INFO names the ") + leaf_name + ", the certificate is a " + leaf_name + ev.signer_note);
   else
     v.add(checks::signer_type, status::fail,
-          "KEY_INFO names the " + std::string(snp::signing_key_name(sk)) + " but the certificate is a " + leaf_name);
+          "KEY_INFO names the " + std::string(snp::signing_key_name(sk)) + " but the certificate is a " + leaf_name +
+              ev.signer_note);
 
   const auto layout = prod ? snp::layout_of(*prod) : ev.report.layout;
   const auto reported = snp::decode_tcb(rep.reported_tcb(), layout);
