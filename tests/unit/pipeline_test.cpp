@@ -290,6 +290,48 @@ TEST_CASE("a VLEK listed under the VCEK GUID verifies as the VLEK it is, and V01
                                  "counts)") != std::string::npos);
 }
 
+TEST_CASE("a configfs-tsm report as JSON (outblob, auxblob) verifies with its own certificate table", "[pipeline]") {
+  REQUIRE_TESTDATA();
+  const std::string dir = "reports/constellation-aws-milan-v2-vlek-certtable/";
+  const auto report = testdata::read(dir + "report.bin"), table = testdata::read(dir + "certs.bin");
+  const auto url = [](bytes_view b) {  // Veraison writes the blobs URL-safe
+    std::string t = base64::encode(b);
+    for (auto& c : t) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    while (!t.empty() && t.back() == '=') t.pop_back();
+    return t;
+  };
+  const auto tsm = [&](bytes_view r, const std::string& extra) {
+    const std::string text = "{\"auxblob\": \"" + url(table) + "\", \"outblob\": \"" + url(r) + "\"" + extra + "}";
+    return bytes(text.begin(), text.end());
+  };
+  const auto appraise = [&](const bytes& doc) {
+    pipeline::request rq;
+    rq.report = {"tsm.json", doc};
+    rq.now = utc::parse("2023-10-01T00:00:00Z").value();
+    return pipeline::appraise(rq);
+  };
+  const auto good = appraise(tsm(report, ", \"provider\": \"sev_guest\\n\""));
+  REQUIRE_FALSE(good.input_error.has_value());
+  CHECK(good.checks.genuine());
+  CHECK(good.checks.find("V016")->result == status::pass);
+  // twin: one MEASUREMENT byte changed inside the outblob
+  auto tampered = report;
+  tampered[0x90] ^= 1;
+  const auto bad = appraise(tsm(tampered, ""));
+  REQUIRE_FALSE(bad.input_error.has_value());
+  CHECK(bad.checks.find("V016")->result == status::fail);
+  CHECK_FALSE(bad.checks.genuine());
+  // a TDX guest's report, and JSON that is no report, are refused in words
+  const auto tdx = appraise(tsm(report, ", \"provider\": \"tdx_guest\""));
+  REQUIRE(tdx.input_error.has_value());
+  CHECK(tdx.input_error->to_string() ==
+        "configfs-tsm report: provider is 'tdx_guest': an SEV-SNP guest's is sev_guest (tdx_guest is Intel TDX)");
+  const std::string other = "{\"report\": \"AAAA\"}";
+  const auto not_tsm = appraise(bytes(other.begin(), other.end()));
+  REQUIRE(not_tsm.input_error.has_value());
+  CHECK(not_tsm.input_error->to_string().find("a JSON document without \"outblob\"") != std::string::npos);
+}
+
 TEST_CASE("appraise: an Azure HCL report's runtime data must be what REPORT_DATA vouches for (V019)",
           "[pipeline][hcl]") {
   REQUIRE_TESTDATA();

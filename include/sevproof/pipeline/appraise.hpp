@@ -156,11 +156,19 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
     a.input_option = rq.report.name;
     return a;
   }
+  const auto auxblob = pr->tsm_auxblob;
   verify::evidence_builder eb(std::move(pr).value(), cache);
   for (const auto& it : rq.evidence)
     if (auto err = detail::add_evidence(eb, it)) {
       a.input_error = *err;
       a.input_option = it.option;
+      return a;
+    }
+  // A configfs-tsm report brings the host's certificate table (its auxblob): used after what was given.
+  if (auxblob)
+    if (auto err = eb.cert_table(*auxblob, rq.report.name + " auxblob")) {
+      a.input_error = *err;
+      a.input_option = rq.report.name;
       return a;
     }
   if (rq.builtin_chain) detail::offer_builtin(eb, rq.product);

@@ -12,6 +12,7 @@
 #include "sevproof/core/bytes.hpp"
 #include "sevproof/core/error.hpp"
 #include "sevproof/core/hex.hpp"
+#include "sevproof/core/json_text.hpp"
 #include "sevproof/snp/platform_info.hpp"
 #include "sevproof/snp/policy.hpp"
 #include "sevproof/snp/product.hpp"
@@ -21,7 +22,7 @@
 
 namespace sevproof::snp {
 
-enum class container : std::uint8_t { raw, msg_report_rsp, azure_hcl, explicit_offset };
+enum class container : std::uint8_t { raw, msg_report_rsp, azure_hcl, explicit_offset, configfs_tsm };
 
 constexpr std::string_view container_name(container c) {
   switch (c) {
@@ -33,6 +34,8 @@ constexpr std::string_view container_name(container c) {
       return "Azure HCL report (report at 0x20)";
     case container::explicit_offset:
       return "report cut at a given offset";
+    case container::configfs_tsm:
+      return "Linux configfs-tsm report as JSON (outblob, auxblob)";
   }
   return "?";
 }
@@ -68,6 +71,8 @@ struct parsed_report {
     std::optional<error> problem;  // the runtime header cut short, or its size beyond the file
   };
   std::optional<hcl_runtime_data> hcl_runtime;
+  // configfs-tsm reports only: the auxblob, the host's certificate table (GHCB layout), used as --cert-table is.
+  std::optional<bytes> tsm_auxblob;
 };
 
 namespace detail {
@@ -190,11 +195,64 @@ inline parsed_report::hcl_runtime_data read_hcl_runtime(bytes_view data) {
   return rt;
 }
 
+// A Linux configfs-tsm report as JSON (Veraison's and go-configfs-tsm's form of /sys/kernel/config/tsm/report/*):
+// {"outblob": base64, "auxblob": base64, "provider": "sev_guest"}, standard or URL-safe base64. Nothing when the text
+// is not a JSON object with an "outblob"; a refusal when it is one that cannot hold an SEV-SNP report.
+inline std::optional<result<bytes>> read_tsm_json(std::string_view text, parsed_report& out) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{') return std::nullopt;
+  auto parsed = json_text::parse(text, 4);
+  auto* doc = std::get_if<nlohmann::json>(&parsed);
+  if (doc == nullptr || !doc->is_object()) return std::nullopt;
+  const auto refuse = [](const std::string& field, const std::string& why) {
+    return std::optional<result<bytes>>(error{"configfs-tsm report", field, std::nullopt, why});
+  };
+  if (!doc->contains("outblob"))
+    return std::optional<result<bytes>>(
+        error{"report", "encoding", std::nullopt,
+              "is a JSON document without \"outblob\": a report is read as binary, hex, base64, PEM or a configfs-tsm "
+              "report's JSON (outblob, auxblob, provider); take the report out of other JSON documents"});
+  const auto blob = [&](const char* key, std::string& encoding) -> std::optional<bytes> {
+    const auto& v = (*doc)[key];
+    if (!v.is_string()) return std::nullopt;
+    const auto t = v.get<std::string>();
+    if (auto b = base64::decode(t)) {
+      encoding = "base64";
+      return b;
+    }
+    if (auto u = base64::decode_url(t)) {
+      encoding = "base64url";
+      return u;
+    }
+    return std::nullopt;
+  };
+  if (doc->contains("provider")) {
+    const auto& p = (*doc)["provider"];
+    std::string name = p.is_string() ? p.get<std::string>() : std::string();
+    while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
+    if (name != "sev_guest")
+      return refuse("provider", "is " + (p.is_string() ? "'" + utf8::printable(name) + "'" : std::string("not text")) +
+                                    ": an SEV-SNP guest's is sev_guest (tdx_guest is Intel TDX)");
+  }
+  std::string encoding;
+  auto report = blob("outblob", encoding);
+  if (!report) return refuse("outblob", "is not base64 text");
+  if (doc->contains("auxblob") && !(*doc)["auxblob"].is_null()) {
+    std::string ignored;
+    auto aux = blob("auxblob", ignored);
+    if (!aux) return refuse("auxblob", "is not base64 text");
+    if (!aux->empty()) out.tsm_auxblob = std::move(*aux);
+  }
+  out.encoding = encoding;
+  return std::optional<result<bytes>>(std::move(*report));
+}
+
 // Text (hex, base64) decoded and the container (raw, MSG_REPORT_RSP, Azure HCL, offset) removed:
 // the 1184 report bytes, left in `body` (which may point into `decoded`).
 inline std::optional<error> unwrap(bytes_view data, const read_options& opt, parsed_report& out, bytes& decoded,
                                    bytes_view& body) {
   std::string odd_hex;  // text of hex digits only, but an odd number of them: decoded as base64, likely a typo
+  bool tsm_json = false;
   const bool utf8_bom = data.size() > 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF;
   if (!opt.offset && utf8_bom && detail::is_text(data.subspan(3))) data = data.subspan(3);  // as editors save text
   if (!opt.offset && data.size() >= 2 && data.size() != report_size &&
@@ -215,7 +273,11 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
                 " hex digits, an odd number, so it was read as base64: if it is hex, a digit is missing or extra";
     auto pem = read_pem_armour(text);
     if (!pem) return pem.err();
-    if (pem.value()) {
+    if (auto tsm = read_tsm_json(text, out)) {
+      if (!*tsm) return tsm->err();
+      decoded = std::move(*tsm).value();
+      tsm_json = true;
+    } else if (pem.value()) {
       auto b = base64::decode(pem.value()->body);
       if (!b)
         return error{"report", "PEM armour", std::nullopt,
@@ -247,7 +309,10 @@ inline std::optional<error> unwrap(bytes_view data, const read_options& opt, par
     body = data.subspan(*opt.offset, report_size);
     out.source = container::explicit_offset;
   } else if (data.size() == report_size) {
-    out.source = container::raw;
+    out.source = tsm_json ? container::configfs_tsm : container::raw;
+  } else if (tsm_json) {
+    return error{"configfs-tsm report", "outblob", std::nullopt,
+                 "is " + std::to_string(data.size()) + " bytes; an SEV-SNP report is 1184"};
   } else if (data.size() >= 0x20 + report_size && data[0] == 'H' && data[1] == 'C' && data[2] == 'L' &&
              data[3] == 'A') {
     // after the hardware report, the runtime data header: its REPORT_TYPE (0x4C8) is 2 for SEV-SNP, 4 for TDX
