@@ -399,6 +399,7 @@ inline result<parsed_report> read_report(bytes_view data, const read_options& op
                     tcb_layout::milan_genoa,
                     {},
                     {},
+                    std::nullopt,
                     std::nullopt};
   bytes decoded;
   bytes_view body;
