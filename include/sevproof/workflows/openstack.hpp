@@ -302,6 +302,16 @@ inline bool replay_image_fields(check_result& r, const image& im, const sides& s
   for (std::string_view key : {"hw_disk_bus", "hw_cdrom_bus"})
     if (const auto* b = get(im.props, key); b && std::find(buses.begin(), buses.end(), *b) == buses.end())
       return refuse(key, *b, "fdc, ide, sata, scsi, usb, virtio, xen, lxc, uml");
+  // A valid bus that QEMU/KVM guests do not have: the compute node refuses the root disk on it
+  // (blockinfo.is_disk_bus_valid_for_virt: UnsupportedHardware).
+  if (const auto* b = get(im.props, im.disk_format == "iso" ? "hw_cdrom_bus" : "hw_disk_bus");
+      b && (*b == "xen" || *b == "lxc" || *b == "uml")) {
+    add(r, codes::invalid_image_field,
+        s.image + " " + (im.disk_format == "iso" ? "hw_cdrom_bus=" : "hw_disk_bus=") + in_quotes(*b) +
+            " is a bus QEMU/KVM guests do not have: the compute node refuses the root disk (UnsupportedHardware)");
+    r.refused = true;
+    return false;
+  }
   return true;
 }
 
