@@ -156,7 +156,7 @@ inline appraisal appraise(const request& rq, verify::link_cache* cache = nullptr
     a.input_option = rq.report.name;
     return a;
   }
-  const auto auxblob = pr->tsm_auxblob;
+  const auto auxblob = std::exchange(pr->tsm_auxblob, std::nullopt);  // taken, not copied
   verify::evidence_builder eb(std::move(pr).value(), cache);
   for (const auto& it : rq.evidence)
     if (auto err = detail::add_evidence(eb, it)) {

@@ -372,10 +372,10 @@ inline std::optional<model> replay_model(check_result& r, const flavor& f, const
     return model::amd_sev;
   }
   auto m = model_from_name(*given);
-  if (!m) {
+  if (!m) {  // only a flavor's can be unknown here: an image's was refused first (replay_image_fields)
     add(r, codes::unknown_model,
-        std::string(given == imm ? s.image + " hw_mem_encryption_model=" : s.flavor + " hw:mem_encryption_model=") +
-            in_quotes(*given) + " is not a model Nova knows (amd-sev, amd-sev-es, amd-sev-snp)");
+        s.flavor + " hw:mem_encryption_model=" + in_quotes(*given) +
+            " is not a model Nova knows (amd-sev, amd-sev-es, amd-sev-snp)");
     r.refused = true;
   }
   return m;
